@@ -1,0 +1,107 @@
+//! The configuration of a `vault_secrets_stack` as the core sees it: every value is set, unset
+//! (null in HCL, so the default applies) or not yet known (computed from another resource).
+
+use std::collections::BTreeMap;
+
+/// A configuration value as Terraform hands it over during validate and plan.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Input<T> {
+    Set(T),
+    #[default]
+    Unset,
+    /// Known only after another resource is applied: never guessed, never validated.
+    Unknown,
+}
+
+impl<T> Input<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Input::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_set(&self) -> bool {
+        matches!(self, Input::Set(_))
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Input::Unknown)
+    }
+}
+
+pub type Tags = BTreeMap<String, String>;
+
+/// The resource's configuration. A block is `None` when the user did not write it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StackConfig {
+    pub environment_suffix: Input<String>,
+    pub tags: Input<Tags>,
+    pub network: Option<NetworkConfig>,
+    pub database: Option<DatabaseConfig>,
+    pub rotation: Option<RotationConfig>,
+    pub logs: Option<LogsConfig>,
+    pub kms: Option<KmsConfig>,
+    pub audit: Option<AuditConfig>,
+    pub timeouts: Option<TimeoutsConfig>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkConfig {
+    pub cidr_block: Input<String>,
+    pub availability_zones: Input<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DatabaseConfig {
+    pub engine_version: Input<String>,
+    pub instance_class: Input<String>,
+    pub instance_count: Input<i64>,
+    pub database_name: Input<String>,
+    pub master_username: Input<String>,
+    pub port: Input<i64>,
+    pub backup_retention_days: Input<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RotationConfig {
+    pub automatically_after_days: Input<i64>,
+    pub schedule_expression: Input<String>,
+    pub duration: Input<String>,
+    pub runtime: Input<String>,
+    pub timeout_seconds: Input<i64>,
+    pub memory_mb: Input<i64>,
+    pub exclude_characters: Input<String>,
+    pub password_length: Input<i64>,
+    pub rotate_immediately: Input<bool>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogsConfig {
+    pub retention_in_days: Input<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KmsConfig {
+    pub deletion_window_in_days: Input<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditConfig {
+    pub cloudtrail: Input<bool>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TimeoutsConfig {
+    pub create: Input<String>,
+    pub update: Input<String>,
+    pub delete: Input<String>,
+}
+
+/// What the configured provider contributes to a stack's validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderContext {
+    /// The resolved region; `None` while the provider is not configured (validate time).
+    pub region: Option<String>,
+    pub default_tags: Tags,
+}

@@ -1,0 +1,234 @@
+//! The `vault` provider: its configuration block and what it hands to resources.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use vault_aws::config::{check_endpoint_url, load_sdk_config, resolve_region};
+use vault_aws::{AwsSettings, Endpoints, Service};
+use vault_core::{defaults, validate, Input, ProviderContext};
+
+use crate::protocol::{
+    self, AttributePath, Block, Diagnostics, DynamicDataSource, DynamicResource, Provider, Schema,
+    Value, ValueEmpty,
+};
+use crate::schema::{at_most_one, block, map_of_strings, optional, string};
+use crate::stack::SecretsStackResource;
+
+/// What `configure` resolved, shared with every resource and data source.
+#[derive(Clone, Debug)]
+// `aws` and `sdk` are what the AWS layer builds its clients from once apply lands.
+#[allow(dead_code)]
+pub struct Configured {
+    pub context: ProviderContext,
+    pub aws: AwsSettings,
+    pub sdk: vault_aws::SdkConfig,
+}
+
+pub type SharedConfig = Arc<RwLock<Option<Configured>>>;
+
+#[derive(Default)]
+pub struct VaultProvider {
+    configured: SharedConfig,
+}
+
+pub type StringMap = BTreeMap<String, Value<String>>;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ProviderConfig {
+    #[serde(default)]
+    pub region: Value<String>,
+    #[serde(default)]
+    pub profile: Value<String>,
+    #[serde(default)]
+    pub default_tags: Value<StringMap>,
+    #[serde(default)]
+    pub endpoints: Value<Vec<StringMap>>,
+}
+
+/// A Terraform string value as the core sees it.
+pub fn input_string(v: &Value<String>) -> Input<String> {
+    match v {
+        Value::Value(s) => Input::Set(s.clone()),
+        Value::Null => Input::Unset,
+        Value::Unknown => Input::Unknown,
+    }
+}
+
+/// A map is known only when every value in it is.
+pub fn input_map(v: &Value<StringMap>) -> Input<BTreeMap<String, String>> {
+    match v {
+        Value::Value(m) => m
+            .iter()
+            .map(|(k, v)| match v {
+                Value::Value(s) => Some((k.clone(), s.clone())),
+                // A null map element is dropped, as the AWS provider does.
+                Value::Null => Some((k.clone(), String::new())),
+                Value::Unknown => None,
+            })
+            .collect::<Option<BTreeMap<_, _>>>()
+            .map_or(Input::Unknown, Input::Set),
+        Value::Null => Input::Unset,
+        Value::Unknown => Input::Unknown,
+    }
+}
+
+fn endpoints_block() -> Block {
+    block(
+        "Endpoint overrides, one per AWS service the stack uses, for emulators such as moto or \
+         LocalStack, or for FIPS endpoints. A service left out uses `AWS_ENDPOINT_URL_<SERVICE>`, \
+         then `AWS_ENDPOINT_URL`, then AWS's endpoint.",
+        Service::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.key(),
+                    optional(
+                        string(),
+                        &format!("Endpoint URL for {} ({}).", s.key(), s.purpose()),
+                    ),
+                )
+            })
+            .collect(),
+    )
+}
+
+pub fn provider_schema() -> Schema {
+    let mut b = block(
+        "The `vault` provider stands up complete AWS secrets platforms (`vault_secrets_stack`). \
+         Credentials come from the standard AWS chain: environment, shared config and credentials \
+         files, SSO, container and instance metadata.",
+        vec![
+            (
+                "region",
+                optional(
+                    string(),
+                    &format!(
+                        "AWS region. Defaults to `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's \
+                         region, then `{}`.",
+                        defaults::REGION
+                    ),
+                ),
+            ),
+            (
+                "profile",
+                optional(string(), "Named profile of the shared AWS config and credentials files."),
+            ),
+            (
+                "default_tags",
+                optional(
+                    map_of_strings(),
+                    "Tags merged into every taggable object of every stack; a resource's own `tags` \
+                     win on conflicts. May carry the mandatory `CostCenter` and `Compliance` tags.",
+                ),
+            ),
+        ],
+    );
+    b.blocks
+        .insert("endpoints".to_string(), at_most_one(endpoints_block()));
+    Schema { version: 1, block: b }
+}
+
+impl VaultProvider {
+    fn settings(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Endpoints> {
+        let mut endpoints = Endpoints::default();
+        let mut ok = true;
+        if let Value::Value(blocks) = &config.endpoints {
+            for (key, url) in blocks.iter().flat_map(|b| b.iter()) {
+                let Value::Value(url) = url else { continue };
+                let Some(service) = Service::from_key(key) else { continue };
+                if let Err(e) = check_endpoint_url(url) {
+                    ok = false;
+                    diags.error(
+                        "Invalid endpoint URL",
+                        format!("{e}; use a URL such as \"http://127.0.0.1:5000\"."),
+                        AttributePath::new("endpoints").index(0).attribute(key.clone()),
+                    );
+                }
+                endpoints.0.insert(service, url.clone());
+            }
+        }
+        ok.then_some(endpoints)
+    }
+}
+
+#[async_trait]
+impl Provider for VaultProvider {
+    type Config<'a> = ProviderConfig;
+    type MetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(provider_schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        let findings =
+            validate::validate_provider(&input_string(&config.region), &input_map(&config.default_tags));
+        protocol::report(diags, findings);
+        Self::settings(diags, &config);
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
+        let Some(endpoints) = Self::settings(diags, &config) else {
+            return Some(());
+        };
+        let profile = config.profile.as_ref_option().cloned();
+        let region = resolve_region(
+            config.region.as_ref_option().map(String::as_str),
+            profile.as_deref(),
+            defaults::REGION,
+        )
+        .await;
+        let failed = protocol::report(
+            diags,
+            validate::validate_provider(&Input::Set(region.clone()), &Input::Unset),
+        );
+        if failed {
+            return Some(());
+        }
+        let default_tags = match input_map(&config.default_tags) {
+            Input::Set(t) => t,
+            _ => BTreeMap::new(),
+        };
+        let aws = AwsSettings {
+            region: region.clone(),
+            profile,
+            endpoints,
+        };
+        // Loading builds the credential chain; nothing is requested from AWS until a call needs it.
+        let sdk = load_sdk_config(&aws).await;
+        let configured = Configured {
+            context: ProviderContext {
+                region: Some(region),
+                default_tags,
+            },
+            aws,
+            sdk,
+        };
+        *self.configured.write().expect("provider configuration lock") = Some(configured);
+        Some(())
+    }
+
+    fn get_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicResource>>> {
+        let stack: Box<dyn DynamicResource> =
+            Box::new(SecretsStackResource::new(self.configured.clone()));
+        Some(HashMap::from([("secrets_stack".to_string(), stack)]))
+    }
+
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+        Some(HashMap::new())
+    }
+}
