@@ -116,7 +116,11 @@ pub struct AwsSettings {
 
 /// Region from the provider block, else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the profile,
 /// else `default`. Instance metadata is not consulted: a plan on a laptop must not stall on it.
-pub async fn resolve_region(explicit: Option<&str>, profile: Option<&str>, default: &str) -> String {
+pub async fn resolve_region(
+    explicit: Option<&str>,
+    profile: Option<&str>,
+    default: &str,
+) -> String {
     if let Some(r) = explicit.filter(|r| !r.is_empty()) {
         return r.to_string();
     }
@@ -140,8 +144,8 @@ pub async fn resolve_region(explicit: Option<&str>, profile: Option<&str>, defau
 /// The SDK configuration: the standard credential chain (environment, shared files, SSO,
 /// container and instance metadata), resolved lazily at the first request.
 pub async fn load_sdk_config(settings: &AwsSettings) -> SdkConfig {
-    let mut loader =
-        aws_config::defaults(BehaviorVersion::latest()).region(Region::new(settings.region.clone()));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(settings.region.clone()));
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
     }
@@ -169,6 +173,9 @@ mod tests {
 
     #[tokio::test]
     async fn explicit_region_wins_over_environment_and_profile() {
-        assert_eq!(resolve_region(Some("eu-west-1"), None, "us-east-1").await, "eu-west-1");
+        assert_eq!(
+            resolve_region(Some("eu-west-1"), None, "us-east-1").await,
+            "eu-west-1"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! finder, create, read, update, delete and waiters.
 
 pub mod config;
+pub mod rotation_code;
 
 pub use aws_types::SdkConfig;
 pub use config::{AwsSettings, Endpoints, Service};

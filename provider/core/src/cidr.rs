@@ -112,27 +112,55 @@ mod tests {
 
     #[test]
     fn vpc_block_parses_and_prints_back() {
-        assert_eq!(Ipv4Cidr::parse_vpc("10.0.0.0/16").unwrap().to_string(), "10.0.0.0/16");
+        assert_eq!(
+            Ipv4Cidr::parse_vpc("10.0.0.0/16").unwrap().to_string(),
+            "10.0.0.0/16"
+        );
     }
 
     #[test]
     fn malformed_blocks_are_rejected() {
-        for bad in ["10.0.0.0", "10.0.0/16", "10.0.0.256/16", "10.0.0.0/33", "10.0.0.0/a", "x/16", "10.0.0.0/"] {
-            assert!(matches!(Ipv4Cidr::parse_vpc(bad), Err(CidrError::Malformed(_))), "{bad}");
+        for bad in [
+            "10.0.0.0",
+            "10.0.0/16",
+            "10.0.0.256/16",
+            "10.0.0.0/33",
+            "10.0.0.0/a",
+            "x/16",
+            "10.0.0.0/",
+        ] {
+            assert!(
+                matches!(Ipv4Cidr::parse_vpc(bad), Err(CidrError::Malformed(_))),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn host_bits_and_out_of_range_prefixes_are_rejected() {
-        assert!(matches!(Ipv4Cidr::parse_vpc("10.0.0.1/16"), Err(CidrError::HostBitsSet { .. })));
-        assert_eq!(Ipv4Cidr::parse_vpc("10.0.0.0/8"), Err(CidrError::PrefixOutOfRange(8)));
-        assert_eq!(Ipv4Cidr::parse_vpc("10.0.0.0/29"), Err(CidrError::PrefixOutOfRange(29)));
+        assert!(matches!(
+            Ipv4Cidr::parse_vpc("10.0.0.1/16"),
+            Err(CidrError::HostBitsSet { .. })
+        ));
+        assert_eq!(
+            Ipv4Cidr::parse_vpc("10.0.0.0/8"),
+            Err(CidrError::PrefixOutOfRange(8))
+        );
+        assert_eq!(
+            Ipv4Cidr::parse_vpc("10.0.0.0/29"),
+            Err(CidrError::PrefixOutOfRange(29))
+        );
     }
 
     #[test]
     fn a_slash_16_gets_slash_20_subnets_one_per_zone() {
         let vpc = Ipv4Cidr::parse_vpc("10.0.0.0/16").unwrap();
-        let subnets: Vec<String> = vpc.subnets(3).unwrap().iter().map(|s| s.to_string()).collect();
+        let subnets: Vec<String> = vpc
+            .subnets(3)
+            .unwrap()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(subnets, ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]);
     }
 

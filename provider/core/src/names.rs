@@ -63,17 +63,38 @@ mod tests {
 
     #[test]
     fn suffix_accepts_lowercase_digits_and_inner_hyphens() {
-        assert_eq!(EnvironmentSuffix::parse("prod-eu-1").unwrap().as_str(), "prod-eu-1");
-        assert_eq!(EnvironmentSuffix::parse(&"a".repeat(24)).unwrap().as_str().len(), 24);
+        assert_eq!(
+            EnvironmentSuffix::parse("prod-eu-1").unwrap().as_str(),
+            "prod-eu-1"
+        );
+        assert_eq!(
+            EnvironmentSuffix::parse(&"a".repeat(24))
+                .unwrap()
+                .as_str()
+                .len(),
+            24
+        );
     }
 
     #[test]
     fn suffix_rejects_uppercase_underscore_length_and_edge_hyphens() {
-        assert_eq!(EnvironmentSuffix::parse("Dev"), Err(SuffixError::BadCharacter('D')));
-        assert_eq!(EnvironmentSuffix::parse("a_b"), Err(SuffixError::BadCharacter('_')));
-        assert_eq!(EnvironmentSuffix::parse(&"a".repeat(25)), Err(SuffixError::TooLong(25)));
+        assert_eq!(
+            EnvironmentSuffix::parse("Dev"),
+            Err(SuffixError::BadCharacter('D'))
+        );
+        assert_eq!(
+            EnvironmentSuffix::parse("a_b"),
+            Err(SuffixError::BadCharacter('_'))
+        );
+        assert_eq!(
+            EnvironmentSuffix::parse(&"a".repeat(25)),
+            Err(SuffixError::TooLong(25))
+        );
         assert_eq!(EnvironmentSuffix::parse(""), Err(SuffixError::Empty));
-        assert_eq!(EnvironmentSuffix::parse("-dev"), Err(SuffixError::EdgeHyphen));
+        assert_eq!(
+            EnvironmentSuffix::parse("-dev"),
+            Err(SuffixError::EdgeHyphen)
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ pub enum ScheduleError {
     Shape(String),
     #[error("rate(...) takes \"N days\" (1 to 1000) or \"N hours\" (at least 4), with \"day\"/\"hour\" for 1")]
     Rate,
-    #[error("cron(...) takes six fields (minutes hours day-of-month month day-of-week year), got {0}")]
+    #[error(
+        "cron(...) takes six fields (minutes hours day-of-month month day-of-week year), got {0}"
+    )]
     CronFieldCount(usize),
     #[error("cron field {field} ({value:?}) has characters cron does not use")]
     CronField { field: usize, value: String },
@@ -79,14 +81,29 @@ mod tests {
 
     #[test]
     fn rate_and_cron_expressions_secrets_manager_accepts_pass() {
-        for ok in ["rate(10 days)", "rate(1 day)", "rate(4 hours)", "cron(0 16 1,15 * ? *)", "cron(0 8 ? * MON#1 *)"] {
+        for ok in [
+            "rate(10 days)",
+            "rate(1 day)",
+            "rate(4 hours)",
+            "cron(0 16 1,15 * ? *)",
+            "cron(0 8 ? * MON#1 *)",
+        ] {
             assert_eq!(check_schedule_expression(ok), Ok(()), "{ok}");
         }
     }
 
     #[test]
     fn malformed_schedule_expressions_fail() {
-        for bad in ["rate(0 days)", "rate(1 days)", "rate(2 hours)", "rate(10 weeks)", "every day", "cron(0 16 * * *)", "cron(0 16 1 * MON *)", "cron(0 16 ; * ? *)"] {
+        for bad in [
+            "rate(0 days)",
+            "rate(1 days)",
+            "rate(2 hours)",
+            "rate(10 weeks)",
+            "every day",
+            "cron(0 16 * * *)",
+            "cron(0 16 1 * MON *)",
+            "cron(0 16 ; * ? *)",
+        ] {
             assert!(check_schedule_expression(bad).is_err(), "{bad}");
         }
     }

@@ -8,8 +8,8 @@
 use crate::cidr::Ipv4Cidr;
 use crate::defaults as d;
 use crate::input::{
-    DatabaseConfig, Input, KmsConfig, LogsConfig, NetworkConfig, ProviderContext,
-    RotationConfig, StackConfig, Tags, TimeoutsConfig,
+    DatabaseConfig, Input, KmsConfig, LogsConfig, NetworkConfig, ProviderContext, RotationConfig,
+    StackConfig, Tags, TimeoutsConfig,
 };
 use crate::names::EnvironmentSuffix;
 use crate::{duration, schedule, Finding, Path};
@@ -185,7 +185,11 @@ fn is_region(r: &str) -> bool {
             .is_ok_and(|n| n > 0 && !parts[parts.len() - 1].starts_with('0'))
 }
 
-fn check_network(net: Option<&NetworkConfig>, ctx: Option<&ProviderContext>, out: &mut Vec<Finding>) {
+fn check_network(
+    net: Option<&NetworkConfig>,
+    ctx: Option<&ProviderContext>,
+    out: &mut Vec<Finding>,
+) {
     let default = NetworkConfig::default();
     let net = net.unwrap_or(&default);
     let zones: Option<Vec<String>> = match &net.availability_zones {
@@ -245,15 +249,15 @@ fn check_network(net: Option<&NetworkConfig>, ctx: Option<&ProviderContext>, out
     if let Some(block) = net.cidr_block.known() {
         let cpath = Path::block_attr("network", "cidr_block");
         match Ipv4Cidr::parse_vpc(block) {
-            Err(e) => out.push(Finding::error(
-                cpath,
-                "Invalid cidr_block",
-                format!("{e}."),
-            )),
+            Err(e) => out.push(Finding::error(cpath, "Invalid cidr_block", format!("{e}."))),
             Ok(cidr) => {
                 if let Some(n) = zone_count.filter(|n| *n >= 2) {
                     if let Err(e) = cidr.subnets(n) {
-                        out.push(Finding::error(cpath, "cidr_block too small", format!("{e}.")));
+                        out.push(Finding::error(
+                            cpath,
+                            "cidr_block too small",
+                            format!("{e}."),
+                        ));
                     }
                 }
             }
@@ -280,11 +284,7 @@ fn in_range(
             out.push(Finding::error(
                 path,
                 summary,
-                format!(
-                    "{v} is outside {}..={}: {why}",
-                    range.start(),
-                    range.end()
-                ),
+                format!("{v} is outside {}..={}: {why}", range.start(), range.end()),
             ));
         }
     }
@@ -310,18 +310,24 @@ fn check_database(db: Option<&DatabaseConfig>, out: &mut Vec<Finding>) {
     if let Some(class) = db.instance_class.known() {
         let shape_ok = class.starts_with("db.")
             && class.split('.').count() == 3
-            && class
-                .split('.')
-                .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+            && class.split('.').all(|s| {
+                !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
         if !shape_ok {
             out.push(Finding::error(
                 p("instance_class"),
                 "Invalid instance_class",
                 format!("{class:?} is not a DB instance class such as \"db.t3.medium\"."),
             ));
-        } else if ["db.t2.", "db.t3.micro", "db.t3.small", "db.t4g.micro", "db.t4g.small"]
-            .iter()
-            .any(|c| class.starts_with(c) && (c.ends_with('.') || class == c))
+        } else if [
+            "db.t2.",
+            "db.t3.micro",
+            "db.t3.small",
+            "db.t4g.micro",
+            "db.t4g.small",
+        ]
+        .iter()
+        .any(|c| class.starts_with(c) && (c.ends_with('.') || class == c))
         {
             out.push(Finding::error(
                 p("instance_class"),
@@ -338,7 +344,9 @@ fn check_database(db: Option<&DatabaseConfig>, out: &mut Vec<Finding>) {
             out.push(Finding::error(
                 p("instance_count"),
                 "Invalid instance_count",
-                format!("{n} instances: an Aurora cluster has 1 writer and up to 15 readers (1 to 16)."),
+                format!(
+                    "{n} instances: an Aurora cluster has 1 writer and up to 15 readers (1 to 16)."
+                ),
             ));
         } else if *n == 1 {
             out.push(Finding::warning(
@@ -357,7 +365,9 @@ fn check_database(db: Option<&DatabaseConfig>, out: &mut Vec<Finding>) {
             out.push(Finding::error(
                 p("database_name"),
                 "Invalid database_name",
-                format!("{name:?}: 1 to 64 letters, digits or underscores, starting with a letter."),
+                format!(
+                    "{name:?}: 1 to 64 letters, digits or underscores, starting with a letter."
+                ),
             ));
         }
     }
@@ -365,7 +375,8 @@ fn check_database(db: Option<&DatabaseConfig>, out: &mut Vec<Finding>) {
         let ok = (1..=16).contains(&user.len())
             && user.starts_with(|c: char| c.is_ascii_alphabetic())
             && user.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        let reserved = ["rdsadmin", "rdsrepladmin", "root", "mysql.sys", "admin_"].contains(&user.as_str());
+        let reserved =
+            ["rdsadmin", "rdsrepladmin", "root", "mysql.sys", "admin_"].contains(&user.as_str());
         if !ok || reserved {
             out.push(Finding::error(
                 p("master_username"),
@@ -377,7 +388,14 @@ fn check_database(db: Option<&DatabaseConfig>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    in_range(&db.port, p("port"), 1150..=65535, "Invalid port", "RDS accepts ports 1150 to 65535.", out);
+    in_range(
+        &db.port,
+        p("port"),
+        1150..=65535,
+        "Invalid port",
+        "RDS accepts ports 1150 to 65535.",
+        out,
+    );
     in_range(
         &db.backup_retention_days,
         p("backup_retention_days"),
@@ -464,8 +482,22 @@ fn check_rotation(rot: Option<&RotationConfig>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    in_range(&rot.timeout_seconds, p("timeout_seconds"), 1..=900, "Invalid timeout_seconds", "Lambda functions run for 1 to 900 seconds.", out);
-    in_range(&rot.memory_mb, p("memory_mb"), 128..=10240, "Invalid memory_mb", "Lambda allows 128 to 10240 MB.", out);
+    in_range(
+        &rot.timeout_seconds,
+        p("timeout_seconds"),
+        1..=900,
+        "Invalid timeout_seconds",
+        "Lambda functions run for 1 to 900 seconds.",
+        out,
+    );
+    in_range(
+        &rot.memory_mb,
+        p("memory_mb"),
+        128..=10240,
+        "Invalid memory_mb",
+        "Lambda allows 128 to 10240 MB.",
+        out,
+    );
     in_range(
         &rot.password_length,
         p("password_length"),
@@ -523,7 +555,11 @@ fn check_kms(kms: Option<&KmsConfig>, out: &mut Vec<Finding>) {
 
 fn check_timeouts(t: Option<&TimeoutsConfig>, out: &mut Vec<Finding>) {
     let Some(t) = t else { return };
-    for (name, value) in [("create", &t.create), ("update", &t.update), ("delete", &t.delete)] {
+    for (name, value) in [
+        ("create", &t.create),
+        ("update", &t.update),
+        ("delete", &t.delete),
+    ] {
         if let Some(v) = value.known() {
             match duration::parse(v) {
                 Err(e) => out.push(Finding::error(

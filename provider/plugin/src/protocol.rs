@@ -6,8 +6,7 @@ pub use tf_provider::schema::{
 };
 pub use tf_provider::value::{Value, ValueEmpty};
 pub use tf_provider::{
-    AttributePath, Diagnostic, Diagnostics, DynamicDataSource, DynamicResource,
-    Provider, Resource,
+    AttributePath, Diagnostic, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
 };
 
 use vault_core::{Finding, Severity, Step};
@@ -26,9 +25,10 @@ pub fn prepare_handshake() -> anyhow::Result<()> {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     if std::env::var_os("PLUGIN_CLIENT_CERT").is_some() {
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new())?;
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, "terraform-provider-vault client trust anchor");
+        params.distinguished_name.push(
+            rcgen::DnType::CommonName,
+            "terraform-provider-vault client trust anchor",
+        );
         params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
         let key = rcgen::KeyPair::generate()?;
         let anchor = params.self_signed(&key)?;

@@ -127,7 +127,10 @@ pub fn provider_schema() -> Schema {
     );
     b.blocks
         .insert("endpoints".to_string(), at_most_one(endpoints_block()));
-    Schema { version: 1, block: b }
+    Schema {
+        version: 1,
+        block: b,
+    }
 }
 
 impl VaultProvider {
@@ -137,13 +140,17 @@ impl VaultProvider {
         if let Value::Value(blocks) = &config.endpoints {
             for (key, url) in blocks.iter().flat_map(|b| b.iter()) {
                 let Value::Value(url) = url else { continue };
-                let Some(service) = Service::from_key(key) else { continue };
+                let Some(service) = Service::from_key(key) else {
+                    continue;
+                };
                 if let Err(e) = check_endpoint_url(url) {
                     ok = false;
                     diags.error(
                         "Invalid endpoint URL",
                         format!("{e}; use a URL such as \"http://127.0.0.1:5000\"."),
-                        AttributePath::new("endpoints").index(0).attribute(key.clone()),
+                        AttributePath::new("endpoints")
+                            .index(0)
+                            .attribute(key.clone()),
                     );
                 }
                 endpoints.0.insert(service, url.clone());
@@ -163,8 +170,10 @@ impl Provider for VaultProvider {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
-        let findings =
-            validate::validate_provider(&input_string(&config.region), &input_map(&config.default_tags));
+        let findings = validate::validate_provider(
+            &input_string(&config.region),
+            &input_map(&config.default_tags),
+        );
         protocol::report(diags, findings);
         Self::settings(diags, &config);
         Some(())
@@ -212,7 +221,10 @@ impl Provider for VaultProvider {
             aws,
             sdk,
         };
-        *self.configured.write().expect("provider configuration lock") = Some(configured);
+        *self
+            .configured
+            .write()
+            .expect("provider configuration lock") = Some(configured);
         Some(())
     }
 

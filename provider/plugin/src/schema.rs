@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::protocol::{Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock};
+use crate::protocol::{
+    Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock,
+};
 
 pub fn string() -> AttributeType {
     AttributeType::String

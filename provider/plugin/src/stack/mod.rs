@@ -3,13 +3,21 @@
 mod defaults;
 pub mod schema;
 pub mod state;
+#[cfg(test)]
+mod tests;
 
 use async_trait::async_trait;
-use vault_core::{validate, Finding, ProviderContext};
+use vault_core::{validate, ProviderContext};
 
 use crate::protocol::{self, AttributePath, Diagnostics, Resource, Schema, Value, ValueEmpty};
 use crate::provider::SharedConfig;
 use state::StackState;
+
+/// Every rule, including those that need the provider's region and default tags. Returns false
+/// when an error was reported: the plan stops there, before any AWS call.
+pub fn check_for_plan(diags: &mut Diagnostics, state: &StackState, ctx: &ProviderContext) -> bool {
+    !protocol::report(diags, validate::validate(&state.to_config(), Some(ctx)))
+}
 
 pub struct SecretsStackResource {
     configured: SharedConfig,
@@ -43,8 +51,7 @@ impl SecretsStackResource {
         prior: Option<&StackState>,
     ) -> Option<(StackState, Vec<AttributePath>)> {
         let ctx = self.context(diags)?;
-        let findings: Vec<Finding> = validate::validate(&proposed.to_config(), Some(&ctx));
-        if protocol::report(diags, findings) {
+        if !check_for_plan(diags, &proposed, &ctx) {
             return None;
         }
         let mut planned = proposed;

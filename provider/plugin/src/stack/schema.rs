@@ -78,7 +78,13 @@ fn kms() -> Block {
         "The customer-managed KMS keys (database, secrets, logs).",
         vec![(
             "deletion_window_in_days",
-            defaulted(number(), &format!("Days between destroy and key deletion, 7 to 30. Default `{}`.", d::KMS_DELETION_WINDOW_DAYS)),
+            defaulted(
+                number(),
+                &format!(
+                    "Days between destroy and key deletion, 7 to 30. Default `{}`.",
+                    d::KMS_DELETION_WINDOW_DAYS
+                ),
+            ),
         )],
     )
 }
@@ -97,9 +103,18 @@ fn timeouts() -> Block {
     block(
         "How long apply and destroy may take, in Terraform duration strings such as `90m`.",
         vec![
-            ("create", defaulted(string(), &format!("Default `{}`.", d::CREATE_TIMEOUT))),
-            ("update", defaulted(string(), &format!("Default `{}`.", d::UPDATE_TIMEOUT))),
-            ("delete", defaulted(string(), &format!("Default `{}`.", d::DELETE_TIMEOUT))),
+            (
+                "create",
+                defaulted(string(), &format!("Default `{}`.", d::CREATE_TIMEOUT)),
+            ),
+            (
+                "update",
+                defaulted(string(), &format!("Default `{}`.", d::UPDATE_TIMEOUT)),
+            ),
+            (
+                "delete",
+                defaulted(string(), &format!("Default `{}`.", d::DELETE_TIMEOUT)),
+            ),
         ],
     )
 }
@@ -144,5 +159,8 @@ pub fn stack_schema() -> Schema {
     ] {
         b.blocks.insert(name.to_string(), at_most_one(nested));
     }
-    Schema { version: 1, block: b }
+    Schema {
+        version: 1,
+        block: b,
+    }
 }

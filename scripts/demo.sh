@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The demo, with no AWS account: builds the provider, installs it the way users do (a release
+# zip in a filesystem mirror), starts moto server, and runs `terraform init` and `plan` of
+# examples/basic against it. Set TERRAFORM=terraform-1.0 to use Terraform 1.0.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+./scripts/setup.sh >/dev/null
+
+cargo build --locked -p terraform-provider-vault
+demo=$(mktemp -d)
+moto_pid=""
+cleanup() {
+  [ -n "$moto_pid" ] && kill "$moto_pid" 2>/dev/null || true
+  rm -rf "$demo"
+}
+trap cleanup EXIT
+
+mirror="$demo/mirror/registry.terraform.io/platform/vault"
+scripts/release.sh pack target/debug/terraform-provider-vault linux amd64 "$mirror" >/dev/null
+cat >"$demo/terraform.rc" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$demo/mirror"
+    include = ["registry.terraform.io/platform/vault"]
+  }
+}
+RC
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MOTO_IAM_LOAD_MANAGED_POLICIES=true .testbed/bin/moto_server -H 127.0.0.1 -p "$port" >"$demo/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+echo "moto server on http://127.0.0.1:$port"
+
+cp -r examples/basic "$demo/basic"
+cd "$demo/basic"
+tf="$root/.testbed/bin/${TERRAFORM:-terraform-1.15}"
+export TF_CLI_CONFIG_FILE="$demo/terraform.rc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true
+"$tf" init -input=false -no-color
+"$tf" plan -input=false -no-color -var "aws_endpoint=http://127.0.0.1:$port"

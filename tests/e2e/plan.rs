@@ -1,0 +1,210 @@
+//! `examples/basic` through `init`, `validate` and `plan`, and the schema Terraform sees.
+
+use std::fs;
+
+use serde_json::Value as Json;
+
+use crate::harness::{repo_root, Cli, Moto, Workspace, SOURCE};
+
+fn basic_example(cli: Cli) -> Workspace {
+    let ws = Workspace::new(cli);
+    let main = fs::read_to_string(repo_root().join("examples/basic/main.tf")).unwrap();
+    ws.write("main.tf", &main);
+    ws.init();
+    ws
+}
+
+fn examples_basic_validates_and_plans_one_stack_without_aws_calls(cli: Cli) {
+    let moto = Moto::start();
+    let ws = basic_example(cli);
+    let v = ws.run(&["validate", "-json", "-no-color"]);
+    let doc: Json = serde_json::from_str(&v.stdout).unwrap();
+    assert_eq!(doc["valid"], true, "{cli:?} validate: {}", v.stdout);
+    let var = format!("aws_endpoint={}", moto.url);
+    let plan = ws.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+    assert_eq!(
+        plan.code, 0,
+        "{cli:?} plan:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
+    assert!(
+        plan.stdout
+            .contains("Plan: 1 to add, 0 to change, 0 to destroy."),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("+ secret_arn = (known after apply)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout.contains("\"vault:stack\" = \"dev\""),
+        "{}",
+        plan.stdout
+    );
+    assert!(moto.aws_requests().is_empty(), "{:?}", moto.aws_requests());
+}
+
+#[test]
+fn examples_basic_validates_and_plans_one_stack_without_aws_calls_on_terraform_1_0() {
+    examples_basic_validates_and_plans_one_stack_without_aws_calls(Cli::V1_0);
+}
+
+#[test]
+fn examples_basic_validates_and_plans_one_stack_without_aws_calls_on_terraform_1_15() {
+    examples_basic_validates_and_plans_one_stack_without_aws_calls(Cli::V1_15);
+}
+
+fn nodejs18_plans_with_a_deprecation_warning(cli: Cli) {
+    let ws = basic_example(cli);
+    let main = fs::read_to_string(ws.path().join("main.tf"))
+        .unwrap()
+        .replace(
+            "automatically_after_days = 30",
+            "automatically_after_days = 30\n    runtime = \"nodejs18.x\"",
+        );
+    ws.write("main.tf", &main);
+    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
+    assert_eq!(plan.code, 0, "{cli:?}:\n{}\n{}", plan.stdout, plan.stderr);
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert!(all.contains("Warning: nodejs18.x is deprecated"), "{all}");
+}
+
+#[test]
+fn nodejs18_plans_with_a_deprecation_warning_on_terraform_1_0() {
+    nodejs18_plans_with_a_deprecation_warning(Cli::V1_0);
+}
+
+#[test]
+fn nodejs18_plans_with_a_deprecation_warning_on_terraform_1_15() {
+    nodejs18_plans_with_a_deprecation_warning(Cli::V1_15);
+}
+
+/// Every attribute and block, nested ones included, with its description.
+fn undescribed(block: &Json, at: &str, out: &mut Vec<String>) {
+    for (name, a) in block["attributes"].as_object().into_iter().flatten() {
+        if a["description"].as_str().is_none_or(str::is_empty) {
+            out.push(format!("{at}{name}"));
+        }
+    }
+    for (name, b) in block["block_types"].as_object().into_iter().flatten() {
+        if b["block"]["description"].as_str().is_none_or(str::is_empty) {
+            out.push(format!("{at}{name}"));
+        }
+        undescribed(&b["block"], &format!("{at}{name}."), out);
+    }
+}
+
+#[test]
+fn providers_schema_json_shows_the_spec_schema_with_descriptions() {
+    let ws = basic_example(Cli::V1_15);
+    let run = ws.run(&["providers", "schema", "-json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc: Json = serde_json::from_str(&run.stdout).unwrap();
+    let provider = &doc["provider_schemas"][SOURCE];
+    let stack = &provider["resource_schemas"]["vault_secrets_stack"]["block"];
+    let mut missing = Vec::new();
+    undescribed(&provider["provider"]["block"], "provider.", &mut missing);
+    undescribed(stack, "vault_secrets_stack.", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "attributes without description: {missing:?}"
+    );
+
+    let attrs = &stack["attributes"];
+    assert_eq!(attrs["environment_suffix"]["required"], true);
+    for output in [
+        "id",
+        "secret_arn",
+        "secret_name",
+        "vpc_id",
+        "private_subnet_ids",
+        "security_group_ids",
+        "vpc_endpoint_ids",
+        "kms_key_arns",
+        "cluster_arn",
+        "cluster_endpoint",
+        "reader_endpoint",
+        "rotation_lambda_arn",
+        "rotation_role_arn",
+        "log_group_names",
+        "rotation_policy_json",
+        "components",
+    ] {
+        assert_eq!(
+            attrs[output]["computed"], true,
+            "{output} is a computed output"
+        );
+    }
+    let blocks = &stack["block_types"];
+    for (block, inner) in [
+        ("network", vec!["cidr_block", "availability_zones"]),
+        (
+            "database",
+            vec![
+                "engine_version",
+                "instance_class",
+                "instance_count",
+                "database_name",
+                "master_username",
+                "port",
+                "backup_retention_days",
+            ],
+        ),
+        (
+            "rotation",
+            vec![
+                "automatically_after_days",
+                "schedule_expression",
+                "duration",
+                "runtime",
+                "timeout_seconds",
+                "memory_mb",
+                "exclude_characters",
+                "password_length",
+                "rotate_immediately",
+            ],
+        ),
+        ("logs", vec!["retention_in_days"]),
+        ("kms", vec!["deletion_window_in_days"]),
+        ("audit", vec!["cloudtrail"]),
+        ("timeouts", vec!["create", "update", "delete"]),
+    ] {
+        assert_eq!(
+            blocks[block]["max_items"], 1,
+            "{block} is written at most once"
+        );
+        for a in inner {
+            assert!(
+                blocks[block]["block"]["attributes"][a].is_object(),
+                "{block}.{a}"
+            );
+        }
+    }
+    assert_eq!(
+        blocks["database"]["block"]["attributes"]["master_username"]["sensitive"],
+        true
+    );
+    let p = &provider["provider"]["block"];
+    for a in ["region", "profile", "default_tags"] {
+        assert!(p["attributes"][a].is_object(), "provider.{a}");
+    }
+    for s in crate::harness::SERVICES {
+        assert!(
+            p["block_types"]["endpoints"]["block"]["attributes"][s].is_object(),
+            "endpoints.{s}"
+        );
+    }
+}
+
+#[test]
+fn moto_request_log_counts_an_aws_call() {
+    // The control for every "no AWS request" assertion: a real call does show up.
+    let moto = Moto::start();
+    assert!(moto.aws_requests().is_empty());
+    let reply = moto.call_sts();
+    assert!(reply.contains("123456789012"), "{reply}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(moto.aws_requests().len(), 1, "{:?}", moto.aws_requests());
+}
