@@ -1,8 +1,13 @@
 //! The AWS edge of the provider: SDK configuration and, per AWS object kind, one module with its
 //! finder, create, read, update, delete and waiters.
 
+pub mod clients;
+pub mod clock;
 pub mod config;
+pub mod error;
+pub mod retry;
 pub mod rotation_code;
+pub mod waiter;
 
 pub use aws_types::SdkConfig;
 pub use config::{AwsSettings, Endpoints, Service};

@@ -1,9 +1,6 @@
 //! `terraform-provider-vault`: started by Terraform, speaks plugin protocol v6 on a local socket.
 
-mod protocol;
-mod provider;
-mod schema;
-mod stack;
+use terraform_provider_vault::{protocol, provider};
 
 fn main() -> anyhow::Result<()> {
     protocol::prepare_handshake()?;

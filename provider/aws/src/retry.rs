@@ -1,0 +1,195 @@
+//! Retries through small named classifiers: each recognises one transient condition AWS reports
+//! as an error. Backoff grows to a cap, and the total time is bounded.
+
+use std::future::Future;
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::error::AwsError;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Classifier {
+    /// Request rate exceeded, in any service's words.
+    Throttling,
+    /// A new IAM role is not yet visible to Lambda (IAM is eventually consistent).
+    RoleNotYetAssumable,
+    /// A secret of the same name was deleted and AWS has not released the name yet.
+    SecretNameScheduledForDeletion,
+    /// A security group or subnet still has Lambda network interfaces draining.
+    DependencyViolation,
+    /// A new KMS key is not yet usable by the service asked to encrypt with it.
+    KmsKeyNotYetUsable,
+    /// The network could not be reached or the service answered 5xx.
+    Transport,
+}
+
+impl Classifier {
+    pub fn matches(self, e: &AwsError) -> bool {
+        let msg = e.message();
+        match self {
+            Classifier::Throttling => e.is_code(&[
+                "Throttling",
+                "ThrottlingException",
+                "ThrottledException",
+                "RequestLimitExceeded",
+                "TooManyRequestsException",
+                "RequestThrottled",
+                "SlowDown",
+                "PriorRequestNotComplete",
+            ]),
+            Classifier::RoleNotYetAssumable => {
+                e.is_code(&["InvalidParameterValueException"])
+                    && (msg.contains("cannot be assumed by Lambda")
+                        || msg.contains("role defined for the function"))
+            }
+            Classifier::SecretNameScheduledForDeletion => {
+                e.is_code(&["InvalidRequestException"]) && msg.contains("scheduled for deletion")
+            }
+            Classifier::DependencyViolation => {
+                e.is_code(&["DependencyViolation", "InvalidDBSubnetGroupStateFault"])
+                    || (e.is_code(&["InvalidParameterValue"]) && msg.contains("in use"))
+            }
+            Classifier::KmsKeyNotYetUsable => {
+                e.is_code(&["KMSInvalidStateException", "KMSNotFoundException"])
+                    || (e.is_code(&["InvalidParameterException", "InvalidParameterCombination"])
+                        && msg.contains("KMS"))
+            }
+            Classifier::Transport => matches!(e, AwsError::Transport { .. }),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub classifiers: &'static [Classifier],
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// No new attempt starts after this much time.
+    pub budget: Duration,
+}
+
+/// What every call gets: throttling and transport errors are retried for up to 2 minutes.
+pub const DEFAULT: RetryPolicy = RetryPolicy {
+    classifiers: &[Classifier::Throttling, Classifier::Transport],
+    first_delay: Duration::from_millis(500),
+    max_delay: Duration::from_secs(20),
+    budget: Duration::from_secs(120),
+};
+
+impl RetryPolicy {
+    /// The default classifiers plus `extra`, within `budget`.
+    pub const fn with(extra: &'static [Classifier], budget: Duration) -> RetryPolicy {
+        RetryPolicy {
+            classifiers: extra,
+            first_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(20),
+            budget,
+        }
+    }
+
+    fn retryable(&self, e: &AwsError) -> bool {
+        DEFAULT.classifiers.iter().any(|c| c.matches(e))
+            || self.classifiers.iter().any(|c| c.matches(e))
+    }
+
+    pub async fn run<T, F, Fut>(&self, clock: &dyn Clock, mut op: F) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
+        let start = clock.elapsed();
+        let mut delay = self.first_delay;
+        loop {
+            match op().await {
+                Ok(v) => return Ok(v),
+                Err(e) if self.retryable(&e) && clock.elapsed() - start + delay <= self.budget => {
+                    clock.sleep(delay).await;
+                    delay = (delay * 2).min(self.max_delay);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FakeClock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn api(code: &str, message: &str) -> AwsError {
+        AwsError::Api {
+            operation: "Op",
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn classifiers_recognise_the_conditions_they_name() {
+        assert!(Classifier::Throttling.matches(&api("ThrottlingException", "Rate exceeded")));
+        assert!(Classifier::RoleNotYetAssumable.matches(&api(
+            "InvalidParameterValueException",
+            "The role defined for the function cannot be assumed by Lambda."
+        )));
+        assert!(Classifier::SecretNameScheduledForDeletion.matches(&api(
+            "InvalidRequestException",
+            "You can't create this secret because a secret with this name is already scheduled for deletion."
+        )));
+        assert!(Classifier::DependencyViolation.matches(&api(
+            "DependencyViolation",
+            "resource sg-1 has a dependent object"
+        )));
+        assert!(!Classifier::RoleNotYetAssumable.matches(&api(
+            "InvalidParameterValueException",
+            "Runtime not supported"
+        )));
+        assert!(!Classifier::Throttling.matches(&api("AccessDenied", "no")));
+    }
+
+    #[tokio::test]
+    async fn a_named_condition_is_retried_until_it_clears() {
+        let clock = FakeClock::default();
+        let calls = AtomicUsize::new(0);
+        let policy =
+            RetryPolicy::with(&[Classifier::RoleNotYetAssumable], Duration::from_secs(120));
+        let got = policy
+            .run(&clock, || async {
+                if calls.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Err(api(
+                        "InvalidParameterValueException",
+                        "The role defined for the function cannot be assumed by Lambda.",
+                    ))
+                } else {
+                    Ok(7)
+                }
+            })
+            .await;
+        assert_eq!(got, Ok(7));
+        assert_eq!(
+            *clock.sleeps.lock().unwrap(),
+            [Duration::from_secs(1), Duration::from_secs(2)]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unclassified_error_is_returned_at_once() {
+        let clock = FakeClock::default();
+        let got: Result<(), _> = DEFAULT
+            .run(&clock, || async { Err(api("AccessDenied", "no")) })
+            .await;
+        assert_eq!(got.unwrap_err().code(), Some("AccessDenied"));
+        assert!(clock.sleeps.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn retries_stop_at_the_budget() {
+        let clock = FakeClock::default();
+        let got: Result<(), _> = DEFAULT
+            .run(&clock, || async { Err(api("Throttling", "slow down")) })
+            .await;
+        assert!(got.is_err());
+        assert!(clock.elapsed() <= DEFAULT.budget);
+    }
+}

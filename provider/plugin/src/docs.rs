@@ -1,0 +1,229 @@
+//! Terraform Registry documentation rendered from the schemas' descriptions and the examples, in
+//! the layout the Registry reads (`docs/index.md`, `docs/resources/`, `docs/data-sources/`).
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::protocol::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
+
+fn type_name(t: &AttributeType) -> String {
+    match t {
+        AttributeType::String => "String".into(),
+        AttributeType::Number => "Number".into(),
+        AttributeType::Bool => "Boolean".into(),
+        AttributeType::List(inner) => format!("List of {}", type_name(inner)),
+        AttributeType::Set(inner) => format!("Set of {}", type_name(inner)),
+        AttributeType::Map(inner) => format!("Map of {}", type_name(inner)),
+        _ => "Dynamic".into(),
+    }
+}
+
+fn sorted<T>(m: &std::collections::HashMap<String, T>) -> Vec<(&String, &T)> {
+    let mut v: Vec<_> = m.iter().collect();
+    v.sort_by(|a, b| a.0.cmp(b.0));
+    v
+}
+
+fn attribute_line(out: &mut String, name: &str, a: &Attribute) {
+    let sensitive = if a.sensitive { ", Sensitive" } else { "" };
+    let _ = writeln!(
+        out,
+        "- `{name}` ({}{sensitive}) {}",
+        type_name(&a.attr_type),
+        a.description.content
+    );
+}
+
+fn nested_block(nb: &NestedBlock) -> (&Block, &'static str) {
+    match nb {
+        NestedBlock::Optional(b) => (b, "Block List, Max: 1"),
+        NestedBlock::Single(b) => (b, "Block, Required"),
+        NestedBlock::List(b) => (b, "Block List"),
+        NestedBlock::Set(b) => (b, "Block Set"),
+        NestedBlock::Map(b) => (b, "Block Map"),
+        NestedBlock::Group(b) => (b, "Block"),
+    }
+}
+
+/// The `## Schema` section: required, optional and read-only attributes, then nested blocks.
+fn schema_section(block: &Block) -> String {
+    let mut out = String::from("## Schema\n");
+    let groups = [
+        ("Required", vec![AttributeConstraint::Required]),
+        (
+            "Optional",
+            vec![
+                AttributeConstraint::Optional,
+                AttributeConstraint::OptionalComputed,
+            ],
+        ),
+        ("Read-Only", vec![AttributeConstraint::Computed]),
+    ];
+    for (title, constraints) in groups {
+        let attrs: Vec<_> = sorted(&block.attributes)
+            .into_iter()
+            .filter(|(_, a)| constraints.contains(&a.constraint))
+            .collect();
+        let blocks: Vec<_> = if title == "Optional" {
+            sorted(&block.blocks)
+        } else {
+            Vec::new()
+        };
+        if attrs.is_empty() && blocks.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n### {title}\n");
+        for (name, a) in attrs {
+            attribute_line(&mut out, name, a);
+        }
+        for (name, nb) in &blocks {
+            let (b, kind) = nested_block(nb);
+            let _ = writeln!(
+                out,
+                "- `{name}` ({kind}) {} (see [below for nested schema](#nestedblock--{name}))",
+                b.description.content
+            );
+        }
+    }
+    for (name, nb) in sorted(&block.blocks) {
+        let (b, _) = nested_block(nb);
+        let _ = writeln!(
+            out,
+            "\n<a id=\"nestedblock--{name}\"></a>\n### Nested Schema for `{name}`\n"
+        );
+        for (title, constraints) in [
+            ("Required", vec![AttributeConstraint::Required]),
+            (
+                "Optional",
+                vec![
+                    AttributeConstraint::Optional,
+                    AttributeConstraint::OptionalComputed,
+                ],
+            ),
+            ("Read-Only", vec![AttributeConstraint::Computed]),
+        ] {
+            let attrs: Vec<_> = sorted(&b.attributes)
+                .into_iter()
+                .filter(|(_, a)| constraints.contains(&a.constraint))
+                .collect();
+            if attrs.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "{title}:\n");
+            for (n, a) in attrs {
+                attribute_line(&mut out, n, a);
+            }
+            out.push('\n');
+        }
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+fn example(root: &Path, path: &str, lang: &str) -> String {
+    match std::fs::read_to_string(root.join(path)) {
+        Ok(code) => format!("```{lang}\n{}\n```\n", code.trim_end()),
+        Err(_) => String::new(),
+    }
+}
+
+fn front_matter(title: &str, description: &str) -> String {
+    let first = description.split(". ").next().unwrap_or(description);
+    format!(
+        "---\npage_title: \"{title} - terraform-provider-vault\"\nsubcategory: \"\"\ndescription: |-\n  {}\n---\n\n",
+        first.trim_end_matches('.')
+    )
+}
+
+pub struct Page<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub schema: Schema,
+    pub example: &'a str,
+    pub import: Option<&'a str>,
+}
+
+fn page(root: &Path, p: &Page) -> String {
+    let title = format!("{} {}", p.name, p.kind);
+    let mut out = front_matter(&title, &p.schema.block.description.content);
+    let _ = writeln!(
+        out,
+        "# {} ({})\n\n{}\n",
+        p.name, p.kind, p.schema.block.description.content
+    );
+    let ex = example(root, p.example, "terraform");
+    if !ex.is_empty() {
+        let _ = writeln!(out, "## Example Usage\n\n{ex}");
+    }
+    out.push_str(&schema_section(&p.schema.block));
+    if let Some(import) = p.import {
+        let _ = write!(
+            out,
+            "\n## Import\n\nImport rebuilds the state from the objects tagged `vault:stack = <environment_suffix>`.\n\n{}",
+            example(root, import, "shell")
+        );
+    }
+    out
+}
+
+/// Every docs file as (path relative to the repository, content).
+pub fn render(root: &Path) -> Vec<(String, String)> {
+    let provider = crate::provider::provider_schema();
+    let mut index = front_matter("vault Provider", &provider.block.description.content);
+    let _ = writeln!(
+        index,
+        "# vault Provider\n\n{}\n\n## Example Usage\n\n{}",
+        provider.block.description.content,
+        example(root, "examples/provider/provider.tf", "terraform")
+    );
+    index.push_str(&schema_section(&provider.block));
+    let stack = page(
+        root,
+        &Page {
+            kind: "Resource",
+            name: "vault_secrets_stack",
+            schema: crate::stack::schema::stack_schema(),
+            example: "examples/resources/vault_secrets_stack/resource.tf",
+            import: None,
+        },
+    );
+    vec![
+        ("docs/index.md".into(), index),
+        ("docs/resources/secrets_stack.md".into(), stack),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_docs_match_the_schema_and_examples() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        for (path, content) in render(&root) {
+            let current = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
+            assert!(
+                current == content,
+                "{path} is stale: run `cargo run -p terraform-provider-vault --bin vault-docs`"
+            );
+        }
+    }
+
+    #[test]
+    fn the_resource_page_lists_every_attribute_and_nested_block() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let docs = render(&root);
+        let stack = &docs
+            .iter()
+            .find(|(p, _)| p.ends_with("secrets_stack.md"))
+            .unwrap()
+            .1;
+        for needle in [
+            "- `environment_suffix` (String)",
+            "### Nested Schema for `rotation`",
+            "- `master_username` (String, Sensitive)",
+            "- `rotation_policy_json` (String)",
+        ] {
+            assert!(stack.contains(needle), "missing {needle}");
+        }
+    }
+}

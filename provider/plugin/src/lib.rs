@@ -1,0 +1,8 @@
+//! `terraform-provider-vault` as a library: the provider, its resource and data sources, and the
+//! documentation rendered from their schemas. The binary (`main.rs`) only serves it.
+
+pub mod docs;
+pub mod protocol;
+pub mod provider;
+mod schema;
+pub mod stack;
