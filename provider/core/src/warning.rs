@@ -1,0 +1,62 @@
+//! The warning diagnostic a plan that touches the stack shows: which objects change and how,
+//! one line each, under the attribute that causes it.
+
+use crate::attribute::Attribute;
+use crate::classify::{ChangeSet, Effect};
+use crate::Finding;
+
+/// The warning for a plan, or `None` when no AWS object changes and there is nothing to note
+/// (only timeouts changed, or nothing did).
+pub fn plan_warning(changes: &ChangeSet) -> Option<Finding> {
+    let worth_telling: Vec<_> = changes
+        .changes
+        .iter()
+        .filter(|c| c.effect != Effect::NoOp || !is_timeout(c.attribute))
+        .collect();
+    if worth_telling.is_empty() {
+        return None;
+    }
+    let summary = match changes.effect() {
+        Effect::ReplaceStack => "vault_secrets_stack: every object will be replaced",
+        Effect::Replace => "vault_secrets_stack: objects will be replaced",
+        Effect::Update => "vault_secrets_stack: objects will be updated",
+        Effect::NoOp => "vault_secrets_stack: no object changes now",
+    };
+    let mut lines = Vec::new();
+    for change in worth_telling {
+        let values = match &change.after {
+            Some(after) => format!("{} -> {}", change.before, after),
+            None => format!("{} -> (known after apply)", change.before),
+        };
+        lines.push(format!("{} {values}: {}", change.attribute, change.summary));
+        // One line per object, except where that would list every object of the stack.
+        let per_object =
+            change.effect != Effect::ReplaceStack && change.attribute != Attribute::Tags;
+        if per_object {
+            for c in &change.components {
+                lines.push(format!("  {}", c.line()));
+            }
+        } else if !change.components.is_empty() {
+            lines.push(format!(
+                "  {} {} objects",
+                change.components[0].action.verb(),
+                change.components.len()
+            ));
+        }
+        for note in &change.notes {
+            lines.push(format!("  note: {note}"));
+        }
+    }
+    Some(Finding::warning(
+        crate::Path::root(),
+        summary,
+        lines.join("\n"),
+    ))
+}
+
+fn is_timeout(a: Attribute) -> bool {
+    matches!(
+        a,
+        Attribute::TimeoutsCreate | Attribute::TimeoutsUpdate | Attribute::TimeoutsDelete
+    )
+}
