@@ -5,6 +5,7 @@ pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod objects;
 pub mod retry;
 pub mod rotation_code;
 pub mod waiter;

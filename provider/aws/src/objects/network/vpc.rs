@@ -1,0 +1,259 @@
+//! The VPC: DNS support and hostnames on (the interface endpoints' private DNS needs both), and
+//! its default security group emptied, since AWS opens it to the world by default.
+
+use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType};
+use vault_core::model::component::VpcSettings;
+use vault_core::model::Component;
+
+use super::ec2::{
+    ec2_tags, is_not_found, management_filter, name_filter, tag_specification, tags_of,
+};
+use crate::error::AwsError;
+use crate::objects::{tag_drift, Ctx, Observed};
+use crate::waiter::{Waiter, GONE};
+
+// find
+
+pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    let out = ctx
+        .call("DescribeVpcs", || {
+            ctx.clients
+                .ec2
+                .describe_vpcs()
+                .filters(management_filter(ctx))
+                .filters(name_filter(c))
+                .send()
+        })
+        .await?;
+    Ok(out
+        .vpcs()
+        .first()
+        .and_then(|v| v.vpc_id())
+        .map(str::to_string))
+}
+
+// create
+
+pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &VpcSettings) -> Result<String, AwsError> {
+    let out = ctx
+        .call("CreateVpc", || {
+            ctx.clients
+                .ec2
+                .create_vpc()
+                .cidr_block(s.cidr_block.to_string())
+                .tag_specifications(tag_specification(ResourceType::Vpc, c))
+                .send()
+        })
+        .await?;
+    let id = out
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .ok_or_else(|| AwsError::Invalid("CreateVpc returned no id".into()))?
+        .to_string();
+    available(ctx, &id).await?;
+    update(ctx, c, s, &id).await?;
+    Ok(id)
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &VpcSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(vpc) = describe(ctx, id).await? else {
+        return Ok(None);
+    };
+    let mut o = Observed::default();
+    if vpc.cidr_block() != Some(s.cidr_block.to_string().as_str()) {
+        o.drift.push(format!(
+            "cidr block {:?}, want {}",
+            vpc.cidr_block(),
+            s.cidr_block
+        ));
+    }
+    o.drift
+        .extend(tag_drift(c.tags.as_ref(), &tags_of(vpc.tags())));
+    for (attribute, want) in [
+        (
+            aws_sdk_ec2::types::VpcAttributeName::EnableDnsSupport,
+            s.enable_dns_support,
+        ),
+        (
+            aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames,
+            s.enable_dns_hostnames,
+        ),
+    ] {
+        let out = ctx
+            .call("DescribeVpcAttribute", || {
+                ctx.clients
+                    .ec2
+                    .describe_vpc_attribute()
+                    .vpc_id(id)
+                    .attribute(attribute.clone())
+                    .send()
+            })
+            .await?;
+        let have = out
+            .enable_dns_support()
+            .or(out.enable_dns_hostnames())
+            .and_then(|v| v.value())
+            .unwrap_or(false);
+        if have != want {
+            o.drift
+                .push(format!("{} is {have}, want {want}", attribute.as_str()));
+        }
+    }
+    Ok(Some(o))
+}
+
+// update
+
+/// Sets the DNS attributes and tags, and empties the default security group.
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &VpcSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    // AWS takes one attribute per call.
+    for (support, hostnames) in [
+        (Some(s.enable_dns_support), None),
+        (None, Some(s.enable_dns_hostnames)),
+    ] {
+        ctx.call("ModifyVpcAttribute", || {
+            ctx.clients
+                .ec2
+                .modify_vpc_attribute()
+                .vpc_id(id)
+                .set_enable_dns_support(
+                    support.map(|v| AttributeBooleanValue::builder().value(v).build()),
+                )
+                .set_enable_dns_hostnames(
+                    hostnames.map(|v| AttributeBooleanValue::builder().value(v).build()),
+                )
+                .send()
+        })
+        .await?;
+    }
+    tag(ctx, c, id).await?;
+    if s.restrict_default_security_group {
+        restrict_default_security_group(ctx, id).await?;
+    }
+    Ok(())
+}
+
+/// Writes the component's tags onto any EC2 resource (CreateTags replaces values in place).
+pub async fn tag(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<(), AwsError> {
+    let Some(tags) = &c.tags else { return Ok(()) };
+    ctx.call("CreateTags", || {
+        ctx.clients
+            .ec2
+            .create_tags()
+            .resources(id)
+            .set_tags(Some(ec2_tags(tags)))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+async fn restrict_default_security_group(ctx: &Ctx<'_>, vpc_id: &str) -> Result<(), AwsError> {
+    let out = ctx
+        .call("DescribeSecurityGroups", || {
+            ctx.clients
+                .ec2
+                .describe_security_groups()
+                .filters(Filter::builder().name("vpc-id").values(vpc_id).build())
+                .filters(
+                    Filter::builder()
+                        .name("group-name")
+                        .values("default")
+                        .build(),
+                )
+                .send()
+        })
+        .await?;
+    for g in out.security_groups() {
+        let Some(group_id) = g.group_id() else {
+            continue;
+        };
+        if !g.ip_permissions().is_empty() {
+            ctx.call("RevokeSecurityGroupIngress", || {
+                ctx.clients
+                    .ec2
+                    .revoke_security_group_ingress()
+                    .group_id(group_id)
+                    .set_ip_permissions(Some(g.ip_permissions().to_vec()))
+                    .send()
+            })
+            .await?;
+        }
+        if !g.ip_permissions_egress().is_empty() {
+            ctx.call("RevokeSecurityGroupEgress", || {
+                ctx.clients
+                    .ec2
+                    .revoke_security_group_egress()
+                    .group_id(group_id)
+                    .set_ip_permissions(Some(g.ip_permissions_egress().to_vec()))
+                    .send()
+            })
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+// delete
+
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let result = ctx
+        .call("DeleteVpc", || {
+            ctx.clients.ec2.delete_vpc().vpc_id(id).send()
+        })
+        .await;
+    match result {
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            Waiter::new(format!("vpc {id}"), &["available", "pending"], &[GONE])
+                .timeout(ctx.timeout)
+                .wait(ctx.clock, || async {
+                    Ok(describe(ctx, id)
+                        .await?
+                        .and_then(|v| v.state().map(|s| s.as_str().to_string())))
+                })
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+// waiters
+
+async fn available(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    Waiter::new(format!("vpc {id}"), &["pending"], &["available"])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async {
+            Ok(describe(ctx, id)
+                .await?
+                .and_then(|v| v.state().map(|s| s.as_str().to_string())))
+        })
+        .await?;
+    Ok(())
+}
+
+async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<aws_sdk_ec2::types::Vpc>, AwsError> {
+    let result = ctx
+        .call("DescribeVpcs", || {
+            ctx.clients.ec2.describe_vpcs().vpc_ids(id).send()
+        })
+        .await;
+    match result {
+        Ok(out) => Ok(out.vpcs().first().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,112 @@
+//! Test-only helpers shared by the AWS layer's tests and the end-to-end tests: moto server on a
+//! free loopback port, stopped when dropped, with a log that tells which AWS calls reached it.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository's root (this crate lives in `tests/testbed`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// A program installed by `scripts/setup.sh` into `.testbed/bin`.
+pub fn testbed_bin(name: &str) -> PathBuf {
+    let p = repo_root().join(".testbed/bin").join(name);
+    assert!(p.exists(), "{} is missing: run scripts/setup.sh first", p.display());
+    p
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A moto server of the test's own, stopped when dropped.
+pub struct Moto {
+    child: Child,
+    pub url: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("moto.log");
+        let port = free_port();
+        let child = Command::new(testbed_bin("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .stdout(Stdio::from(
+                fs::File::create(dir.path().join("moto.out")).unwrap(),
+            ))
+            .stderr(Stdio::from(fs::File::create(&log).unwrap()))
+            .spawn()
+            .expect("moto_server starts");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto did not listen on {url} within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Moto {
+            child,
+            url,
+            log,
+            _dir: dir,
+        }
+    }
+
+    /// AWS API requests moto has served (its own control plane, `/moto-api`, excluded).
+    pub fn aws_requests(&self) -> Vec<String> {
+        fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| {
+                ["\"GET ", "\"POST ", "\"PUT ", "\"DELETE ", "\"HEAD "]
+                    .iter()
+                    .any(|m| l.contains(m))
+                    && !l.contains("/moto-api")
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Sends one STS GetCallerIdentity, as an SDK would, to prove requests are counted.
+    pub fn call_sts(&self) -> String {
+        let addr = self.url.trim_start_matches("http://");
+        let body = "Action=GetCallerIdentity&Version=2011-06-15";
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sts/aws4_request, \
+             SignedHeaders=host, Signature=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
