@@ -2,7 +2,7 @@
 //! Terraform working directories driven through either CLI.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use serde_json::Value as Json;

@@ -208,3 +208,54 @@ fn moto_request_log_counts_an_aws_call() {
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert_eq!(moto.aws_requests().len(), 1, "{:?}", moto.aws_requests());
 }
+
+fn policy_document_plan_prints_the_policies(cli: Cli) {
+    let moto = Moto::start();
+    let ws = Workspace::new(cli);
+    let main = fs::read_to_string(repo_root().join("examples/provider/provider.tf"))
+        .unwrap()
+        .replace(
+            "  profile = \"prod\" # optional: otherwise the standard AWS credential chain\n",
+            "",
+        )
+        .replace(
+            "  # endpoints {\n  #   ec2 = \"http://127.0.0.1:5000\"\n  # }",
+            &format!("  endpoints {{\n    sts = \"{}\"\n  }}", moto.url),
+        );
+    let data = fs::read_to_string(
+        repo_root().join("examples/data-sources/vault_policy_document/data-source.tf"),
+    )
+    .unwrap();
+    ws.write("main.tf", &format!("{main}\n{data}"));
+    ws.init();
+    let plan = ws.run(&["plan", "-input=false", "-no-color"]);
+    assert_eq!(plan.code, 0, "{cli:?}:\n{}\n{}", plan.stdout, plan.stderr);
+    for needle in [
+        "rotation_role_policy",
+        "secretsmanager:GetRandomPassword",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:secret-prod-database-??????",
+        "kms:ViaService",
+        "database-key",
+        "logs-key",
+        "secrets-key",
+    ] {
+        assert!(
+            plan.stdout.contains(needle),
+            "{cli:?}: plan lacks {needle}:\n{}",
+            plan.stdout
+        );
+    }
+    // Only the caller identity was looked up.
+    let calls = moto.aws_requests();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+}
+
+#[test]
+fn policy_document_plan_prints_the_policies_on_terraform_1_0() {
+    policy_document_plan_prints_the_policies(Cli::V1_0);
+}
+
+#[test]
+fn policy_document_plan_prints_the_policies_on_terraform_1_15() {
+    policy_document_plan_prints_the_policies(Cli::V1_15);
+}

@@ -1,10 +1,12 @@
 //! The AWS edge of the provider: SDK configuration and, per AWS object kind, one module with its
 //! finder, create, read, update, delete and waiters.
 
+pub mod account;
 pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod executor;
 pub mod objects;
 pub mod retry;
 pub mod rotation_code;

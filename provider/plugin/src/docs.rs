@@ -186,9 +186,23 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
             import: None,
         },
     );
+    let policy_document = page(
+        root,
+        &Page {
+            kind: "Data Source",
+            name: "vault_policy_document",
+            schema: crate::policy_document::policy_document_schema(),
+            example: "examples/data-sources/vault_policy_document/data-source.tf",
+            import: None,
+        },
+    );
     vec![
         ("docs/index.md".into(), index),
         ("docs/resources/secrets_stack.md".into(), stack),
+        (
+            "docs/data-sources/policy_document.md".into(),
+            policy_document,
+        ),
     ]
 }
 

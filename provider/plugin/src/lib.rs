@@ -2,6 +2,7 @@
 //! documentation rendered from their schemas. The binary (`main.rs`) only serves it.
 
 pub mod docs;
+pub mod policy_document;
 pub mod protocol;
 pub mod provider;
 mod schema;

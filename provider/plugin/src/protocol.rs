@@ -6,7 +6,8 @@ pub use tf_provider::schema::{
 };
 pub use tf_provider::value::{Value, ValueEmpty};
 pub use tf_provider::{
-    AttributePath, Diagnostic, Diagnostics, DynamicDataSource, DynamicResource, Provider, Resource,
+    AttributePath, DataSource, Diagnostic, Diagnostics, DynamicDataSource, DynamicResource,
+    Provider, Resource,
 };
 
 use vault_core::{Finding, Severity, Step};

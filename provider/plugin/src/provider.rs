@@ -5,10 +5,12 @@ use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use vault_aws::clients::Clients;
 use vault_aws::config::{check_endpoint_url, load_sdk_config, resolve_region};
 use vault_aws::{AwsSettings, Endpoints, Service};
 use vault_core::{defaults, validate, Input, ProviderContext};
 
+use crate::policy_document::PolicyDocumentDataSource;
 use crate::protocol::{
     self, AttributePath, Block, Diagnostics, DynamicDataSource, DynamicResource, Provider, Schema,
     Value, ValueEmpty,
@@ -18,12 +20,10 @@ use crate::stack::SecretsStackResource;
 
 /// What `configure` resolved, shared with every resource and data source.
 #[derive(Clone, Debug)]
-// `aws` and `sdk` are what the AWS layer builds its clients from once apply lands.
-#[allow(dead_code)]
 pub struct Configured {
     pub context: ProviderContext,
-    pub aws: AwsSettings,
-    pub sdk: vault_aws::SdkConfig,
+    /// One client per service; building them sends no request.
+    pub clients: Clients,
 }
 
 pub type SharedConfig = Arc<RwLock<Option<Configured>>>;
@@ -218,8 +218,7 @@ impl Provider for VaultProvider {
                 region: Some(region),
                 default_tags,
             },
-            aws,
-            sdk,
+            clients: Clients::new(&sdk, &aws.endpoints),
         };
         *self
             .configured
@@ -241,6 +240,8 @@ impl Provider for VaultProvider {
         &self,
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
-        Some(HashMap::new())
+        let documents: Box<dyn DynamicDataSource> =
+            Box::new(PolicyDocumentDataSource::new(self.configured.clone()));
+        Some(HashMap::from([("policy_document".to_string(), documents)]))
     }
 }

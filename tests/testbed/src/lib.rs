@@ -19,7 +19,11 @@ pub fn repo_root() -> PathBuf {
 /// A program installed by `scripts/setup.sh` into `.testbed/bin`.
 pub fn testbed_bin(name: &str) -> PathBuf {
     let p = repo_root().join(".testbed/bin").join(name);
-    assert!(p.exists(), "{} is missing: run scripts/setup.sh first", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/setup.sh first",
+        p.display()
+    );
     p
 }
 

@@ -103,4 +103,5 @@ pub fn unknown_outputs(st: &mut StackState) {
     st.log_group_names = Value::Unknown;
     st.rotation_policy_json = Value::Unknown;
     st.components = Value::Unknown;
+    st.drift = Value::Unknown;
 }

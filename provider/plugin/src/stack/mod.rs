@@ -1,16 +1,18 @@
 //! `vault_secrets_stack`: the resource users write.
 
 mod defaults;
+mod lifecycle;
 pub mod schema;
 pub mod state;
 #[cfg(test)]
 mod tests;
 
 use async_trait::async_trait;
-use vault_core::{validate, ProviderContext};
+use vault_core::{classify, plan_warning, validate, ProviderContext};
 
 use crate::protocol::{self, AttributePath, Diagnostics, Resource, Schema, Value, ValueEmpty};
-use crate::provider::SharedConfig;
+use crate::provider::{Configured, SharedConfig};
+use lifecycle::{Private, PrivateValue};
 use state::StackState;
 
 /// Every rule, including those that need the provider's region and default tags. Returns false
@@ -28,29 +30,30 @@ impl SecretsStackResource {
         SecretsStackResource { configured }
     }
 
-    fn context(&self, diags: &mut Diagnostics) -> Option<ProviderContext> {
+    fn configured(&self, diags: &mut Diagnostics) -> Option<Configured> {
         let guard = self.configured.read().expect("provider configuration lock");
         match guard.as_ref() {
-            Some(c) => Some(c.context.clone()),
+            Some(c) => Some(c.clone()),
             None => {
                 diags.root_error(
                     "Provider not configured",
-                    "The vault provider must be configured before vault_secrets_stack is planned.",
+                    "The vault provider must be configured before vault_secrets_stack is used.",
                 );
                 None
             }
         }
     }
 
-    /// Validates with the provider's region and default tags, then fills defaults and marks what
-    /// apply will compute as unknown.
+    /// Validates with the provider's region and default tags, fills defaults, classifies the
+    /// change against the prior stack, and marks what apply will compute as unknown.
     fn plan(
         &self,
         diags: &mut Diagnostics,
         proposed: StackState,
-        prior: Option<&StackState>,
+        prior: Option<(&StackState, &Private)>,
     ) -> Option<(StackState, Vec<AttributePath>)> {
-        let ctx = self.context(diags)?;
+        let configured = self.configured(diags)?;
+        let ctx = configured.context.clone();
         if !check_for_plan(diags, &proposed, &ctx) {
             return None;
         }
@@ -58,32 +61,116 @@ impl SecretsStackResource {
         defaults::fill(&mut planned);
         planned.id = planned.environment_suffix.clone();
         planned.tags_all = defaults::tags_all(&planned, &ctx);
-        let mut replace = Vec::new();
-        match prior {
-            None => defaults::unknown_outputs(&mut planned),
-            Some(prior) => {
-                if prior.environment_suffix != planned.environment_suffix {
-                    replace.push(AttributePath::new("environment_suffix"));
-                    defaults::unknown_outputs(&mut planned);
-                }
+        let Some((prior, private)) = prior else {
+            defaults::unknown_outputs(&mut planned);
+            return Some((planned, Vec::new()));
+        };
+        if prior.environment_suffix != planned.environment_suffix {
+            defaults::unknown_outputs(&mut planned);
+            return Some((planned, vec![AttributePath::new("environment_suffix")]));
+        }
+        // Zones resolved at apply stay what they were unless the configuration names others.
+        for (b, p) in planned
+            .network
+            .iter_mut()
+            .flatten()
+            .zip(prior.network.iter().flatten())
+        {
+            if b.availability_zones.is_unknown() {
+                b.availability_zones = p.availability_zones.clone();
             }
         }
-        Some((planned, replace))
+        let region = &configured.clients.region;
+        let prior_stack = match lifecycle::stack_of(prior, private, region) {
+            Ok(s) => s,
+            // A state without a recorded model (a failed create) is planned as a fresh create.
+            Err(_) => {
+                defaults::unknown_outputs(&mut planned);
+                return Some((planned, Vec::new()));
+            }
+        };
+        let changes = match classify(&prior_stack, &planned.to_config(), &ctx, &private.zones) {
+            Ok(c) => c,
+            Err(e) => {
+                diags.root_error("Cannot plan the stack", e.to_string());
+                return None;
+            }
+        };
+        let replace: Vec<AttributePath> = changes
+            .requires_replace()
+            .iter()
+            .map(protocol::attribute_path)
+            .collect();
+        if !replace.is_empty() {
+            defaults::unknown_outputs(&mut planned);
+            return Some((planned, replace));
+        }
+        if let Some(w) = plan_warning(&changes) {
+            protocol::report(diags, vec![w]);
+        }
+        let ids = lifecycle::ids_of(prior);
+        let mut rebuilt = lifecycle::rebuilt(&changes);
+        // Objects deleted out of band are created again.
+        rebuilt.extend(
+            prior_stack
+                .components()
+                .iter()
+                .filter(|c| !ids.contains_key(&c.id))
+                .map(|c| c.id.clone()),
+        );
+        let drifted = matches!(&prior.drift, Value::Value(d) if !d.is_empty());
+        if drifted {
+            diags.add_warning(protocol::Diagnostic::new(
+                "Drift will be repaired",
+                "These objects differ from the configuration and will be brought back in line.",
+                AttributePath::new("drift"),
+            ));
+        }
+        if !changes.components.is_empty() || !rebuilt.is_empty() || drifted {
+            planned.drift = Value::Unknown;
+        }
+        lifecycle::unknown_outputs_of(&mut planned, &rebuilt);
+        Some((planned, Vec::new()))
     }
 
-    fn not_yet_applicable(diags: &mut Diagnostics) {
-        diags.root_error(
-            "Applying vault_secrets_stack is not available in this build",
-            "This version of the provider validates and plans stacks; creating and updating the \
-             AWS objects is not implemented yet. Nothing was created.",
-        );
+    /// The state after a walk: ids recorded, outputs read back, and the walk's error reported.
+    async fn settle(
+        diags: &mut Diagnostics,
+        configured: &Configured,
+        mut state: StackState,
+        stack: &vault_core::ResolvedStack,
+        report: vault_aws::executor::Report,
+        action: &str,
+    ) -> StackState {
+        match lifecycle::refresh(configured, stack, &report.ids).await {
+            Ok(refreshed) => lifecycle::set_outputs(&mut state, stack, &refreshed),
+            Err(e) => {
+                diags.root_error(format!("Reading the stack after {action} failed"), e);
+                let refreshed = vault_aws::executor::Refreshed {
+                    ids: report.ids.clone(),
+                    ..Default::default()
+                };
+                lifecycle::set_outputs(&mut state, stack, &refreshed);
+            }
+        }
+        if let Some(f) = report.failure {
+            diags.root_error(
+                format!("Could not {action} {}", f.component),
+                format!(
+                    "{}\n\nEverything created so far is recorded in state; run apply again to \
+                     resume once the cause is fixed, or destroy to remove it.",
+                    f.error
+                ),
+            );
+        }
+        state
     }
 }
 
 #[async_trait]
 impl Resource for SecretsStackResource {
     type State<'a> = StackState;
-    type PrivateState<'a> = ValueEmpty;
+    type PrivateState<'a> = PrivateValue;
     type ProviderMetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
@@ -97,11 +184,33 @@ impl Resource for SecretsStackResource {
 
     async fn read<'a>(
         &self,
-        _diags: &mut Diagnostics,
+        diags: &mut Diagnostics,
         state: Self::State<'a>,
         private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let Value::Value(private) = &private_state else {
+            return Some((state, private_state));
+        };
+        let configured = self.configured(diags)?;
+        let stack = match lifecycle::stack_of(&state, private, &configured.clients.region) {
+            Ok(s) => s,
+            Err(_) => return Some((state, private_state)),
+        };
+        let ids = lifecycle::ids_of(&state);
+        let refreshed = match lifecycle::refresh(&configured, &stack, &ids).await {
+            Ok(r) => r,
+            Err(e) => {
+                diags.root_error("Reading the stack failed", e);
+                return None;
+            }
+        };
+        if refreshed.ids.is_empty() && !ids.is_empty() {
+            // Every object is gone: the stack no longer exists.
+            return Some((StackState::default(), Value::Null));
+        }
+        let mut state = state;
+        lifecycle::set_outputs(&mut state, &stack, &refreshed);
         Some((state, private_state))
     }
 
@@ -125,7 +234,12 @@ impl Resource for SecretsStackResource {
         prior_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>, Vec<AttributePath>)> {
-        let (planned, replace) = self.plan(diags, proposed_state, Some(&prior_state))?;
+        let private = prior_private_state
+            .as_ref_option()
+            .cloned()
+            .unwrap_or_default();
+        let (planned, replace) =
+            self.plan(diags, proposed_state, Some((&prior_state, &private)))?;
         Some((planned, prior_private_state, replace))
     }
 
@@ -142,36 +256,129 @@ impl Resource for SecretsStackResource {
     async fn create<'a>(
         &self,
         diags: &mut Diagnostics,
-        _planned_state: Self::State<'a>,
+        planned_state: Self::State<'a>,
         _config_state: Self::State<'a>,
         _planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Self::not_yet_applicable(diags);
-        None
+        let configured = self.configured(diags)?;
+        let (stack, private) = match lifecycle::new_stack(&configured, &planned_state).await {
+            Ok(x) => x,
+            Err(e) => {
+                diags.root_error("Cannot create the stack", e);
+                return None;
+            }
+        };
+        let mut state = planned_state;
+        for b in state.network.iter_mut().flatten() {
+            b.availability_zones =
+                Value::Value(private.zones.iter().cloned().map(Value::Value).collect());
+        }
+        let timeout = stack.inputs().timeouts.create;
+        let report = lifecycle::apply(
+            &configured,
+            &stack,
+            None,
+            Default::default(),
+            &Default::default(),
+            timeout,
+        )
+        .await;
+        let state = Self::settle(diags, &configured, state, &stack, report, "create").await;
+        Some((state, Value::Value(private)))
     }
 
     async fn update<'a>(
         &self,
         diags: &mut Diagnostics,
-        _prior_state: Self::State<'a>,
-        _planned_state: Self::State<'a>,
+        prior_state: Self::State<'a>,
+        planned_state: Self::State<'a>,
         _config_state: Self::State<'a>,
-        _planned_private_state: Self::PrivateState<'a>,
+        planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
-        Self::not_yet_applicable(diags);
-        None
+        let configured = self.configured(diags)?;
+        let region = configured.clients.region.clone();
+        let prior_private = planned_private_state.as_ref_option().cloned();
+        let prior_stack = prior_private
+            .as_ref()
+            .and_then(|p| lifecycle::stack_of(&prior_state, p, &region).ok());
+        let private = Private {
+            default_tags: configured.context.default_tags.clone(),
+            ..prior_private.clone().unwrap_or_default()
+        };
+        let mut state = planned_state;
+        let (stack, private) = match (&prior_stack, lifecycle::stack_of(&state, &private, &region))
+        {
+            (Some(_), Ok(stack)) => (stack, private),
+            _ => match lifecycle::new_stack(&configured, &state).await {
+                Ok(x) => x,
+                Err(e) => {
+                    diags.root_error("Cannot update the stack", e);
+                    return None;
+                }
+            },
+        };
+        let replace = match &prior_stack {
+            Some(prior) => classify(
+                prior,
+                &state.to_config(),
+                &configured.context,
+                &private.zones,
+            )
+            .map(|c| lifecycle::replaced(&c))
+            .unwrap_or_default(),
+            None => Default::default(),
+        };
+        for b in state.network.iter_mut().flatten() {
+            b.availability_zones =
+                Value::Value(private.zones.iter().cloned().map(Value::Value).collect());
+        }
+        let ids = lifecycle::ids_of(&prior_state);
+        let timeout = stack.inputs().timeouts.update;
+        let report = lifecycle::apply(
+            &configured,
+            &stack,
+            prior_stack.as_ref(),
+            ids,
+            &replace,
+            timeout,
+        )
+        .await;
+        let state = Self::settle(diags, &configured, state, &stack, report, "update").await;
+        Some((state, Value::Value(private)))
     }
 
     async fn destroy<'a>(
         &self,
-        _diags: &mut Diagnostics,
-        _prior_state: Self::State<'a>,
-        _planned_private_state: Self::PrivateState<'a>,
+        diags: &mut Diagnostics,
+        prior_state: Self::State<'a>,
+        planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<()> {
-        // Create never succeeds in this build, so no state ever names an AWS object.
+        let Value::Value(private) = &planned_private_state else {
+            return Some(());
+        };
+        let configured = self.configured(diags)?;
+        let stack = match lifecycle::stack_of(&prior_state, private, &configured.clients.region) {
+            Ok(s) => s,
+            Err(e) => {
+                diags.root_error("Cannot destroy the stack", e);
+                return None;
+            }
+        };
+        let report = lifecycle::destroy(&configured, &stack, lifecycle::ids_of(&prior_state)).await;
+        if let Some(f) = report.failure {
+            diags.root_error(
+                format!("Could not delete {}", f.component),
+                format!(
+                    "{}\n\nThe objects still present stay in state; run destroy again once the \
+                     cause is fixed.",
+                    f.error
+                ),
+            );
+            return None;
+        }
         Some(())
     }
 }

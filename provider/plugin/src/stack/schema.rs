@@ -146,6 +146,7 @@ pub fn stack_schema() -> Schema {
             ("log_group_names", computed(map_of_strings(), "CloudWatch log group names by use: `rotation`, `audit`.")),
             ("rotation_policy_json", computed(string(), "The synthesized inline IAM policy of the rotation role, for review in CI.")),
             ("components", computed(map_of_strings(), "Every managed AWS object: logical name to AWS id.")),
+            ("drift", computed(list_of_strings(), "Differences between the AWS objects and the configuration found by the last refresh, as `component: difference`. A plan that shows this list emptying repairs them.")),
         ],
     );
     for (name, nested) in [

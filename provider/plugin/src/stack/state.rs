@@ -69,6 +69,8 @@ pub struct StackState {
     pub rotation_policy_json: Value<String>,
     #[serde(default)]
     pub components: Value<StringMap>,
+    #[serde(default)]
+    pub drift: Value<Vec<Value<String>>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

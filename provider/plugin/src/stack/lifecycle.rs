@@ -1,0 +1,280 @@
+//! The stack's lifecycle against AWS: the model rebuilt from state, the executor's walks, and
+//! the outputs read back. Plan-time classification of changes lives here too.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use vault_aws::clock::SystemClock;
+use vault_aws::executor::{Executor, Refreshed, Report};
+use vault_aws::objects::{assigned_ids, Ids};
+use vault_core::classify::{ChangeSet, ComponentAction};
+use vault_core::model::component::{
+    EndpointService, KeyPurpose, LogGroupPurpose, RolePurpose, SecurityGroupRole,
+};
+use vault_core::model::logical;
+use vault_core::{AccountId, ComponentId, PolicyKind, ProviderContext, ResolvedStack};
+
+use super::state::StackState;
+use crate::protocol::Value;
+use crate::provider::{Configured, StringMap};
+
+/// What state keeps beside the attributes: what the model needs to be rebuilt exactly as it was
+/// applied (zones looked up at apply, the account, the provider's tags at the time).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Private {
+    pub account: String,
+    pub zones: Vec<String>,
+    pub default_tags: BTreeMap<String, String>,
+}
+
+pub type PrivateValue = Value<Private>;
+
+/// The model of the stack a state describes.
+pub fn stack_of(
+    state: &StackState,
+    private: &Private,
+    region: &str,
+) -> Result<ResolvedStack, String> {
+    let account = AccountId::parse(&private.account).map_err(|e| e.to_string())?;
+    let ctx = ProviderContext {
+        region: Some(region.to_string()),
+        default_tags: private.default_tags.clone(),
+    };
+    ResolvedStack::build(&state.to_config(), &ctx, &account, &private.zones)
+        .map_err(|e| e.to_string())
+}
+
+/// The model of a stack about to be created: the account from STS, the zones from the
+/// configuration or, when unset, the region's first three.
+pub async fn new_stack(
+    configured: &Configured,
+    planned: &StackState,
+) -> Result<(ResolvedStack, Private), String> {
+    let clock = SystemClock::default();
+    let clients = &configured.clients;
+    let account = vault_aws::account::caller_account(clients, &clock)
+        .await
+        .map_err(|e| format!("looking up the AWS account: {e}"))?;
+    let config = planned.to_config();
+    let zones = match config
+        .network
+        .as_ref()
+        .and_then(|n| n.availability_zones.known())
+    {
+        Some(z) => z.clone(),
+        None => vault_aws::account::default_zones(
+            clients,
+            &clock,
+            vault_core::defaults::AVAILABILITY_ZONE_COUNT,
+        )
+        .await
+        .map_err(|e| format!("looking up the region's availability zones: {e}"))?,
+    };
+    let private = Private {
+        account,
+        zones,
+        default_tags: configured.context.default_tags.clone(),
+    };
+    let stack = stack_of(planned, &private, &clients.region)?;
+    Ok((stack, private))
+}
+
+pub fn ids_of(state: &StackState) -> Ids {
+    match &state.components {
+        Value::Value(m) => m
+            .iter()
+            .filter_map(|(k, v)| {
+                v.as_ref_option()
+                    .map(|v| (ComponentId::from(k.as_str()), v.clone()))
+            })
+            .collect(),
+        _ => Ids::new(),
+    }
+}
+
+pub async fn apply(
+    configured: &Configured,
+    stack: &ResolvedStack,
+    prior: Option<&ResolvedStack>,
+    ids: Ids,
+    replace: &BTreeSet<ComponentId>,
+    timeout: std::time::Duration,
+) -> Report {
+    let clock = SystemClock::default();
+    let executor = Executor {
+        clients: &configured.clients,
+        clock: &clock,
+    };
+    executor.apply(stack, prior, ids, replace, timeout).await
+}
+
+pub async fn destroy(configured: &Configured, stack: &ResolvedStack, ids: Ids) -> Report {
+    let clock = SystemClock::default();
+    let executor = Executor {
+        clients: &configured.clients,
+        clock: &clock,
+    };
+    executor
+        .destroy(stack, ids, stack.inputs().timeouts.delete)
+        .await
+}
+
+pub async fn refresh(
+    configured: &Configured,
+    stack: &ResolvedStack,
+    ids: &Ids,
+) -> Result<Refreshed, String> {
+    let clock = SystemClock::default();
+    let executor = Executor {
+        clients: &configured.clients,
+        clock: &clock,
+    };
+    executor
+        .refresh(stack, ids, stack.inputs().timeouts.update)
+        .await
+        .map_err(|f| f.to_string())
+}
+
+fn s(v: Option<&String>) -> Value<String> {
+    v.cloned().map_or(Value::Null, Value::Value)
+}
+
+fn map_of<K: Copy>(
+    keys: &[K],
+    name: impl Fn(K) -> &'static str,
+    value: impl Fn(K) -> Option<String>,
+) -> Value<StringMap> {
+    Value::Value(
+        keys.iter()
+            .filter_map(|k| value(*k).map(|v| (name(*k).to_string(), Value::Value(v))))
+            .collect(),
+    )
+}
+
+/// Sets every output from the objects' ids and what a refresh read.
+pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Refreshed) {
+    let ids = &refreshed.ids;
+    let out = |c: &ComponentId, key: &str| {
+        refreshed
+            .observed
+            .get(c)
+            .and_then(|o| o.outputs.get(key))
+            .cloned()
+    };
+    let naming = stack.naming();
+    state.secret_arn = s(ids.get(&logical::secret()));
+    state.secret_name = if ids.contains_key(&logical::secret()) {
+        Value::Value(out(&logical::secret(), "name").unwrap_or_else(|| naming.secret()))
+    } else {
+        Value::Null
+    };
+    state.vpc_id = s(ids.get(&logical::vpc()));
+    state.private_subnet_ids = Value::Value(
+        stack
+            .inputs()
+            .availability_zones
+            .iter()
+            .filter_map(|z| ids.get(&logical::subnet(z)).cloned().map(Value::Value))
+            .collect(),
+    );
+    state.security_group_ids = map_of(
+        &SecurityGroupRole::ALL,
+        |r| r.as_str(),
+        |r| ids.get(&logical::security_group(r)).cloned(),
+    );
+    state.vpc_endpoint_ids = map_of(
+        &[EndpointService::SecretsManager, EndpointService::Kms],
+        |e| e.as_str(),
+        |e| ids.get(&logical::vpc_endpoint(e)).cloned(),
+    );
+    state.kms_key_arns = map_of(
+        &KeyPurpose::ALL,
+        |k| k.as_str(),
+        |k| {
+            ids.get(&logical::kms_key(k))
+                .map(|id| out(&logical::kms_key(k), "arn").unwrap_or_else(|| id.clone()))
+        },
+    );
+    let cluster = logical::db_cluster();
+    state.cluster_arn = s(out(&cluster, "arn").as_ref());
+    state.cluster_endpoint = s(out(&cluster, "endpoint").as_ref());
+    state.reader_endpoint = s(out(&cluster, "reader_endpoint").as_ref());
+    state.rotation_lambda_arn = s(ids.get(&logical::lambda_function()));
+    let role = logical::iam_role(RolePurpose::Rotation);
+    state.rotation_role_arn = if ids.contains_key(&role) {
+        Value::Value(
+            out(&role, "arn").unwrap_or_else(|| naming.iam_role_arn(RolePurpose::Rotation)),
+        )
+    } else {
+        Value::Null
+    };
+    state.log_group_names = map_of(
+        &[LogGroupPurpose::Rotation, LogGroupPurpose::Audit],
+        |p| p.as_str(),
+        |p| ids.get(&logical::log_group(p)).cloned(),
+    );
+    state.rotation_policy_json = Value::Value(
+        stack
+            .policy(PolicyKind::RotationRole, &assigned_ids(stack, ids))
+            .to_string(),
+    );
+    state.components = Value::Value(
+        ids.iter()
+            .map(|(k, v)| (k.to_string(), Value::Value(v.clone())))
+            .collect(),
+    );
+    state.drift = Value::Value(refreshed.drift().into_iter().map(Value::Value).collect());
+}
+
+/// Components a change set creates, replaces or deletes.
+pub fn rebuilt(changes: &ChangeSet) -> BTreeSet<ComponentId> {
+    changes
+        .components
+        .iter()
+        .filter(|c| c.action != ComponentAction::Update)
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// Components whose objects are replaced (deleted, then created again) by a change set.
+pub fn replaced(changes: &ChangeSet) -> BTreeSet<ComponentId> {
+    changes
+        .components
+        .iter()
+        .filter(|c| c.action == ComponentAction::Replace)
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+/// Marks unknown the outputs that come from components whose AWS ids will change.
+pub fn unknown_outputs_of(state: &mut StackState, changed: &BTreeSet<ComponentId>) {
+    if changed.is_empty() {
+        return;
+    }
+    state.components = Value::Unknown;
+    state.rotation_policy_json = Value::Unknown;
+    for c in changed {
+        let name = c.as_str();
+        let kind = name.split('/').next().unwrap_or("");
+        match kind {
+            "vpc" => state.vpc_id = Value::Unknown,
+            "subnet" => state.private_subnet_ids = Value::Unknown,
+            "security_group" => state.security_group_ids = Value::Unknown,
+            "vpc_endpoint" => state.vpc_endpoint_ids = Value::Unknown,
+            "kms_key" => state.kms_key_arns = Value::Unknown,
+            "db_cluster" => {
+                state.cluster_arn = Value::Unknown;
+                state.cluster_endpoint = Value::Unknown;
+                state.reader_endpoint = Value::Unknown;
+            }
+            "secret" => {
+                state.secret_arn = Value::Unknown;
+                state.secret_name = Value::Unknown;
+            }
+            "lambda_function" => state.rotation_lambda_arn = Value::Unknown,
+            "iam_role" if name.ends_with("/rotation") => state.rotation_role_arn = Value::Unknown,
+            "log_group" => state.log_group_names = Value::Unknown,
+            _ => {}
+        }
+    }
+}
