@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo, with no AWS account: builds the provider, installs it the way users do (a release
-# zip in a filesystem mirror), starts moto server, and runs `terraform init` and `plan` of
-# examples/basic against it. Set TERRAFORM=terraform-1.0 to use Terraform 1.0.
+# zip in a filesystem mirror), starts moto server, and applies examples/basic against it: plan,
+# apply, the outputs, an empty second plan, then destroy. Set TERRAFORM=terraform-1.0 to use
+# Terraform 1.0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -41,5 +42,12 @@ cd "$demo/basic"
 tf="$root/.testbed/bin/${TERRAFORM:-terraform-1.15}"
 export TF_CLI_CONFIG_FILE="$demo/terraform.rc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true
+var="aws_endpoint=http://127.0.0.1:$port"
 "$tf" init -input=false -no-color
-"$tf" plan -input=false -no-color -var "aws_endpoint=http://127.0.0.1:$port"
+"$tf" apply -auto-approve -input=false -no-color -var "$var"
+echo "== outputs"
+"$tf" output -no-color
+echo "== a second plan changes nothing"
+"$tf" plan -detailed-exitcode -input=false -no-color -var "$var" >/dev/null && echo "no changes"
+echo "== destroy"
+"$tf" destroy -auto-approve -input=false -no-color -var "$var"

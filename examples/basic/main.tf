@@ -62,3 +62,20 @@ resource "vault_secrets_stack" "main" {
 output "secret_arn" {
   value = vault_secrets_stack.main.secret_arn
 }
+
+output "cluster_endpoint" {
+  value = vault_secrets_stack.main.cluster_endpoint
+}
+
+output "rotation_lambda_arn" {
+  value = vault_secrets_stack.main.rotation_lambda_arn
+}
+
+output "kms_key_arns" {
+  value = vault_secrets_stack.main.kms_key_arns
+}
+
+output "components" {
+  description = "Every AWS object of the stack, by logical name."
+  value       = vault_secrets_stack.main.components
+}

@@ -23,6 +23,21 @@ pub const SERVICES: [&str; 10] = [
 
 pub use vault_testbed::{repo_root, testbed_bin, Moto};
 
+/// `tests/e2e/verify_stack.py` with the test bed's Python (boto3 comes with moto).
+pub fn verify(moto: &Moto, args: &[&str]) -> Run {
+    let out = Command::new(repo_root().join(".testbed/venv/bin/python"))
+        .arg(repo_root().join("tests/e2e/verify_stack.py"))
+        .arg(&moto.url)
+        .args(args)
+        .output()
+        .expect("python runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// The provider binary packed by `scripts/release.sh pack` into a filesystem mirror, once per
 /// build of the binary (tests run in separate processes and share it).
 pub fn mirror() -> PathBuf {
@@ -130,7 +145,12 @@ impl Workspace {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::new(self.cli.binary())
+            .envs(env.iter().copied())
             .args(args)
             .current_dir(self.path())
             .env("TF_CLI_CONFIG_FILE", &self.rc)
@@ -139,7 +159,6 @@ impl Workspace {
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("TF_LOG")
             .env_remove("AWS_PROFILE")
             .env_remove("AWS_REGION")
             .output()

@@ -5,5 +5,6 @@
 
 mod harness;
 
+mod apply;
 mod bad_input;
 mod plan;

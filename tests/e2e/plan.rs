@@ -34,7 +34,9 @@ fn examples_basic_validates_and_plans_one_stack_without_aws_calls(cli: Cli) {
         plan.stdout
     );
     assert!(
-        plan.stdout.contains("+ secret_arn = (known after apply)"),
+        plan.stdout
+            .lines()
+            .any(|l| l.contains("+ secret_arn") && l.ends_with("= (known after apply)")),
         "{}",
         plan.stdout
     );

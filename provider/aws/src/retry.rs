@@ -13,12 +13,19 @@ pub enum Classifier {
     Throttling,
     /// A new IAM role is not yet visible to Lambda (IAM is eventually consistent).
     RoleNotYetAssumable,
+    /// A role's new inline policy is not yet seen by Lambda, which checks on create that the
+    /// role may manage the function's network interfaces (IAM is eventually consistent).
+    RolePermissionsNotYetEffective,
     /// A secret of the same name was deleted and AWS has not released the name yet.
     SecretNameScheduledForDeletion,
     /// A security group or subnet still has Lambda network interfaces draining.
     DependencyViolation,
     /// A new KMS key is not yet usable by the service asked to encrypt with it.
     KmsKeyNotYetUsable,
+    /// CloudTrail cannot yet use what a trail delivers through: the role it assumes for
+    /// CloudWatch Logs, the key policy or the bucket policy, created moments before (IAM and
+    /// resource policies propagate).
+    TrailDeliveryNotYetPermitted,
     /// The network could not be reached or the service answered 5xx.
     Transport,
 }
@@ -49,10 +56,22 @@ impl Classifier {
                 e.is_code(&["DependencyViolation", "InvalidDBSubnetGroupStateFault"])
                     || (e.is_code(&["InvalidParameterValue"]) && msg.contains("in use"))
             }
+            Classifier::RolePermissionsNotYetEffective => {
+                e.is_code(&["InvalidParameterValueException"])
+                    && msg.contains("execution role does not have permissions")
+            }
             Classifier::KmsKeyNotYetUsable => {
                 e.is_code(&["KMSInvalidStateException", "KMSNotFoundException"])
                     || (e.is_code(&["InvalidParameterException", "InvalidParameterCombination"])
                         && msg.contains("KMS"))
+            }
+            Classifier::TrailDeliveryNotYetPermitted => {
+                e.is_code(&[
+                    "InvalidCloudWatchLogsRoleArnException",
+                    "InsufficientEncryptionPolicyException",
+                    "InsufficientS3BucketPolicyException",
+                ]) || (e.is_code(&["InvalidCloudWatchLogsLogGroupArnException"])
+                    && msg.contains("Access denied"))
             }
             Classifier::Transport => matches!(e, AwsError::Transport { .. }),
         }
@@ -146,6 +165,45 @@ mod tests {
             "Runtime not supported"
         )));
         assert!(!Classifier::Throttling.matches(&api("AccessDenied", "no")));
+    }
+
+    #[test]
+    fn a_trail_whose_role_or_policies_are_not_yet_visible_is_retried() {
+        let c = Classifier::TrailDeliveryNotYetPermitted;
+        assert!(c.matches(&api(
+            "InvalidCloudWatchLogsRoleArnException",
+            "Access denied. Check the trust relationships for your role."
+        )));
+        assert!(c.matches(&api(
+            "InsufficientEncryptionPolicyException",
+            "Insufficient permissions to access S3 bucket or KMS key."
+        )));
+        assert!(c.matches(&api(
+            "InsufficientS3BucketPolicyException",
+            "Incorrect S3 bucket policy is detected for bucket: audit-dev"
+        )));
+        assert!(c.matches(&api(
+            "InvalidCloudWatchLogsLogGroupArnException",
+            "Access denied. Verify in IAM that the role has adequate permissions."
+        )));
+        assert!(!c.matches(&api(
+            "InvalidCloudWatchLogsLogGroupArnException",
+            "CloudTrail cannot validate the specified log group ARN."
+        )));
+        assert!(!c.matches(&api("TrailAlreadyExistsException", "exists")));
+    }
+
+    #[test]
+    fn a_role_whose_new_policy_lambda_cannot_see_yet_is_retried() {
+        let c = Classifier::RolePermissionsNotYetEffective;
+        assert!(c.matches(&api(
+            "InvalidParameterValueException",
+            "The provided execution role does not have permissions to call CreateNetworkInterface on EC2"
+        )));
+        assert!(!c.matches(&api(
+            "InvalidParameterValueException",
+            "Runtime not supported"
+        )));
     }
 
     #[tokio::test]

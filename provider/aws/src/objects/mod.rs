@@ -167,6 +167,12 @@ pub fn tag_drift(
     drift
 }
 
+/// Whether tags mark an object as this stack's: finders adopt nothing else, so an object of the
+/// same name that belongs to someone else makes create fail loudly instead of being taken over.
+pub fn is_managed<'t>(ctx: &Ctx<'_>, mut tags: impl Iterator<Item = (&'t str, &'t str)>) -> bool {
+    tags.any(|(k, v)| k == vault_core::defaults::MANAGEMENT_TAG && v == ctx.stack.suffix().as_str())
+}
+
 pub(crate) fn unsupported(kind: ComponentKind, op: &str) -> AwsError {
     AwsError::Invalid(format!("{op} is not implemented for {}", kind.as_str()))
 }

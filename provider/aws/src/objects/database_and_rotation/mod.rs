@@ -1,10 +1,25 @@
 //! The database and its credentials: RDS subnet and parameter groups, the Aurora cluster and
 //! instances, the Secrets Manager secret, the rotation function, its permission, the rotation.
 
-use vault_core::model::component::ComponentKind;
+pub mod db_cluster;
+pub mod db_cluster_parameter_group;
+pub mod db_instance;
+pub mod db_subnet_group;
+pub mod function_code;
+pub mod json;
+pub mod lambda_function;
+pub mod lambda_permission;
+pub mod rds;
+pub mod secret;
+pub mod secret_rotation;
+pub mod secret_value;
+
+use std::collections::BTreeMap;
+
+use vault_core::model::component::{ComponentKind, Settings};
 use vault_core::model::Component;
 
-use super::{unsupported, Ctx, Observed};
+use super::{tag_drift, unsupported, Ctx, Observed};
 use crate::error::AwsError;
 
 pub const KINDS: &[ComponentKind] = &[
@@ -18,22 +33,184 @@ pub const KINDS: &[ComponentKind] = &[
     ComponentKind::SecretRotation,
 ];
 
-pub async fn find(_ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
-    Err(unsupported(c.kind(), "find"))
+pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    match &c.settings {
+        Settings::DbSubnetGroup(_) => db_subnet_group::find(ctx, c).await,
+        Settings::DbClusterParameterGroup(_) => db_cluster_parameter_group::find(ctx, c).await,
+        Settings::DbCluster(_) => db_cluster::find(ctx, c).await,
+        Settings::DbInstance(_) => db_instance::find(ctx, c).await,
+        Settings::Secret(_) => secret::find(ctx, c).await,
+        Settings::LambdaFunction(_) => lambda_function::find(ctx, c).await,
+        Settings::LambdaPermission(s) => lambda_permission::find(ctx, s).await,
+        Settings::SecretRotation(s) => secret_rotation::find(ctx, s).await,
+        _ => Err(unsupported(c.kind(), "find")),
+    }
 }
 
-pub async fn create(_ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
-    Err(unsupported(c.kind(), "create"))
+pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
+    match &c.settings {
+        Settings::DbSubnetGroup(s) => db_subnet_group::create(ctx, c, s).await,
+        Settings::DbClusterParameterGroup(s) => db_cluster_parameter_group::create(ctx, c, s).await,
+        Settings::DbCluster(s) => db_cluster::create(ctx, c, s).await,
+        Settings::DbInstance(s) => db_instance::create(ctx, c, s).await,
+        Settings::Secret(s) => secret::create(ctx, c, s).await,
+        Settings::LambdaFunction(s) => lambda_function::create(ctx, c, s).await,
+        Settings::LambdaPermission(s) => lambda_permission::create(ctx, s).await,
+        Settings::SecretRotation(s) => secret_rotation::create(ctx, s).await,
+        _ => Err(unsupported(c.kind(), "create")),
+    }
 }
 
-pub async fn read(_ctx: &Ctx<'_>, c: &Component, _id: &str) -> Result<Option<Observed>, AwsError> {
-    Err(unsupported(c.kind(), "read"))
+pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
+    match &c.settings {
+        Settings::DbSubnetGroup(s) => db_subnet_group::read(ctx, c, s, id).await,
+        Settings::DbClusterParameterGroup(s) => {
+            db_cluster_parameter_group::read(ctx, c, s, id).await
+        }
+        Settings::DbCluster(s) => db_cluster::read(ctx, c, s, id).await,
+        Settings::DbInstance(s) => db_instance::read(ctx, c, s, id).await,
+        Settings::Secret(s) => secret::read(ctx, c, s, id).await,
+        Settings::LambdaFunction(s) => lambda_function::read(ctx, c, s, id).await,
+        Settings::LambdaPermission(s) => lambda_permission::read(ctx, s, id).await,
+        Settings::SecretRotation(s) => secret_rotation::read(ctx, s, id).await,
+        _ => Err(unsupported(c.kind(), "read")),
+    }
 }
 
-pub async fn update(_ctx: &Ctx<'_>, c: &Component, _id: &str) -> Result<(), AwsError> {
-    Err(unsupported(c.kind(), "update"))
+pub async fn update(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<(), AwsError> {
+    match &c.settings {
+        Settings::DbSubnetGroup(s) => db_subnet_group::update(ctx, c, s, id).await,
+        Settings::DbClusterParameterGroup(s) => {
+            db_cluster_parameter_group::update(ctx, c, s, id).await
+        }
+        Settings::DbCluster(s) => db_cluster::update(ctx, c, s, id).await,
+        Settings::DbInstance(s) => db_instance::update(ctx, c, s, id).await,
+        Settings::Secret(s) => secret::update(ctx, c, s, id).await,
+        Settings::LambdaFunction(s) => lambda_function::update(ctx, c, s, id).await,
+        Settings::LambdaPermission(s) => lambda_permission::update(ctx, s, id).await,
+        Settings::SecretRotation(s) => secret_rotation::update(ctx, s, id).await,
+        _ => Err(unsupported(c.kind(), "update")),
+    }
 }
 
-pub async fn delete(_ctx: &Ctx<'_>, kind: ComponentKind, _id: &str) -> Result<(), AwsError> {
-    Err(unsupported(kind, "delete"))
+pub async fn delete(ctx: &Ctx<'_>, kind: ComponentKind, id: &str) -> Result<(), AwsError> {
+    match kind {
+        ComponentKind::DbSubnetGroup => db_subnet_group::delete(ctx, id).await,
+        ComponentKind::DbClusterParameterGroup => db_cluster_parameter_group::delete(ctx, id).await,
+        ComponentKind::DbCluster => db_cluster::delete(ctx, id).await,
+        ComponentKind::DbInstance => db_instance::delete(ctx, id).await,
+        ComponentKind::Secret => secret::delete(ctx, id).await,
+        ComponentKind::LambdaFunction => lambda_function::delete(ctx, id).await,
+        ComponentKind::LambdaPermission => lambda_permission::delete(ctx, id).await,
+        ComponentKind::SecretRotation => secret_rotation::delete(ctx, id).await,
+        _ => Err(unsupported(kind, "delete")),
+    }
+}
+
+/// The component's AWS name, which the core gives every kind of this group but the permission and
+/// the rotation.
+pub fn name(c: &Component) -> Result<&str, AwsError> {
+    c.name
+        .as_deref()
+        .ok_or_else(|| AwsError::Invalid(format!("{} has no name", c.id)))
+}
+
+/// An idempotency token (32 hex digits) for one create: sent with every retry of the same
+/// request, so a request AWS carried out before its answer was lost is not done twice. The
+/// randomness is std's per-map hash keys; the token needs to be unique, not secret.
+pub fn request_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let half = || {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        h.finish()
+    };
+    format!("{:016x}{:016x}", half(), half())
+}
+
+/// Tags the object carries that the component does not want, AWS's own `aws:` tags excepted:
+/// the stack owns its objects' tags, so a tag dropped from the configuration is removed.
+pub fn unwanted_tags(
+    want: Option<&vault_core::input::Tags>,
+    have: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let Some(want) = want else { return Vec::new() };
+    have.keys()
+        .filter(|k| !want.contains_key(*k) && !k.starts_with("aws:"))
+        .cloned()
+        .collect()
+}
+
+/// Tag drift in both directions: wanted tags missing or different ([`tag_drift`]), and tags
+/// the stack does not want.
+pub fn tags_drift(
+    want: Option<&vault_core::input::Tags>,
+    have: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let mut drift = tag_drift(want, have);
+    drift.extend(
+        unwanted_tags(want, have)
+            .into_iter()
+            .map(|k| format!("tag {k} is not the stack's")),
+    );
+    drift
+}
+
+/// The same ids, in any order: AWS does not keep the order of subnet and group lists.
+pub fn same_set<A: AsRef<str>, B: AsRef<str>>(have: &[A], want: &[B]) -> bool {
+    let mut a: Vec<&str> = have.iter().map(AsRef::as_ref).collect();
+    let mut b: Vec<&str> = want.iter().map(AsRef::as_ref).collect();
+    a.sort_unstable();
+    a.dedup();
+    b.sort_unstable();
+    b.dedup();
+    a == b
+}
+
+/// A KMS key as the part after `key/` of its ARN (or the id itself): services return the key in
+/// the form they were given or as a full ARN.
+pub fn kms_key_id(key: &str) -> &str {
+    key.rsplit_once("key/").map_or(key, |(_, id)| id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unwanted_tags_exclude_the_wanted_ones_and_aws_own() {
+        let want: vault_core::input::Tags =
+            [("A".to_string(), "1".to_string())].into_iter().collect();
+        let have: BTreeMap<String, String> =
+            [("A", "1"), ("B", "2"), ("aws:cloudformation:x", "3")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        assert_eq!(unwanted_tags(Some(&want), &have), ["B"]);
+        assert_eq!(tags_drift(Some(&want), &have), ["tag B is not the stack's"]);
+        assert!(tags_drift(None, &have).is_empty());
+    }
+
+    #[test]
+    fn request_tokens_are_32_hex_digits_and_differ() {
+        let (a, b) = (request_token(), request_token());
+        assert_eq!(a.len(), 32);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn id_lists_compare_as_sets_and_keys_by_their_id() {
+        assert!(same_set(&["b", "a"], &["a", "b"]));
+        assert!(!same_set(&["a"], &["a", "b"]));
+        assert_eq!(
+            kms_key_id("arn:aws:kms:us-east-1:123456789012:key/1234-abcd"),
+            "1234-abcd"
+        );
+        assert_eq!(kms_key_id("1234-abcd"), "1234-abcd");
+    }
 }

@@ -1,7 +1,10 @@
-//! What every EC2 module shares: not-found codes, tags, and the filters finders use.
+//! What every EC2 module shares: not-found codes, tags, the filters finders use, and the checks
+//! reads make of ids and policies.
 
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use vault_core::graph::ComponentId;
 use vault_core::model::Component;
+use vault_core::policy::PolicyKind;
 
 use crate::error::AwsError;
 use crate::objects::Ctx;
@@ -45,4 +48,37 @@ pub fn name_filter(c: &Component) -> Filter {
         .name("tag:Name")
         .values(c.name.clone().unwrap_or_default())
         .build()
+}
+
+/// Whether an object found by name and tag is in the stack's VPC (when its id is known): a
+/// replaced VPC's objects, not yet deleted, carry the same names and tags.
+pub fn in_stack_vpc(ctx: &Ctx<'_>, vpc: &ComponentId, have: Option<&str>) -> bool {
+    ctx.ids
+        .get(vpc)
+        .is_none_or(|want| have == Some(want.as_str()))
+}
+
+/// A difference in an id another component owns; `None` when equal, or when that component's id
+/// is not known (then there is nothing to compare with).
+pub fn reference_drift(
+    ctx: &Ctx<'_>,
+    what: &str,
+    have: Option<&str>,
+    want: &ComponentId,
+) -> Option<String> {
+    let want = ctx.ids.get(want)?;
+    (have != Some(want.as_str()))
+        .then(|| format!("{what} is {}, want {want}", have.unwrap_or("(none)")))
+}
+
+/// Whether a policy document AWS returned means the same as the stack's `kind` document (with
+/// the ids known so far). A document that does not parse never matches.
+pub fn policy_matches(ctx: &Ctx<'_>, kind: PolicyKind, have: Option<&str>) -> bool {
+    let want = ctx.stack.policy(kind, &ctx.assigned());
+    // Parsed into the core's own JSON type, so the comparison needs no JSON crate of ours.
+    fn parse_like<T: std::str::FromStr>(_: &T, text: &str) -> Option<T> {
+        text.parse().ok()
+    }
+    have.and_then(|h| parse_like(&want, h))
+        .is_some_and(|have| vault_core::policy::equivalent(&want, &have))
 }

@@ -10,6 +10,7 @@ use super::ec2::{
 };
 use crate::error::AwsError;
 use crate::objects::{tag_drift, Ctx, Observed};
+use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
 // find
@@ -209,8 +210,10 @@ async fn restrict_default_security_group(ctx: &Ctx<'_>, vpc_id: &str) -> Result<
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    // Lambda network interfaces can hold the VPC's last subnet or group for a while.
+    let interfaces_draining = RetryPolicy::with(&[Classifier::DependencyViolation], ctx.timeout);
     let result = ctx
-        .call("DeleteVpc", || {
+        .call_with(&interfaces_draining, "DeleteVpc", || {
             ctx.clients.ec2.delete_vpc().vpc_id(id).send()
         })
         .await;

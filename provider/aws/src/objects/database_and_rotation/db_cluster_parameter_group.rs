@@ -1,0 +1,217 @@
+//! The cluster parameter group: Aurora MySQL 8.0 with `require_secure_transport = ON`, so the
+//! database refuses connections without TLS. Its id is its name.
+
+use aws_sdk_rds::types::{ApplyMethod, DbClusterParameterGroup, Parameter};
+use vault_core::model::component::DbClusterParameterGroupSettings;
+use vault_core::model::Component;
+
+use super::rds::{is_not_found, list_tags, rds_tags, sync_tags};
+use super::{name, tags_drift};
+use crate::error::AwsError;
+use crate::objects::{is_managed, Ctx, Observed};
+
+/// Parameters Aurora MySQL applies without a reboot. AWS refuses `immediate` for the others,
+/// which take effect at the next reboot.
+const DYNAMIC: &[&str] = &["require_secure_transport"];
+
+// find
+
+pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    let Some(group) = describe(ctx, name(c)?).await? else {
+        return Ok(None);
+    };
+    let tags = match group.db_cluster_parameter_group_arn() {
+        Some(arn) => list_tags(ctx, arn).await?,
+        None => Default::default(),
+    };
+    Ok(
+        is_managed(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .then(|| group.db_cluster_parameter_group_name().map(str::to_string))
+            .flatten(),
+    )
+}
+
+// create
+
+pub async fn create(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &DbClusterParameterGroupSettings,
+) -> Result<String, AwsError> {
+    let name = name(c)?;
+    ctx.call("CreateDBClusterParameterGroup", || {
+        ctx.clients
+            .rds
+            .create_db_cluster_parameter_group()
+            .db_cluster_parameter_group_name(name)
+            .db_parameter_group_family(s.family)
+            .description(&s.description)
+            .set_tags(c.tags.as_ref().map(rds_tags))
+            .send()
+    })
+    .await?;
+    set_parameters(ctx, s, name).await?;
+    // RDS lowercases parameter group names; the id is the name AWS knows it by.
+    Ok(name.to_lowercase())
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &DbClusterParameterGroupSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(group) = describe(ctx, id).await? else {
+        return Ok(None);
+    };
+    let mut o = Observed::default();
+    let have = user_parameters(ctx, id).await?;
+    for (name, want) in &s.parameters {
+        match have.iter().find(|(n, _)| n == name) {
+            Some((_, Some(v))) if v == want => {}
+            Some((_, Some(v))) => o.drift.push(format!("parameter {name} = {v}, want {want}")),
+            _ => o
+                .drift
+                .push(format!("parameter {name} not set, want {want}")),
+        }
+    }
+    if let Some(arn) = group.db_cluster_parameter_group_arn() {
+        o.drift
+            .extend(tags_drift(c.tags.as_ref(), &list_tags(ctx, arn).await?));
+        o.outputs.insert("arn", arn.to_string());
+    }
+    Ok(Some(o))
+}
+
+// update
+
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &DbClusterParameterGroupSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    set_parameters(ctx, s, id).await?;
+    let group = describe(ctx, id)
+        .await?
+        .ok_or_else(|| AwsError::Invalid(format!("db cluster parameter group {id} is gone")))?;
+    if let Some(arn) = group.db_cluster_parameter_group_arn() {
+        sync_tags(ctx, c, arn, &list_tags(ctx, arn).await?).await?;
+    }
+    Ok(())
+}
+
+async fn set_parameters(
+    ctx: &Ctx<'_>,
+    s: &DbClusterParameterGroupSettings,
+    name: &str,
+) -> Result<(), AwsError> {
+    if s.parameters.is_empty() {
+        return Ok(());
+    }
+    let parameters: Vec<Parameter> = s
+        .parameters
+        .iter()
+        .map(|(k, v)| {
+            Parameter::builder()
+                .parameter_name(k)
+                .parameter_value(v)
+                .apply_method(apply_method(k))
+                .build()
+        })
+        .collect();
+    // AWS takes at most 20 parameters per call.
+    for chunk in parameters.chunks(20) {
+        ctx.call("ModifyDBClusterParameterGroup", || {
+            ctx.clients
+                .rds
+                .modify_db_cluster_parameter_group()
+                .db_cluster_parameter_group_name(name)
+                .set_parameters(Some(chunk.to_vec()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+fn apply_method(parameter: &str) -> ApplyMethod {
+    if DYNAMIC.contains(&parameter) {
+        ApplyMethod::Immediate
+    } else {
+        ApplyMethod::PendingReboot
+    }
+}
+
+// delete
+
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let result = ctx
+        .call("DeleteDBClusterParameterGroup", || {
+            ctx.clients
+                .rds
+                .delete_db_cluster_parameter_group()
+                .db_cluster_parameter_group_name(id)
+                .send()
+        })
+        .await;
+    match result {
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
+        // Deletion is synchronous: the group is gone when the call returns.
+        Ok(_) => Ok(()),
+    }
+}
+
+// waiters
+
+async fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Option<DbClusterParameterGroup>, AwsError> {
+    let result = ctx
+        .call("DescribeDBClusterParameterGroups", || {
+            ctx.clients
+                .rds
+                .describe_db_cluster_parameter_groups()
+                .db_cluster_parameter_group_name(name)
+                .send()
+        })
+        .await;
+    match result {
+        Ok(out) => Ok(out.db_cluster_parameter_groups().first().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The parameters set on the group (not the engine's defaults), with their values.
+async fn user_parameters(
+    ctx: &Ctx<'_>,
+    name: &str,
+) -> Result<Vec<(String, Option<String>)>, AwsError> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call("DescribeDBClusterParameters", || {
+                ctx.clients
+                    .rds
+                    .describe_db_cluster_parameters()
+                    .db_cluster_parameter_group_name(name)
+                    .source("user")
+                    .set_marker(marker.clone())
+                    .send()
+            })
+            .await?;
+        out.extend(page.parameters().iter().filter_map(|p| {
+            Some((
+                p.parameter_name()?.to_string(),
+                p.parameter_value().map(str::to_string),
+            ))
+        }));
+        match page.marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! The rotation function: the embedded Node.js bundle, in the private subnets with the Lambda
+//! security group, logging to the stack's encrypted log group. Its id is its ARN.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
+use aws_sdk_lambda::primitives::Blob;
+use aws_sdk_lambda::types::{
+    Environment, FunctionCode, FunctionConfiguration, LastUpdateStatus, LoggingConfig, Runtime,
+    VpcConfig,
+};
+use vault_core::graph::ComponentId;
+use vault_core::model::component::LambdaFunctionSettings;
+use vault_core::model::Component;
+
+use super::function_code::{code_sha256, package};
+use super::{name, same_set, tags_drift, unwanted_tags};
+use crate::error::AwsError;
+use crate::objects::{is_managed, Ctx, Observed};
+use crate::retry::{Classifier, RetryPolicy};
+use crate::waiter::{Waiter, GONE};
+
+/// A new role (or its new inline policy) takes seconds to reach Lambda; the AWS provider
+/// allows IAM two minutes to propagate.
+const ROLE_PROPAGATION: RetryPolicy = RetryPolicy::with(
+    &[
+        Classifier::RoleNotYetAssumable,
+        Classifier::RolePermissionsNotYetEffective,
+    ],
+    Duration::from_secs(2 * 60),
+);
+
+// find
+
+pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    Ok(get(ctx, name(c)?)
+        .await?
+        .filter(|f| {
+            let tags = f.tags().into_iter().flatten();
+            is_managed(ctx, tags.map(|(k, v)| (k.as_str(), v.as_str())))
+        })
+        .and_then(|f| f.configuration()?.function_arn().map(str::to_string)))
+}
+
+// create
+
+pub async fn create(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &LambdaFunctionSettings,
+) -> Result<String, AwsError> {
+    let name = name(c)?;
+    let want = Wanted::of(ctx, s)?;
+    let zip = package()?;
+    let out = ctx
+        .call_with(&ROLE_PROPAGATION, "CreateFunction", || {
+            ctx.clients
+                .lambda
+                .create_function()
+                .function_name(name)
+                .runtime(Runtime::from(s.runtime.as_str()))
+                .role(&want.role)
+                .handler(s.handler)
+                .timeout(i32::from(s.timeout_seconds))
+                .memory_size(i32::from(s.memory_mb))
+                .vpc_config(want.vpc_config())
+                .environment(want.environment(s))
+                .logging_config(want.logging_config())
+                .code(
+                    FunctionCode::builder()
+                        .zip_file(Blob::new(zip.clone()))
+                        .build(),
+                )
+                .set_tags(c.tags.as_ref().map(lambda_tags))
+                .send()
+        })
+        .await?;
+    let arn = out
+        .function_arn()
+        .ok_or_else(|| AwsError::Invalid("CreateFunction returned no ARN".into()))?
+        .to_string();
+    active(ctx, &arn).await?;
+    updated(ctx, &arn).await?;
+    Ok(arn)
+}
+
+/// The settings with the other components' ids filled in.
+struct Wanted {
+    role: String,
+    subnets: Vec<String>,
+    security_groups: Vec<String>,
+    log_group: String,
+}
+
+impl Wanted {
+    fn of(ctx: &Ctx<'_>, s: &LambdaFunctionSettings) -> Result<Wanted, AwsError> {
+        Ok(Wanted {
+            role: role_arn(ctx, &s.role)?,
+            subnets: ctx.ids_of(&s.subnets)?,
+            security_groups: ctx.ids_of(&s.security_groups)?,
+            log_group: log_group_name(ctx, &s.log_group)?,
+        })
+    }
+
+    fn vpc_config(&self) -> VpcConfig {
+        VpcConfig::builder()
+            .set_subnet_ids(Some(self.subnets.clone()))
+            .set_security_group_ids(Some(self.security_groups.clone()))
+            .build()
+    }
+
+    fn environment(&self, s: &LambdaFunctionSettings) -> Environment {
+        Environment::builder()
+            .set_variables(Some(s.environment.clone().into_iter().collect()))
+            .build()
+    }
+
+    fn logging_config(&self) -> LoggingConfig {
+        LoggingConfig::builder().log_group(&self.log_group).build()
+    }
+}
+
+/// The role's ARN: its id when that is an ARN, else built from the id as a role name (roles
+/// are created at the root path).
+fn role_arn(ctx: &Ctx<'_>, role: &ComponentId) -> Result<String, AwsError> {
+    let id = ctx.id(role)?;
+    if id.starts_with("arn:") {
+        return Ok(id.to_string());
+    }
+    Ok(format!(
+        "arn:{}:iam::{}:role/{id}",
+        ctx.stack.region().partition(),
+        ctx.account()
+    ))
+}
+
+/// The log group's name: its id, or the name inside its ARN.
+fn log_group_name(ctx: &Ctx<'_>, log_group: &ComponentId) -> Result<String, AwsError> {
+    let id = ctx.id(log_group)?;
+    Ok(match id.split_once(":log-group:") {
+        Some((_, name)) => name.trim_end_matches(":*").to_string(),
+        None => id.to_string(),
+    })
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &LambdaFunctionSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(f) = get(ctx, id).await? else {
+        return Ok(None);
+    };
+    let Some(config) = f.configuration() else {
+        return Ok(None);
+    };
+    let want = Wanted::of(ctx, s)?;
+    let mut o = Observed {
+        drift: configuration_drift(config, s, &want),
+        ..Observed::default()
+    };
+    if code_differs(config)? {
+        o.drift.push(format!(
+            "code {:?} is not this provider's rotation function",
+            config.code_sha256().unwrap_or("")
+        ));
+    }
+    o.drift.extend(tags_drift(c.tags.as_ref(), &tags_of(&f)));
+    if let Some(arn) = config.function_arn() {
+        o.outputs.insert("arn", arn.to_string());
+    }
+    Ok(Some(o))
+}
+
+fn configuration_drift(
+    config: &FunctionConfiguration,
+    s: &LambdaFunctionSettings,
+    want: &Wanted,
+) -> Vec<String> {
+    let mut drift = Vec::new();
+    let runtime = config.runtime().map(Runtime::as_str).unwrap_or("");
+    if runtime != s.runtime {
+        drift.push(format!("runtime {runtime:?}, want {}", s.runtime));
+    }
+    if config.handler() != Some(s.handler) {
+        drift.push(format!(
+            "handler {:?}, want {}",
+            config.handler().unwrap_or(""),
+            s.handler
+        ));
+    }
+    if config.timeout() != Some(i32::from(s.timeout_seconds)) {
+        drift.push(format!(
+            "timeout {:?} s, want {}",
+            config.timeout(),
+            s.timeout_seconds
+        ));
+    }
+    if config.memory_size() != Some(i32::from(s.memory_mb)) {
+        drift.push(format!(
+            "memory {:?} MB, want {}",
+            config.memory_size(),
+            s.memory_mb
+        ));
+    }
+    if config.role() != Some(want.role.as_str()) {
+        drift.push(format!(
+            "role {:?}, want {}",
+            config.role().unwrap_or(""),
+            want.role
+        ));
+    }
+    let env: BTreeMap<String, String> = config
+        .environment()
+        .and_then(|e| e.variables())
+        .map(|v| v.clone().into_iter().collect())
+        .unwrap_or_default();
+    if env != s.environment {
+        // Names only: values are settings, but nothing says every future one is harmless.
+        let names = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
+        drift.push(format!(
+            "environment differs (variables {:?}, want {:?})",
+            names(&env),
+            names(&s.environment)
+        ));
+    }
+    // Subnets and groups, not the VPC id: moto reports a fixed one ("vpc-123abc").
+    let (subnets, groups) = config
+        .vpc_config()
+        .map(|v| (v.subnet_ids().to_vec(), v.security_group_ids().to_vec()))
+        .unwrap_or_default();
+    if !same_set(&subnets, &want.subnets) {
+        drift.push(format!("subnets {subnets:?}, want {:?}", want.subnets));
+    }
+    if !same_set(&groups, &want.security_groups) {
+        drift.push(format!(
+            "security groups {groups:?}, want {:?}",
+            want.security_groups
+        ));
+    }
+    // AWS always reports the log group; moto 5.2 reports no logging configuration at all, so
+    // there is nothing to compare (it cannot have drifted in moto either: it is not kept).
+    if let Some(group) = config.logging_config().and_then(LoggingConfig::log_group) {
+        if group != want.log_group {
+            drift.push(format!("log group {group:?}, want {}", want.log_group));
+        }
+    }
+    drift
+}
+
+fn code_differs(config: &FunctionConfiguration) -> Result<bool, AwsError> {
+    Ok(config.code_sha256() != Some(code_sha256(&package()?).as_str()))
+}
+
+// update
+
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &LambdaFunctionSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    let f = get(ctx, id)
+        .await?
+        .ok_or_else(|| AwsError::Invalid(format!("rotation function {id} is gone")))?;
+    let config = f
+        .configuration()
+        .ok_or_else(|| AwsError::Invalid(format!("rotation function {id} has no configuration")))?;
+    let want = Wanted::of(ctx, s)?;
+    // One update at a time: Lambda refuses a change while the last one is in progress.
+    if !configuration_drift(config, s, &want).is_empty() {
+        updated(ctx, id).await?;
+        ctx.call_with(&ROLE_PROPAGATION, "UpdateFunctionConfiguration", || {
+            ctx.clients
+                .lambda
+                .update_function_configuration()
+                .function_name(id)
+                .runtime(Runtime::from(s.runtime.as_str()))
+                .role(&want.role)
+                .handler(s.handler)
+                .timeout(i32::from(s.timeout_seconds))
+                .memory_size(i32::from(s.memory_mb))
+                .vpc_config(want.vpc_config())
+                .environment(want.environment(s))
+                .logging_config(want.logging_config())
+                .send()
+        })
+        .await?;
+        updated(ctx, id).await?;
+    }
+    if code_differs(config)? {
+        updated(ctx, id).await?;
+        let zip = package()?;
+        ctx.call("UpdateFunctionCode", || {
+            ctx.clients
+                .lambda
+                .update_function_code()
+                .function_name(id)
+                .zip_file(Blob::new(zip.clone()))
+                .send()
+        })
+        .await?;
+        updated(ctx, id).await?;
+    }
+    let have = tags_of(&f);
+    if let Some(want) = &c.tags {
+        let missing: HashMap<String, String> = want
+            .iter()
+            .filter(|(k, v)| have.get(*k) != Some(v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !missing.is_empty() {
+            ctx.call("TagResource", || {
+                ctx.clients
+                    .lambda
+                    .tag_resource()
+                    .resource(id)
+                    .set_tags(Some(missing.clone()))
+                    .send()
+            })
+            .await?;
+        }
+    }
+    let unwanted = unwanted_tags(c.tags.as_ref(), &have);
+    if !unwanted.is_empty() {
+        ctx.call("UntagResource", || {
+            ctx.clients
+                .lambda
+                .untag_resource()
+                .resource(id)
+                .set_tag_keys(Some(unwanted.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+// delete
+
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let result = ctx
+        .call("DeleteFunction", || {
+            ctx.clients
+                .lambda
+                .delete_function()
+                .function_name(id)
+                .send()
+        })
+        .await;
+    match result {
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            // The function goes at once; its network interfaces linger (up to ~20 minutes),
+            // which the security group and subnet deletions wait out.
+            Waiter::new(
+                format!("rotation function {id}"),
+                &["Active", "Inactive", "Pending"],
+                &[GONE],
+            )
+            .timeout(ctx.timeout)
+            .wait(ctx.clock, || async { state(ctx, id).await })
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+// waiters
+
+/// A new function is `Pending` while Lambda sets up its network interfaces.
+async fn active(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    Waiter::new(format!("rotation function {id}"), &["Pending"], &["Active"])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async { state(ctx, id).await })
+        .await?;
+    Ok(())
+}
+
+/// The last configuration or code change has been applied.
+async fn updated(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    Waiter::new(
+        format!("rotation function {id} update"),
+        &["InProgress"],
+        &["Successful"],
+    )
+    .timeout(ctx.timeout)
+    .wait(ctx.clock, || async {
+        Ok(get(ctx, id).await?.map(|f| {
+            f.configuration()
+                .and_then(FunctionConfiguration::last_update_status)
+                // No status yet means no update has happened since creation.
+                .map_or("Successful", LastUpdateStatus::as_str)
+                .to_string()
+        }))
+    })
+    .await?;
+    Ok(())
+}
+
+async fn state(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
+    Ok(get(ctx, id).await?.map(|f| {
+        f.configuration()
+            .and_then(FunctionConfiguration::state)
+            .map_or("Active", |s| s.as_str())
+            .to_string()
+    }))
+}
+
+async fn get(ctx: &Ctx<'_>, id: &str) -> Result<Option<GetFunctionOutput>, AwsError> {
+    let result = ctx
+        .call("GetFunction", || {
+            ctx.clients.lambda.get_function().function_name(id).send()
+        })
+        .await;
+    match result {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn is_not_found(e: &AwsError) -> bool {
+    e.is_code(&["ResourceNotFoundException"])
+}
+
+fn lambda_tags(tags: &vault_core::input::Tags) -> HashMap<String, String> {
+    tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+}
+
+fn tags_of(f: &GetFunctionOutput) -> BTreeMap<String, String> {
+    f.tags()
+        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,217 @@
+//! The statement in the rotation function's resource policy that lets Secrets Manager invoke it,
+//! only for this stack's secret (`SourceArn`) in this account (`SourceAccount`). Its id is
+//! `<function name>/<statement id>`, which is all RemovePermission needs.
+
+use vault_core::model::component::LambdaPermissionSettings;
+use vault_core::policy::equivalent;
+
+use super::json::Json;
+use super::lambda_function::is_not_found;
+use crate::error::AwsError;
+use crate::objects::{Ctx, Observed};
+use crate::waiter::{Waiter, GONE};
+
+// find
+
+pub async fn find(ctx: &Ctx<'_>, s: &LambdaPermissionSettings) -> Result<Option<String>, AwsError> {
+    let function = function_name(ctx.id(&s.function)?);
+    let id = format!("{function}/{}", s.statement_id);
+    Ok(statement(ctx, &id).await?.map(|_| id))
+}
+
+// create
+
+pub async fn create(ctx: &Ctx<'_>, s: &LambdaPermissionSettings) -> Result<String, AwsError> {
+    let function = function_name(ctx.id(&s.function)?).to_string();
+    let secret = ctx.id(&s.source_secret)?;
+    ctx.call("AddPermission", || {
+        ctx.clients
+            .lambda
+            .add_permission()
+            .function_name(&function)
+            .statement_id(&s.statement_id)
+            .action(s.action)
+            .principal(s.principal)
+            .source_arn(secret)
+            .source_account(s.source_account.as_str())
+            .send()
+    })
+    .await?;
+    Ok(format!("{function}/{}", s.statement_id))
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    s: &LambdaPermissionSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(st) = statement(ctx, id).await? else {
+        return Ok(None);
+    };
+    let secret = ctx.id(&s.source_secret)?;
+    let mut o = Observed::default();
+    let principals = st
+        .get("Principal")
+        .and_then(|p| p.get("Service"))
+        .map(Json::strings)
+        .unwrap_or_default();
+    if principals != [s.principal] {
+        o.drift
+            .push(format!("principal {principals:?}, want {}", s.principal));
+    }
+    let actions = st.get("Action").map(Json::strings).unwrap_or_default();
+    if actions.len() != 1 || !actions[0].eq_ignore_ascii_case(s.action) {
+        o.drift
+            .push(format!("action {actions:?}, want {}", s.action));
+    }
+    let condition = |operator: &str, key: &str| {
+        st.get("Condition")
+            .and_then(|c| c.get_ignore_case(operator))
+            .and_then(|c| c.get_ignore_case(key))
+            .map(Json::strings)
+            .unwrap_or_default()
+    };
+    // Secrets Manager's ARN is matched with ArnLike by AddPermission; ArnEquals means the same.
+    let mut source_arns = condition("ArnLike", "aws:SourceArn");
+    source_arns.extend(condition("ArnEquals", "aws:SourceArn"));
+    if source_arns != [secret] {
+        o.drift
+            .push(format!("source ARN {source_arns:?}, want {secret}"));
+    }
+    let accounts = condition("StringEquals", "aws:SourceAccount");
+    if accounts != [s.source_account.as_str()] {
+        o.drift.push(format!(
+            "source account {accounts:?}, want {}",
+            s.source_account
+        ));
+    }
+    // And the whole statement by meaning, against the policy the stack synthesizes (which also
+    // names the function as the resource). The parsed type is serde_json's `Value`, inferred
+    // from `equivalent`: vault-aws has no JSON dependency of its own.
+    let want = ctx.stack.policy(s.policy, &ctx.assigned());
+    let have = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        st.render()
+    );
+    match have.parse() {
+        Ok(have) if equivalent(&want, &have) => {}
+        _ if !o.drift.is_empty() => {}
+        _ => o.drift.push(format!(
+            "statement differs from the {} policy the stack synthesizes",
+            s.policy.as_str()
+        )),
+    }
+    Ok(Some(o))
+}
+
+// update
+
+/// A permission cannot be changed in place: it is removed and added again.
+pub async fn update(ctx: &Ctx<'_>, s: &LambdaPermissionSettings, id: &str) -> Result<(), AwsError> {
+    delete(ctx, id).await?;
+    create(ctx, s).await?;
+    Ok(())
+}
+
+// delete
+
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let (function, statement_id) = parse_id(id)?;
+    let result = ctx
+        .call("RemovePermission", || {
+            ctx.clients
+                .lambda
+                .remove_permission()
+                .function_name(function)
+                .statement_id(statement_id)
+                .send()
+        })
+        .await;
+    match result {
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            Waiter::new(format!("lambda permission {id}"), &["present"], &[GONE])
+                .timeout(ctx.timeout)
+                .wait(ctx.clock, || async {
+                    Ok(statement(ctx, id).await?.map(|_| "present".to_string()))
+                })
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+// waiters
+
+/// The permission's statement in the function's policy; `None` when the function, its policy
+/// or the statement is gone.
+async fn statement(ctx: &Ctx<'_>, id: &str) -> Result<Option<Json>, AwsError> {
+    let (function, statement_id) = parse_id(id)?;
+    let result = ctx
+        .call("GetPolicy", || {
+            ctx.clients
+                .lambda
+                .get_policy()
+                .function_name(function)
+                .send()
+        })
+        .await;
+    let out = match result {
+        Ok(out) => out,
+        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(text) = out.policy() else {
+        return Ok(None);
+    };
+    let policy = Json::parse(text)
+        .map_err(|e| AwsError::Invalid(format!("the policy of {function} is {e}")))?;
+    let statements = match policy.get("Statement") {
+        Some(Json::Array(a)) => a.clone(),
+        Some(one @ Json::Object(_)) => vec![one.clone()],
+        _ => vec![],
+    };
+    Ok(statements
+        .into_iter()
+        .find(|st| st.get("Sid").and_then(Json::as_str) == Some(statement_id)))
+}
+
+fn parse_id(id: &str) -> Result<(&str, &str), AwsError> {
+    id.split_once('/')
+        .filter(|(f, s)| !f.is_empty() && !s.is_empty())
+        .ok_or_else(|| {
+            AwsError::Invalid(format!(
+                "{id:?} is not a lambda permission id (<function name>/<statement id>)"
+            ))
+        })
+}
+
+/// A function's name from its ARN (`arn:...:function:<name>`), or the name itself.
+fn function_name(function: &str) -> &str {
+    function
+        .split_once(":function:")
+        .map_or(function, |(_, rest)| rest.split(':').next().unwrap_or(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_carry_the_function_name_and_statement_id() {
+        assert_eq!(
+            function_name("arn:aws:lambda:us-east-1:123456789012:function:rotation-dev"),
+            "rotation-dev"
+        );
+        assert_eq!(function_name("rotation-dev"), "rotation-dev");
+        assert_eq!(
+            parse_id("rotation-dev/SecretsManagerRotatesThisSecret").unwrap(),
+            ("rotation-dev", "SecretsManagerRotatesThisSecret")
+        );
+        assert!(parse_id("rotation-dev").is_err());
+        assert!(parse_id("/x").is_err());
+    }
+}

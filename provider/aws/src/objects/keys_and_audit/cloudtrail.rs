@@ -1,0 +1,401 @@
+//! The audit trail: management events (read and write, so `GetSecretValue` is recorded) to the
+//! encrypted audit bucket and the audit log group, with log file validation, logging on. Id: the
+//! trail's ARN.
+//!
+//! CloudTrail checks at `CreateTrail`/`UpdateTrail` that it may assume the delivery role, write
+//! to the bucket and use the key; right after those were created it may not see them yet, which
+//! [`Classifier::TrailDeliveryNotYetPermitted`] retries.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType, Tag, Trail};
+use vault_core::input::Tags;
+use vault_core::model::component::CloudTrailSettings;
+use vault_core::model::Component;
+
+use super::log_group;
+use super::tags::{is_managed, unwanted};
+use crate::error::AwsError;
+use crate::objects::{tag_drift, Ctx, Observed};
+use crate::retry::{Classifier, RetryPolicy};
+use crate::waiter::{Waiter, GONE};
+
+/// IAM and resource-policy propagation usually takes seconds, rarely more than a minute.
+const POLICY_PROPAGATION: RetryPolicy = RetryPolicy::with(
+    &[Classifier::TrailDeliveryNotYetPermitted],
+    Duration::from_secs(120),
+);
+
+/// Where the trail delivers, with every reference resolved.
+struct Destinations {
+    bucket: String,
+    log_group_arn: String,
+    role_arn: String,
+    kms_key: String,
+}
+
+impl Destinations {
+    fn of(ctx: &Ctx<'_>, s: &CloudTrailSettings) -> Result<Self, AwsError> {
+        Ok(Destinations {
+            bucket: ctx.id(&s.bucket)?.to_string(),
+            // CloudTrail takes the log group's ARN in its `:*` form.
+            log_group_arn: format!("{}:*", log_group::arn(ctx, ctx.id(&s.log_group)?)),
+            // The role's id is its name; this is the ARN `Naming::iam_role_arn` gives.
+            role_arn: format!(
+                "arn:{}:iam::{}:role/{}",
+                ctx.stack.region().partition(),
+                ctx.account(),
+                ctx.id(&s.cloudwatch_logs_role)?
+            ),
+            kms_key: ctx.id(&s.kms_key)?.to_string(),
+        })
+    }
+}
+
+// find
+
+/// The trail of the stack's name, if it carries the management tag (`CreateTrail` tags it in
+/// the same call).
+pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    let Some(name) = &c.name else {
+        return Ok(None);
+    };
+    let Some(arn) = get(ctx, name)
+        .await?
+        .and_then(|t| t.trail_arn().map(str::to_string))
+    else {
+        return Ok(None);
+    };
+    Ok(is_managed(ctx, &tags_of(ctx, &arn).await?).then_some(arn))
+}
+
+// create
+
+pub async fn create(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &CloudTrailSettings,
+) -> Result<String, AwsError> {
+    let name = c
+        .name
+        .clone()
+        .ok_or_else(|| AwsError::Invalid(format!("{} has no trail name", c.id)))?;
+    let d = Destinations::of(ctx, s)?;
+    let tags = c.tags.as_ref().map(trail_tags).transpose()?;
+    let out = ctx
+        .call_with(&POLICY_PROPAGATION, "CreateTrail", || {
+            ctx.clients
+                .cloudtrail
+                .create_trail()
+                .name(&name)
+                .s3_bucket_name(&d.bucket)
+                .cloud_watch_logs_log_group_arn(&d.log_group_arn)
+                .cloud_watch_logs_role_arn(&d.role_arn)
+                .kms_key_id(&d.kms_key)
+                .is_multi_region_trail(s.is_multi_region_trail)
+                .include_global_service_events(s.include_global_service_events)
+                .enable_log_file_validation(s.enable_log_file_validation)
+                .set_tags_list(tags.clone())
+                .send()
+        })
+        .await?;
+    let arn = out
+        .trail_arn()
+        .ok_or_else(|| AwsError::Invalid("CreateTrail returned no trail ARN".into()))?
+        .to_string();
+    put_event_selectors(ctx, s, &arn).await?;
+    start_logging(ctx, &arn).await?;
+    Ok(arn)
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &CloudTrailSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(trail) = get(ctx, id).await? else {
+        return Ok(None);
+    };
+    let mut o = Observed::default();
+    o.outputs
+        .insert("arn", trail.trail_arn().unwrap_or(id).to_string());
+    let d = Destinations::of(ctx, s)?;
+    for (what, have, want) in [
+        ("bucket", trail.s3_bucket_name(), d.bucket.as_str()),
+        (
+            "log group",
+            trail.cloud_watch_logs_log_group_arn(),
+            d.log_group_arn.as_str(),
+        ),
+        (
+            "log delivery role",
+            trail.cloud_watch_logs_role_arn(),
+            d.role_arn.as_str(),
+        ),
+        ("kms key", trail.kms_key_id(), d.kms_key.as_str()),
+    ] {
+        if have != Some(want) {
+            o.drift.push(format!(
+                "delivers with {what} {}, want {want}",
+                have.unwrap_or("(none)")
+            ));
+        }
+    }
+    for (what, have, want) in [
+        (
+            "log file validation",
+            trail.log_file_validation_enabled(),
+            s.enable_log_file_validation,
+        ),
+        (
+            "multi-region",
+            trail.is_multi_region_trail(),
+            s.is_multi_region_trail,
+        ),
+        (
+            "global service events",
+            trail.include_global_service_events(),
+            s.include_global_service_events,
+        ),
+    ] {
+        let have = have.unwrap_or(false);
+        if have != want {
+            o.drift.push(format!("{what} is {have}, want {want}"));
+        }
+    }
+    let status = ctx
+        .call("GetTrailStatus", || {
+            ctx.clients.cloudtrail.get_trail_status().name(id).send()
+        })
+        .await;
+    match status {
+        Ok(status) if status.is_logging() == Some(true) => {}
+        Ok(_) => o.drift.push("logging is stopped, want on".into()),
+        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let selectors = ctx
+        .call("GetEventSelectors", || {
+            ctx.clients
+                .cloudtrail
+                .get_event_selectors()
+                .trail_name(id)
+                .send()
+        })
+        .await?;
+    let want_rw = ReadWriteType::from(s.read_write_type);
+    let records_management_events = selectors.event_selectors().iter().any(|e| {
+        e.include_management_events() != Some(false) && e.read_write_type() == Some(&want_rw)
+    });
+    if !records_management_events {
+        o.drift.push(format!(
+            "does not record {} management events",
+            want_rw.as_str()
+        ));
+    }
+    o.drift
+        .extend(tag_drift(c.tags.as_ref(), &tags_of(ctx, id).await?));
+    Ok(Some(o))
+}
+
+// update
+
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &CloudTrailSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    let d = Destinations::of(ctx, s)?;
+    ctx.call_with(&POLICY_PROPAGATION, "UpdateTrail", || {
+        ctx.clients
+            .cloudtrail
+            .update_trail()
+            .name(id)
+            .s3_bucket_name(&d.bucket)
+            .cloud_watch_logs_log_group_arn(&d.log_group_arn)
+            .cloud_watch_logs_role_arn(&d.role_arn)
+            .kms_key_id(&d.kms_key)
+            .is_multi_region_trail(s.is_multi_region_trail)
+            .include_global_service_events(s.include_global_service_events)
+            .enable_log_file_validation(s.enable_log_file_validation)
+            .send()
+    })
+    .await?;
+    put_event_selectors(ctx, s, id).await?;
+    if let Some(want) = &c.tags {
+        let tags = trail_tags(want)?;
+        ctx.call("AddTags", || {
+            ctx.clients
+                .cloudtrail
+                .add_tags()
+                .resource_id(id)
+                .set_tags_list(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+        let remove = unwanted(want, &tags_of(ctx, id).await?)
+            .into_iter()
+            .map(|k| {
+                Tag::builder()
+                    .key(&k)
+                    .build()
+                    .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if !remove.is_empty() {
+            ctx.call("RemoveTags", || {
+                ctx.clients
+                    .cloudtrail
+                    .remove_tags()
+                    .resource_id(id)
+                    .set_tags_list(Some(remove.clone()))
+                    .send()
+            })
+            .await?;
+        }
+    }
+    start_logging(ctx, id).await
+}
+
+async fn put_event_selectors(
+    ctx: &Ctx<'_>,
+    s: &CloudTrailSettings,
+    arn: &str,
+) -> Result<(), AwsError> {
+    let selector = EventSelector::builder()
+        .read_write_type(ReadWriteType::from(s.read_write_type))
+        .include_management_events(true)
+        .build();
+    ctx.call("PutEventSelectors", || {
+        ctx.clients
+            .cloudtrail
+            .put_event_selectors()
+            .trail_name(arn)
+            .event_selectors(selector.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// Idempotent: starting a trail that logs already changes nothing.
+async fn start_logging(ctx: &Ctx<'_>, arn: &str) -> Result<(), AwsError> {
+    ctx.call("StartLogging", || {
+        ctx.clients
+            .cloudtrail
+            .start_logging()
+            // The name rather than the ARN: AWS takes either for a trail of its home region,
+            // moto only the name.
+            .name(trail_name(arn))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+// delete
+
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let result = ctx
+        .call("DeleteTrail", || {
+            // By name, as for StartLogging: moto ignores a DeleteTrail by ARN.
+            ctx.clients
+                .cloudtrail
+                .delete_trail()
+                .name(trail_name(id))
+                .send()
+        })
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    Waiter::new(format!("trail {id}"), &["exists"], &[GONE])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async {
+            Ok(get(ctx, id).await?.map(|_| "exists".to_string()))
+        })
+        .await?;
+    Ok(())
+}
+
+// waiters (none on create: a trail exists as soon as CreateTrail returns)
+
+/// The trail by name or ARN.
+async fn get(ctx: &Ctx<'_>, name_or_arn: &str) -> Result<Option<Trail>, AwsError> {
+    let result = ctx
+        .call("GetTrail", || {
+            ctx.clients.cloudtrail.get_trail().name(name_or_arn).send()
+        })
+        .await;
+    match result {
+        Ok(out) => Ok(out.trail().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn is_not_found(e: &AwsError) -> bool {
+    e.is_code(&["TrailNotFoundException"])
+}
+
+/// The trail's name from its ARN (`arn:aws:cloudtrail:<region>:<account>:trail/<name>`).
+pub fn trail_name(arn: &str) -> &str {
+    arn.rsplit_once(":trail/").map_or(arn, |(_, name)| name)
+}
+
+async fn tags_of(ctx: &Ctx<'_>, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
+    let out = ctx
+        .call("ListTags", || {
+            ctx.clients
+                .cloudtrail
+                .list_tags()
+                .resource_id_list(arn)
+                .send()
+        })
+        .await?;
+    Ok(out
+        .resource_tag_list()
+        .iter()
+        .filter(|r| r.resource_id() == Some(arn))
+        .flat_map(|r| r.tags_list())
+        .map(|t| {
+            (
+                t.key().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}
+
+fn trail_tags(tags: &Tags) -> Result<Vec<Tag>, AwsError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trail_name_is_the_last_part_of_its_arn() {
+        assert_eq!(
+            trail_name("arn:aws:cloudtrail:us-east-1:123456789012:trail/trail-dev"),
+            "trail-dev"
+        );
+        assert_eq!(trail_name("trail-dev"), "trail-dev");
+    }
+}

@@ -1,0 +1,308 @@
+//! An IAM role with the trust policy the stack synthesizes (the rotation function's role, and
+//! the role CloudTrail assumes to write to the audit log group). Id: the role name.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_iam::types::{Role, Tag};
+use vault_core::input::Tags;
+use vault_core::model::component::IamRoleSettings;
+use vault_core::model::Component;
+
+use super::documents::{policy_drift, url_decoded};
+use super::tags::{is_managed, unwanted};
+use crate::error::AwsError;
+use crate::objects::{tag_drift, Ctx, Observed};
+use crate::waiter::{Waiter, GONE};
+
+// find
+
+/// The role of the stack's name, if it carries the management tag (`CreateRole` tags it in the
+/// same call, so a role of that name without the tag is someone else's).
+pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    let Some(name) = &c.name else {
+        return Ok(None);
+    };
+    Ok(get(ctx, name)
+        .await?
+        .filter(|r| is_managed(ctx, &tags_of(r.tags())))
+        .map(|r| r.role_name().to_string()))
+}
+
+// create
+
+pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &IamRoleSettings) -> Result<String, AwsError> {
+    let name = c
+        .name
+        .clone()
+        .ok_or_else(|| AwsError::Invalid(format!("{} has no role name", c.id)))?;
+    let trust = ctx.policy(s.trust_policy);
+    let tags = c.tags.as_ref().map(iam_tags).transpose()?;
+    ctx.call("CreateRole", || {
+        ctx.clients
+            .iam
+            .create_role()
+            .role_name(&name)
+            .assume_role_policy_document(&trust)
+            .description(&s.description)
+            .set_tags(tags.clone())
+            .send()
+    })
+    .await?;
+    exists(ctx, &name).await?;
+    Ok(name)
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &IamRoleSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(role) = get(ctx, id).await? else {
+        return Ok(None);
+    };
+    let mut o = Observed::default();
+    o.outputs.insert("arn", role.arn().to_string());
+    o.drift.extend(policy_drift(
+        ctx,
+        s.trust_policy,
+        "trust policy",
+        &url_decoded(role.assume_role_policy_document().unwrap_or_default()),
+    ));
+    if role.description().unwrap_or_default() != s.description {
+        o.drift.push(format!(
+            "description {:?}, want {:?}",
+            role.description().unwrap_or_default(),
+            s.description
+        ));
+    }
+    o.drift
+        .extend(tag_drift(c.tags.as_ref(), &tags_of(role.tags())));
+    Ok(Some(o))
+}
+
+// update
+
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &IamRoleSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    let trust = ctx.policy(s.trust_policy);
+    ctx.call("UpdateAssumeRolePolicy", || {
+        ctx.clients
+            .iam
+            .update_assume_role_policy()
+            .role_name(id)
+            .policy_document(&trust)
+            .send()
+    })
+    .await?;
+    ctx.call("UpdateRole", || {
+        ctx.clients
+            .iam
+            .update_role()
+            .role_name(id)
+            .description(&s.description)
+            .send()
+    })
+    .await?;
+    if let Some(want) = &c.tags {
+        let tags = iam_tags(want)?;
+        ctx.call("TagRole", || {
+            ctx.clients
+                .iam
+                .tag_role()
+                .role_name(id)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+        let have = get(ctx, id)
+            .await?
+            .map(|r| tags_of(r.tags()))
+            .unwrap_or_default();
+        let remove = unwanted(want, &have);
+        if !remove.is_empty() {
+            ctx.call("UntagRole", || {
+                ctx.clients
+                    .iam
+                    .untag_role()
+                    .role_name(id)
+                    .set_tag_keys(Some(remove.clone()))
+                    .send()
+            })
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+// delete
+
+/// IAM refuses to delete a role that still has policies (`DeleteConflict`): its inline policies
+/// are deleted, its managed policies detached and it is taken out of instance profiles first.
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    match empty(ctx, id).await {
+        Ok(()) => {}
+        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    let result = ctx
+        .call("DeleteRole", || {
+            ctx.clients.iam.delete_role().role_name(id).send()
+        })
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    Waiter::new(format!("iam role {id}"), &["exists"], &[GONE])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async {
+            Ok(get(ctx, id).await?.map(|_| "exists".to_string()))
+        })
+        .await?;
+    Ok(())
+}
+
+async fn empty(ctx: &Ctx<'_>, role: &str) -> Result<(), AwsError> {
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call("ListRolePolicies", || {
+                ctx.clients
+                    .iam
+                    .list_role_policies()
+                    .role_name(role)
+                    .set_marker(marker.clone())
+                    .send()
+            })
+            .await?;
+        for policy in page.policy_names() {
+            super::iam_role_policy::delete_named(ctx, role, policy).await?;
+        }
+        match page.marker() {
+            Some(m) if page.is_truncated() => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call("ListAttachedRolePolicies", || {
+                ctx.clients
+                    .iam
+                    .list_attached_role_policies()
+                    .role_name(role)
+                    .set_marker(marker.clone())
+                    .send()
+            })
+            .await?;
+        for arn in page
+            .attached_policies()
+            .iter()
+            .filter_map(|p| p.policy_arn())
+        {
+            let result = ctx
+                .call("DetachRolePolicy", || {
+                    ctx.clients
+                        .iam
+                        .detach_role_policy()
+                        .role_name(role)
+                        .policy_arn(arn)
+                        .send()
+                })
+                .await;
+            match result {
+                Ok(_) => {}
+                Err(e) if is_not_found(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match page.marker() {
+            Some(m) if page.is_truncated() => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    let profiles = ctx
+        .call("ListInstanceProfilesForRole", || {
+            ctx.clients
+                .iam
+                .list_instance_profiles_for_role()
+                .role_name(role)
+                .send()
+        })
+        .await?;
+    for profile in profiles.instance_profiles() {
+        let result = ctx
+            .call("RemoveRoleFromInstanceProfile", || {
+                ctx.clients
+                    .iam
+                    .remove_role_from_instance_profile()
+                    .instance_profile_name(profile.instance_profile_name())
+                    .role_name(role)
+                    .send()
+            })
+            .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+// waiters
+
+/// IAM is eventually consistent: a new role may not be readable (nor usable by the services
+/// it trusts) at once. Waits until `GetRole` sees it.
+async fn exists(ctx: &Ctx<'_>, name: &str) -> Result<(), AwsError> {
+    Waiter::new(format!("iam role {name}"), &[GONE], &["exists"])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async {
+            Ok(get(ctx, name).await?.map(|_| "exists".to_string()))
+        })
+        .await?;
+    Ok(())
+}
+
+async fn get(ctx: &Ctx<'_>, name: &str) -> Result<Option<Role>, AwsError> {
+    let result = ctx
+        .call("GetRole", || {
+            ctx.clients.iam.get_role().role_name(name).send()
+        })
+        .await;
+    match result {
+        Ok(out) => Ok(out.role().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn is_not_found(e: &AwsError) -> bool {
+    e.is_code(&["NoSuchEntity", "NoSuchEntityException"])
+}
+
+fn tags_of(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect()
+}
+
+fn iam_tags(tags: &Tags) -> Result<Vec<Tag>, AwsError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
+        })
+        .collect()
+}

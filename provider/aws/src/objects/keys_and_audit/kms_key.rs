@@ -1,0 +1,400 @@
+//! A customer-managed KMS key: symmetric, rotation on, with the key policy the stack synthesizes.
+//! Destroy schedules it for deletion with the stack's window; a key pending deletion is gone.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType, Tag};
+use vault_core::input::Tags;
+use vault_core::model::component::KmsKeySettings;
+use vault_core::model::Component;
+
+use super::documents::policy_drift;
+use super::tags::{is_managed, unwanted};
+use crate::error::AwsError;
+use crate::objects::{tag_drift, Ctx, Observed};
+use crate::waiter::{Waiter, GONE};
+
+/// KMS has one key policy per key, always named `default`.
+const POLICY_NAME: &str = "default";
+
+// find
+
+/// The key tagged as this stack's with the component's `Name` tag (or, where the core left
+/// `Name` out for AWS's tag limit, with its description), not pending deletion.
+pub async fn find(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &KmsKeySettings,
+) -> Result<Option<String>, AwsError> {
+    let want_name = c.tags.as_ref().and_then(|t| t.get("Name"));
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call("ListKeys", || {
+                ctx.clients
+                    .kms
+                    .list_keys()
+                    .set_marker(marker.clone())
+                    .send()
+            })
+            .await?;
+        for entry in page.keys() {
+            let Some(key_id) = entry.key_id() else {
+                continue;
+            };
+            // AWS-managed keys and keys of other principals may refuse to list their tags.
+            let tags = match tags_of(ctx, key_id).await {
+                Ok(tags) => tags,
+                Err(e) if is_not_found(&e) || e.is_code(&["AccessDeniedException"]) => continue,
+                Err(e) => return Err(e),
+            };
+            if !is_managed(ctx, &tags) {
+                continue;
+            }
+            if let Some(name) = want_name {
+                if tags.get("Name") != Some(name) {
+                    continue;
+                }
+            }
+            let Some(key) = describe(ctx, key_id).await? else {
+                continue;
+            };
+            if is_deleted(&key) {
+                continue;
+            }
+            if want_name.is_none() && key.description() != Some(s.description.as_str()) {
+                continue;
+            }
+            if let Some(arn) = key.arn() {
+                return Ok(Some(arn.to_string()));
+            }
+        }
+        match page.next_marker() {
+            Some(m) if page.truncated() => marker = Some(m.to_string()),
+            _ => return Ok(None),
+        }
+    }
+}
+
+// create
+
+pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &KmsKeySettings) -> Result<String, AwsError> {
+    let policy = ctx.policy(s.policy);
+    let tags = c.tags.as_ref().map(kms_tags).transpose()?;
+    let out = ctx
+        .call("CreateKey", || {
+            ctx.clients
+                .kms
+                .create_key()
+                .description(&s.description)
+                .key_usage(KeyUsageType::from(s.key_usage))
+                .key_spec(KeySpec::from(s.key_spec))
+                .policy(&policy)
+                .set_tags(tags.clone())
+                .send()
+        })
+        .await?;
+    let arn = out
+        .key_metadata()
+        .and_then(|k| k.arn())
+        .ok_or_else(|| AwsError::Invalid("CreateKey returned no key ARN".into()))?
+        .to_string();
+    enabled(ctx, &arn).await?;
+    set_rotation(ctx, s, &arn).await?;
+    Ok(arn)
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &KmsKeySettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(key) = describe(ctx, id).await? else {
+        return Ok(None);
+    };
+    if is_deleted(&key) {
+        return Ok(None);
+    }
+    let mut o = Observed::default();
+    o.outputs.insert("arn", key.arn().unwrap_or(id).to_string());
+    if key.key_state() == Some(&KeyState::Disabled) {
+        o.drift.push("key is disabled, want enabled".into());
+    }
+    if key.description() != Some(s.description.as_str()) {
+        o.drift.push(format!(
+            "description {:?}, want {:?}",
+            key.description().unwrap_or_default(),
+            s.description
+        ));
+    }
+    let rotation = ctx
+        .call("GetKeyRotationStatus", || {
+            ctx.clients.kms.get_key_rotation_status().key_id(id).send()
+        })
+        .await?
+        .key_rotation_enabled();
+    if rotation != s.enable_key_rotation {
+        o.drift.push(format!(
+            "automatic rotation is {}, want {}",
+            on_off(rotation),
+            on_off(s.enable_key_rotation)
+        ));
+    }
+    let policy = ctx
+        .call("GetKeyPolicy", || {
+            ctx.clients
+                .kms
+                .get_key_policy()
+                .key_id(id)
+                .policy_name(POLICY_NAME)
+                .send()
+        })
+        .await?;
+    o.drift.extend(policy_drift(
+        ctx,
+        s.policy,
+        "key policy",
+        policy.policy().unwrap_or_default(),
+    ));
+    o.drift
+        .extend(tag_drift(c.tags.as_ref(), &tags_of(ctx, id).await?));
+    Ok(Some(o))
+}
+
+// update
+
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &KmsKeySettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    let Some(key) = describe(ctx, id).await? else {
+        return Err(AwsError::Invalid(format!("kms key {id} no longer exists")));
+    };
+    if key.key_state() == Some(&KeyState::Disabled) && key.deletion_date().is_none() {
+        ctx.call("EnableKey", || {
+            ctx.clients.kms.enable_key().key_id(key_id(id)).send()
+        })
+        .await?;
+    }
+    if key.description() != Some(s.description.as_str()) {
+        ctx.call("UpdateKeyDescription", || {
+            ctx.clients
+                .kms
+                .update_key_description()
+                .key_id(id)
+                .description(&s.description)
+                .send()
+        })
+        .await?;
+    }
+    set_rotation(ctx, s, id).await?;
+    let policy = ctx.policy(s.policy);
+    ctx.call("PutKeyPolicy", || {
+        ctx.clients
+            .kms
+            .put_key_policy()
+            .key_id(id)
+            .policy_name(POLICY_NAME)
+            .policy(&policy)
+            .send()
+    })
+    .await?;
+    if let Some(want) = &c.tags {
+        let tags = kms_tags(want)?;
+        ctx.call("TagResource", || {
+            ctx.clients
+                .kms
+                .tag_resource()
+                .key_id(id)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+        let remove = unwanted(want, &tags_of(ctx, id).await?);
+        if !remove.is_empty() {
+            ctx.call("UntagResource", || {
+                ctx.clients
+                    .kms
+                    .untag_resource()
+                    .key_id(id)
+                    .set_tag_keys(Some(remove.clone()))
+                    .send()
+            })
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn set_rotation(ctx: &Ctx<'_>, s: &KmsKeySettings, id: &str) -> Result<(), AwsError> {
+    if s.enable_key_rotation {
+        ctx.call("EnableKeyRotation", || {
+            ctx.clients.kms.enable_key_rotation().key_id(id).send()
+        })
+        .await?;
+    } else {
+        ctx.call("DisableKeyRotation", || {
+            ctx.clients.kms.disable_key_rotation().key_id(id).send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+// delete
+
+/// Schedules the key for deletion with the stack's window (`kms { deletion_window_in_days }`):
+/// KMS never deletes a key at once. A key already pending deletion is left as it is.
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    match describe(ctx, id).await? {
+        None => return Ok(()),
+        Some(key) if is_deleted(&key) => return Ok(()),
+        Some(_) => {}
+    }
+    let days = i32::from(ctx.stack.inputs().kms_deletion_window_days);
+    let result = ctx
+        .call("ScheduleKeyDeletion", || {
+            ctx.clients
+                .kms
+                .schedule_key_deletion()
+                // The key id rather than the ARN: AWS takes either, moto only the id.
+                .key_id(key_id(id))
+                .pending_window_in_days(days)
+                .send()
+        })
+        .await;
+    match result {
+        Ok(_) => {}
+        Err(e) if is_not_found(&e) => return Ok(()),
+        // Already pending deletion (scheduled by someone else since the describe above).
+        Err(e) if e.is_code(&["KMSInvalidStateException"]) => {}
+        Err(e) => return Err(e),
+    }
+    Waiter::new(
+        format!("kms key {id}"),
+        &["Enabled", "Disabled"],
+        &["PendingDeletion", "PendingReplicaDeletion", GONE],
+    )
+    .timeout(ctx.timeout)
+    .wait(ctx.clock, || async { state(ctx, id).await })
+    .await?;
+    Ok(())
+}
+
+// waiters
+
+/// A new key is `Enabled` at once, but may not be visible to the next call yet (KMS is
+/// eventually consistent): "not found" counts as still pending here.
+async fn enabled(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    Waiter::new(format!("kms key {id}"), &["Creating", GONE], &["Enabled"])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async { state(ctx, id).await })
+        .await?;
+    Ok(())
+}
+
+async fn state(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
+    Ok(describe(ctx, id)
+        .await?
+        .and_then(|k| k.key_state().map(|s| s.as_str().to_string())))
+}
+
+async fn describe(
+    ctx: &Ctx<'_>,
+    id: &str,
+) -> Result<Option<aws_sdk_kms::types::KeyMetadata>, AwsError> {
+    let result = ctx
+        .call("DescribeKey", || {
+            ctx.clients.kms.describe_key().key_id(id).send()
+        })
+        .await;
+    match result {
+        Ok(out) => Ok(out.key_metadata().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Scheduled for deletion, by us or anyone: for the stack the key is gone, and a new one is
+/// created (a pending key can only be used again after `CancelKeyDeletion`, a decision for a
+/// human, not for an apply).
+fn is_deleted(key: &aws_sdk_kms::types::KeyMetadata) -> bool {
+    matches!(
+        key.key_state(),
+        Some(KeyState::PendingDeletion | KeyState::PendingReplicaDeletion)
+    ) || key.deletion_date().is_some()
+}
+
+pub fn is_not_found(e: &AwsError) -> bool {
+    e.is_code(&["NotFoundException"])
+}
+
+/// The key's UUID from its ARN (`arn:aws:kms:<region>:<account>:key/<uuid>`).
+pub fn key_id(arn: &str) -> &str {
+    arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
+}
+
+async fn tags_of(ctx: &Ctx<'_>, id: &str) -> Result<BTreeMap<String, String>, AwsError> {
+    let mut tags = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = ctx
+            .call("ListResourceTags", || {
+                ctx.clients
+                    .kms
+                    .list_resource_tags()
+                    .key_id(id)
+                    .set_marker(marker.clone())
+                    .send()
+            })
+            .await?;
+        tags.extend(
+            page.tags()
+                .iter()
+                .map(|t| (t.tag_key().to_string(), t.tag_value().to_string())),
+        );
+        match page.next_marker() {
+            Some(m) if page.truncated() => marker = Some(m.to_string()),
+            _ => return Ok(tags),
+        }
+    }
+}
+
+fn kms_tags(tags: &Tags) -> Result<Vec<Tag>, AwsError> {
+    tags.iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .tag_key(k)
+                .tag_value(v)
+                .build()
+                .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
+        })
+        .collect()
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b {
+        "on"
+    } else {
+        "off"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_id_is_the_last_part_of_its_arn() {
+        assert_eq!(
+            key_id("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            "1234abcd-12ab-34cd-56ef-1234567890ab"
+        );
+        assert_eq!(key_id("1234abcd"), "1234abcd");
+    }
+}

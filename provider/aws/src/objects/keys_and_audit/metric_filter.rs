@@ -1,0 +1,234 @@
+//! The metric filter on the audit log group that counts calls to this stack's secret. Filters
+//! cannot be tagged; they are found by name inside their log group.
+//!
+//! Id: `<log group name>:<filter name>`, e.g. `/vault/audit-dev:secret-access-dev`. Log group
+//! names cannot contain `:` (`[.\-_/#A-Za-z0-9]+`) and filter names cannot either (`[^:*]*`), so
+//! the first `:` separates them unambiguously, while the `/` in group names would not.
+
+use aws_sdk_cloudwatchlogs::types::{MetricFilter, MetricTransformation};
+use vault_core::model::component::MetricFilterSettings;
+use vault_core::model::Component;
+
+use super::log_group::is_not_found;
+use crate::error::AwsError;
+use crate::objects::{Ctx, Observed};
+use crate::waiter::{Waiter, GONE};
+
+/// The id of the filter `filter` on the group `group`.
+pub fn id_of(group: &str, filter: &str) -> String {
+    format!("{group}:{filter}")
+}
+
+/// The log group and filter names an id carries.
+pub fn parse_id(id: &str) -> Result<(&str, &str), AwsError> {
+    id.split_once(':')
+        .filter(|(g, f)| !g.is_empty() && !f.is_empty())
+        .ok_or_else(|| {
+            AwsError::Invalid(format!(
+                "{id:?} is not a metric filter id (<log group name>:<filter name>)"
+            ))
+        })
+}
+
+// find
+
+pub async fn find(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &MetricFilterSettings,
+) -> Result<Option<String>, AwsError> {
+    let Some(name) = &c.name else {
+        return Ok(None);
+    };
+    let group = ctx.id(&s.log_group)?;
+    Ok(describe(ctx, group, name)
+        .await?
+        .map(|_| id_of(group, name)))
+}
+
+// create
+
+pub async fn create(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &MetricFilterSettings,
+) -> Result<String, AwsError> {
+    let name = c
+        .name
+        .clone()
+        .ok_or_else(|| AwsError::Invalid(format!("{} has no filter name", c.id)))?;
+    let group = ctx.id(&s.log_group)?;
+    put(ctx, s, group, &name).await?;
+    Ok(id_of(group, &name))
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    s: &MetricFilterSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let (group, name) = parse_id(id)?;
+    let Some(f) = describe(ctx, group, name).await? else {
+        return Ok(None);
+    };
+    let mut o = Observed::default();
+    if f.filter_pattern().unwrap_or_default() != s.pattern {
+        o.drift.push(format!(
+            "filter pattern {:?}, want {:?}",
+            f.filter_pattern().unwrap_or_default(),
+            s.pattern
+        ));
+    }
+    match f.metric_transformations() {
+        [t] if t.metric_namespace() == s.metric_namespace
+            && t.metric_name() == s.metric_name
+            && t.metric_value() == s.metric_value => {}
+        ts => o.drift.push(format!(
+            "metric transformations [{}], want {}/{} = {}",
+            ts.iter()
+                .map(|t| format!(
+                    "{}/{} = {}",
+                    t.metric_namespace(),
+                    t.metric_name(),
+                    t.metric_value()
+                ))
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.metric_namespace,
+            s.metric_name,
+            s.metric_value
+        )),
+    }
+    Ok(Some(o))
+}
+
+// update
+
+/// `PutMetricFilter` replaces a filter of the same name in place.
+pub async fn update(ctx: &Ctx<'_>, s: &MetricFilterSettings, id: &str) -> Result<(), AwsError> {
+    let (group, name) = parse_id(id)?;
+    put(ctx, s, group, name).await
+}
+
+async fn put(
+    ctx: &Ctx<'_>,
+    s: &MetricFilterSettings,
+    group: &str,
+    name: &str,
+) -> Result<(), AwsError> {
+    let transformation = MetricTransformation::builder()
+        .metric_namespace(&s.metric_namespace)
+        .metric_name(&s.metric_name)
+        .metric_value(&s.metric_value)
+        .build()
+        .map_err(|e| AwsError::Invalid(format!("metric transformation: {e}")))?;
+    ctx.call("PutMetricFilter", || {
+        ctx.clients
+            .logs
+            .put_metric_filter()
+            .log_group_name(group)
+            .filter_name(name)
+            .filter_pattern(&s.pattern)
+            .metric_transformations(transformation.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+// delete
+
+/// Deletes until no filter of the name is listed: AWS keeps one filter per name, but moto (the
+/// test emulator) appends a copy on every `PutMetricFilter` and removes only some per delete.
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let (group, name) = parse_id(id)?;
+    Waiter::new(format!("metric filter {id}"), &["exists"], &[GONE])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async {
+            if describe(ctx, group, name).await?.is_none() {
+                return Ok(None);
+            }
+            let result = ctx
+                .call("DeleteMetricFilter", || {
+                    ctx.clients
+                        .logs
+                        .delete_metric_filter()
+                        .log_group_name(group)
+                        .filter_name(name)
+                        .send()
+                })
+                .await;
+            match result {
+                Ok(_) => {}
+                Err(e) if is_not_found(&e) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+            Ok(describe(ctx, group, name)
+                .await?
+                .map(|_| "exists".to_string()))
+        })
+        .await?;
+    Ok(())
+}
+
+// waiters (none on create: a filter applies to new events as soon as PutMetricFilter returns)
+
+/// The filter of exactly this name on the group; `None` also when the group is gone (AWS
+/// deletes a group's filters with it). Of several copies (moto's), the last written.
+async fn describe(
+    ctx: &Ctx<'_>,
+    group: &str,
+    name: &str,
+) -> Result<Option<MetricFilter>, AwsError> {
+    let mut token: Option<String> = None;
+    let mut found = None;
+    loop {
+        let result = ctx
+            .call("DescribeMetricFilters", || {
+                ctx.clients
+                    .logs
+                    .describe_metric_filters()
+                    .log_group_name(group)
+                    .filter_name_prefix(name)
+                    .set_next_token(token.clone())
+                    .send()
+            })
+            .await;
+        let page = match result {
+            Ok(page) => page,
+            Err(e) if is_not_found(&e) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        if let Some(f) = page
+            .metric_filters()
+            .iter()
+            .rev()
+            .find(|f| f.filter_name() == Some(name))
+        {
+            found = Some(f.clone());
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(found),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_filter_id_splits_at_the_first_colon_keeping_slashes_in_the_group() {
+        let id = id_of("/vault/audit-dev", "secret-access-dev");
+        assert_eq!(id, "/vault/audit-dev:secret-access-dev");
+        assert_eq!(
+            parse_id(&id).unwrap(),
+            ("/vault/audit-dev", "secret-access-dev")
+        );
+        assert!(parse_id("/vault/audit-dev").is_err());
+        assert!(parse_id(":x").is_err());
+    }
+}

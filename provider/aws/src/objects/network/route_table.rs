@@ -1,0 +1,251 @@
+//! The private subnets' route table. It only ever holds the implicit local route: a route added
+//! out of band (to an internet gateway, a NAT, a peering, ...) would give the function a way out
+//! of the VPC, so read reports it and update deletes it.
+
+use aws_sdk_ec2::types::{ResourceType, Route, RouteOrigin, RouteTable};
+use vault_core::model::component::RouteTableSettings;
+use vault_core::model::Component;
+
+use super::ec2::{
+    in_stack_vpc, is_not_found, management_filter, name_filter, reference_drift, tag_specification,
+    tags_of,
+};
+use super::vpc::tag;
+use crate::error::AwsError;
+use crate::objects::{tag_drift, Ctx, Observed};
+use crate::retry::{Classifier, RetryPolicy};
+use crate::waiter::{Waiter, GONE};
+
+// find
+
+pub async fn find(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &RouteTableSettings,
+) -> Result<Option<String>, AwsError> {
+    let out = ctx
+        .call("DescribeRouteTables", || {
+            ctx.clients
+                .ec2
+                .describe_route_tables()
+                .filters(management_filter(ctx))
+                .filters(name_filter(c))
+                .send()
+        })
+        .await?;
+    Ok(out
+        .route_tables()
+        .iter()
+        .find(|t| in_stack_vpc(ctx, &s.vpc, t.vpc_id()))
+        .and_then(|t| t.route_table_id())
+        .map(str::to_string))
+}
+
+// create
+
+pub async fn create(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &RouteTableSettings,
+) -> Result<String, AwsError> {
+    let vpc_id = ctx.id(&s.vpc)?;
+    let out = ctx
+        .call("CreateRouteTable", || {
+            ctx.clients
+                .ec2
+                .create_route_table()
+                .vpc_id(vpc_id)
+                .tag_specifications(tag_specification(ResourceType::RouteTable, c))
+                .send()
+        })
+        .await?;
+    let id = out
+        .route_table()
+        .and_then(|t| t.route_table_id())
+        .ok_or_else(|| AwsError::Invalid("CreateRouteTable returned no id".into()))?
+        .to_string();
+    visible(ctx, &id).await?;
+    Ok(id)
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &RouteTableSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(table) = describe(ctx, id).await? else {
+        return Ok(None);
+    };
+    let mut o = Observed::default();
+    o.drift
+        .extend(reference_drift(ctx, "vpc", table.vpc_id(), &s.vpc));
+    for vgw in table.propagating_vgws() {
+        o.drift.push(format!(
+            "routes propagated from {}, want none",
+            vgw.gateway_id().unwrap_or("a virtual private gateway")
+        ));
+    }
+    for route in extra_routes(&table) {
+        o.drift.push(format!(
+            "route {} -> {}, want only the local route",
+            destination(route),
+            target(route)
+        ));
+    }
+    o.drift
+        .extend(tag_drift(c.tags.as_ref(), &tags_of(table.tags())));
+    Ok(Some(o))
+}
+
+// update
+
+/// Stops route propagation, deletes every route but the local one, and writes the tags.
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    _s: &RouteTableSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    let Some(table) = describe(ctx, id).await? else {
+        return Err(AwsError::Invalid(format!(
+            "route table {id} does not exist"
+        )));
+    };
+    for vgw in table.propagating_vgws() {
+        let Some(gateway) = vgw.gateway_id() else {
+            continue;
+        };
+        ctx.call("DisableVgwRoutePropagation", || {
+            ctx.clients
+                .ec2
+                .disable_vgw_route_propagation()
+                .route_table_id(id)
+                .gateway_id(gateway)
+                .send()
+        })
+        .await?;
+    }
+    for route in extra_routes(&table) {
+        // Propagated routes went with their propagation; DeleteRoute cannot remove them.
+        if route.origin() == Some(&RouteOrigin::EnableVgwRoutePropagation) {
+            continue;
+        }
+        let result = ctx
+            .call("DeleteRoute", || {
+                ctx.clients
+                    .ec2
+                    .delete_route()
+                    .route_table_id(id)
+                    .set_destination_cidr_block(route.destination_cidr_block().map(str::to_string))
+                    .set_destination_ipv6_cidr_block(
+                        route.destination_ipv6_cidr_block().map(str::to_string),
+                    )
+                    .set_destination_prefix_list_id(
+                        route.destination_prefix_list_id().map(str::to_string),
+                    )
+                    .send()
+            })
+            .await;
+        match result {
+            Ok(_) => {}
+            // Already gone (someone else removed it meanwhile).
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    tag(ctx, c, id).await
+}
+
+/// Every route but the implicit local one(s) (IPv4, and IPv6 when the VPC has a block).
+fn extra_routes(table: &RouteTable) -> impl Iterator<Item = &Route> {
+    table
+        .routes()
+        .iter()
+        .filter(|r| r.gateway_id() != Some("local"))
+}
+
+fn destination(r: &Route) -> &str {
+    r.destination_cidr_block()
+        .or(r.destination_ipv6_cidr_block())
+        .or(r.destination_prefix_list_id())
+        .unwrap_or("(unknown destination)")
+}
+
+fn target(r: &Route) -> &str {
+    r.gateway_id()
+        .or(r.nat_gateway_id())
+        .or(r.transit_gateway_id())
+        .or(r.vpc_peering_connection_id())
+        .or(r.network_interface_id())
+        .or(r.instance_id())
+        .or(r.egress_only_internet_gateway_id())
+        .or(r.local_gateway_id())
+        .or(r.carrier_gateway_id())
+        .or(r.core_network_arn())
+        .unwrap_or("(unknown target)")
+}
+
+// delete
+
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    // Associations of subnets being deleted concurrently may still hold it for a moment.
+    let associations_going = RetryPolicy::with(&[Classifier::DependencyViolation], ctx.timeout);
+    let result = ctx
+        .call_with(&associations_going, "DeleteRouteTable", || {
+            ctx.clients
+                .ec2
+                .delete_route_table()
+                .route_table_id(id)
+                .send()
+        })
+        .await;
+    match result {
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            Waiter::new(format!("route table {id}"), &[EXISTS], &[GONE])
+                .timeout(ctx.timeout)
+                .wait(ctx.clock, || async { presence(ctx, id).await })
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+// waiters
+
+/// Route tables have no state of their own: they exist or not.
+const EXISTS: &str = "exists";
+
+/// A new route table can be briefly invisible to reads (EC2 is eventually consistent).
+async fn visible(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    Waiter::new(format!("route table {id}"), &[GONE], &[EXISTS])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async { presence(ctx, id).await })
+        .await?;
+    Ok(())
+}
+
+async fn presence(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
+    Ok(describe(ctx, id).await?.map(|_| EXISTS.to_string()))
+}
+
+async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<RouteTable>, AwsError> {
+    let result = ctx
+        .call("DescribeRouteTables", || {
+            ctx.clients
+                .ec2
+                .describe_route_tables()
+                .route_table_ids(id)
+                .send()
+        })
+        .await;
+    match result {
+        Ok(out) => Ok(out.route_tables().first().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

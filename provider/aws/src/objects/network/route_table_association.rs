@@ -1,0 +1,188 @@
+//! A subnet's association with the stack's route table; without it the subnet would use the VPC's
+//! main table. AWS cannot tag associations: one is found through its route table.
+
+use aws_sdk_ec2::types::{Filter, RouteTableAssociation};
+use vault_core::model::component::RouteTableAssociationSettings;
+
+use super::ec2::{is_not_found, reference_drift};
+use crate::error::AwsError;
+use crate::objects::{Ctx, Observed};
+use crate::waiter::{Waiter, GONE};
+
+/// States of an association that no longer links anything.
+const ENDED: &[&str] = &["disassociating", "disassociated", "failed"];
+
+// find
+
+/// The route table's association with this subnet, if any.
+pub async fn find(
+    ctx: &Ctx<'_>,
+    s: &RouteTableAssociationSettings,
+) -> Result<Option<String>, AwsError> {
+    let table_id = ctx.id(&s.route_table)?;
+    let subnet_id = ctx.id(&s.subnet)?;
+    let result = ctx
+        .call("DescribeRouteTables", || {
+            ctx.clients
+                .ec2
+                .describe_route_tables()
+                .route_table_ids(table_id)
+                .send()
+        })
+        .await;
+    let out = match result {
+        Ok(out) => out,
+        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(out
+        .route_tables()
+        .iter()
+        .flat_map(|t| t.associations())
+        .find(|a| a.subnet_id() == Some(subnet_id) && !ENDED.contains(&state(a).as_str()))
+        .and_then(|a| a.route_table_association_id())
+        .map(str::to_string))
+}
+
+// create
+
+pub async fn create(ctx: &Ctx<'_>, s: &RouteTableAssociationSettings) -> Result<String, AwsError> {
+    let table_id = ctx.id(&s.route_table)?;
+    let subnet_id = ctx.id(&s.subnet)?;
+    let out = ctx
+        .call("AssociateRouteTable", || {
+            ctx.clients
+                .ec2
+                .associate_route_table()
+                .route_table_id(table_id)
+                .subnet_id(subnet_id)
+                .send()
+        })
+        .await?;
+    let id = out
+        .association_id()
+        .ok_or_else(|| AwsError::Invalid("AssociateRouteTable returned no id".into()))?
+        .to_string();
+    Waiter::new(
+        format!("route table association {id}"),
+        &["associating", GONE],
+        &["associated"],
+    )
+    .timeout(ctx.timeout)
+    .wait(ctx.clock, || async {
+        Ok(describe(ctx, &id).await?.map(|a| state(&a)))
+    })
+    .await?;
+    Ok(id)
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    s: &RouteTableAssociationSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(a) = describe(ctx, id).await? else {
+        return Ok(None);
+    };
+    if ENDED.contains(&state(&a).as_str()) {
+        return Ok(None);
+    }
+    let mut o = Observed::default();
+    o.drift.extend(reference_drift(
+        ctx,
+        "route table",
+        a.route_table_id(),
+        &s.route_table,
+    ));
+    o.drift
+        .extend(reference_drift(ctx, "subnet", a.subnet_id(), &s.subnet));
+    Ok(Some(o))
+}
+
+// update
+
+/// An association has nothing to update: linking another table or subnet is a new association
+/// (with a new id), which the plan handles as a replacement. Anything else read could report
+/// is therefore an error here, not something to paper over.
+pub async fn update(
+    ctx: &Ctx<'_>,
+    s: &RouteTableAssociationSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    match read(ctx, s, id).await? {
+        None => Err(AwsError::Invalid(format!(
+            "route table association {id} does not exist"
+        ))),
+        Some(o) if o.drift.is_empty() => Ok(()),
+        Some(o) => Err(AwsError::Invalid(format!(
+            "route table association {id} cannot be changed in place ({}); it must be replaced",
+            o.drift.join("; ")
+        ))),
+    }
+}
+
+// delete
+
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let result = ctx
+        .call("DisassociateRouteTable", || {
+            ctx.clients
+                .ec2
+                .disassociate_route_table()
+                .association_id(id)
+                .send()
+        })
+        .await;
+    match result {
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            Waiter::new(
+                format!("route table association {id}"),
+                &["associated", "disassociating"],
+                &[GONE, "disassociated"],
+            )
+            .timeout(ctx.timeout)
+            .wait(ctx.clock, || async {
+                Ok(describe(ctx, id).await?.map(|a| state(&a)))
+            })
+            .await?;
+            Ok(())
+        }
+    }
+}
+
+// waiters
+
+fn state(a: &RouteTableAssociation) -> String {
+    a.association_state()
+        .and_then(|s| s.state())
+        .map(|s| s.as_str().to_string())
+        // Older responses carry no state: an association listed is in force.
+        .unwrap_or_else(|| "associated".to_string())
+}
+
+async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<RouteTableAssociation>, AwsError> {
+    let out = ctx
+        .call("DescribeRouteTables", || {
+            ctx.clients
+                .ec2
+                .describe_route_tables()
+                .filters(
+                    Filter::builder()
+                        .name("association.route-table-association-id")
+                        .values(id)
+                        .build(),
+                )
+                .send()
+        })
+        .await?;
+    Ok(out
+        .route_tables()
+        .iter()
+        .flat_map(|t| t.associations())
+        .find(|a| a.route_table_association_id() == Some(id))
+        .cloned())
+}

@@ -1,0 +1,194 @@
+//! A private subnet, one per zone: it never gives launched interfaces a public IP. The setting is
+//! written explicitly rather than trusted to AWS's default, and checked on every read.
+
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Subnet};
+use vault_core::model::component::SubnetSettings;
+use vault_core::model::Component;
+
+use super::ec2::{
+    in_stack_vpc, is_not_found, management_filter, name_filter, reference_drift, tag_specification,
+    tags_of,
+};
+use super::vpc::tag;
+use crate::error::AwsError;
+use crate::objects::{tag_drift, Ctx, Observed};
+use crate::retry::{Classifier, RetryPolicy};
+use crate::waiter::{Waiter, GONE};
+
+// find
+
+pub async fn find(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &SubnetSettings,
+) -> Result<Option<String>, AwsError> {
+    let out = ctx
+        .call("DescribeSubnets", || {
+            ctx.clients
+                .ec2
+                .describe_subnets()
+                .filters(management_filter(ctx))
+                .filters(name_filter(c))
+                .send()
+        })
+        .await?;
+    Ok(out
+        .subnets()
+        .iter()
+        .find(|subnet| in_stack_vpc(ctx, &s.vpc, subnet.vpc_id()))
+        .and_then(|subnet| subnet.subnet_id())
+        .map(str::to_string))
+}
+
+// create
+
+pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &SubnetSettings) -> Result<String, AwsError> {
+    let vpc_id = ctx.id(&s.vpc)?;
+    let out = ctx
+        .call("CreateSubnet", || {
+            ctx.clients
+                .ec2
+                .create_subnet()
+                .vpc_id(vpc_id)
+                .availability_zone(&s.availability_zone)
+                .cidr_block(s.cidr_block.to_string())
+                .tag_specifications(tag_specification(ResourceType::Subnet, c))
+                .send()
+        })
+        .await?;
+    let id = out
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .ok_or_else(|| AwsError::Invalid("CreateSubnet returned no id".into()))?
+        .to_string();
+    available(ctx, &id).await?;
+    set_map_public_ip_on_launch(ctx, s, &id).await?;
+    Ok(id)
+}
+
+// read
+
+pub async fn read(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &SubnetSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
+    let Some(subnet) = describe(ctx, id).await? else {
+        return Ok(None);
+    };
+    let mut o = Observed::default();
+    o.drift
+        .extend(reference_drift(ctx, "vpc", subnet.vpc_id(), &s.vpc));
+    if subnet.cidr_block() != Some(s.cidr_block.to_string().as_str()) {
+        o.drift.push(format!(
+            "cidr block {:?}, want {}",
+            subnet.cidr_block(),
+            s.cidr_block
+        ));
+    }
+    if subnet.availability_zone() != Some(s.availability_zone.as_str()) {
+        o.drift.push(format!(
+            "availability zone {:?}, want {}",
+            subnet.availability_zone(),
+            s.availability_zone
+        ));
+    }
+    let maps = subnet.map_public_ip_on_launch().unwrap_or(false);
+    if maps != s.map_public_ip_on_launch {
+        o.drift.push(format!(
+            "map public ip on launch is {maps}, want {}",
+            s.map_public_ip_on_launch
+        ));
+    }
+    o.drift
+        .extend(tag_drift(c.tags.as_ref(), &tags_of(subnet.tags())));
+    Ok(Some(o))
+}
+
+// update
+
+pub async fn update(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &SubnetSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    set_map_public_ip_on_launch(ctx, s, id).await?;
+    tag(ctx, c, id).await
+}
+
+async fn set_map_public_ip_on_launch(
+    ctx: &Ctx<'_>,
+    s: &SubnetSettings,
+    id: &str,
+) -> Result<(), AwsError> {
+    ctx.call("ModifySubnetAttribute", || {
+        ctx.clients
+            .ec2
+            .modify_subnet_attribute()
+            .subnet_id(id)
+            .map_public_ip_on_launch(
+                AttributeBooleanValue::builder()
+                    .value(s.map_public_ip_on_launch)
+                    .build(),
+            )
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+// delete
+
+/// Deletes the subnet, retrying while network interfaces (a deleted Lambda function's take a
+/// while to be released) still use it.
+pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    let interfaces_draining = RetryPolicy::with(&[Classifier::DependencyViolation], ctx.timeout);
+    let result = ctx
+        .call_with(&interfaces_draining, "DeleteSubnet", || {
+            ctx.clients.ec2.delete_subnet().subnet_id(id).send()
+        })
+        .await;
+    match result {
+        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            Waiter::new(format!("subnet {id}"), &["available", "pending"], &[GONE])
+                .timeout(ctx.timeout)
+                .wait(ctx.clock, || async { state(ctx, id).await })
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+// waiters
+
+/// A new subnet can be briefly invisible to reads (EC2 is eventually consistent).
+async fn available(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
+    Waiter::new(format!("subnet {id}"), &["pending", GONE], &["available"])
+        .timeout(ctx.timeout)
+        .wait(ctx.clock, || async { state(ctx, id).await })
+        .await?;
+    Ok(())
+}
+
+async fn state(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
+    Ok(describe(ctx, id)
+        .await?
+        .and_then(|s| s.state().map(|s| s.as_str().to_string())))
+}
+
+async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<Subnet>, AwsError> {
+    let result = ctx
+        .call("DescribeSubnets", || {
+            ctx.clients.ec2.describe_subnets().subnet_ids(id).send()
+        })
+        .await;
+    match result {
+        Ok(out) => Ok(out.subnets().first().cloned()),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,276 @@
+//! `terraform apply` and `destroy` of `examples/basic` against moto, SPEC §3.2 checked object by
+//! object, the password kept out of state, plans and logs, and a failed apply resumed.
+
+use std::fs;
+
+use crate::harness::{repo_root, verify, Cli, Moto, Workspace};
+
+fn basic(cli: Cli, moto: &Moto) -> (Workspace, String) {
+    let ws = Workspace::new(cli);
+    let main = fs::read_to_string(repo_root().join("examples/basic/main.tf")).unwrap();
+    ws.write("main.tf", &main);
+    ws.init();
+    (ws, format!("aws_endpoint={}", moto.url))
+}
+
+fn ok(run: &crate::harness::Run, what: &str) {
+    assert_eq!(
+        run.code, 0,
+        "{what} failed:\n{}\n{}",
+        run.stdout, run.stderr
+    );
+}
+
+fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    let trace = ws.dir.path().join("trace.log");
+    let trace_env = [
+        ("TF_LOG", "TRACE"),
+        ("TF_LOG_PATH", trace.to_str().unwrap()),
+    ];
+    let apply = ws.run_with(
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ],
+        &trace_env,
+    );
+    ok(&apply, "apply");
+    let arn = ws.run(&["output", "-raw", "secret_arn"]).stdout;
+    assert!(
+        arn.starts_with("arn:aws:secretsmanager:us-east-1:123456789012:secret:secret-dev"),
+        "{arn}"
+    );
+
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(
+        plan.code, 0,
+        "a plan right after apply is empty:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
+
+    let show = ws.run(&["show", "-json"]);
+    ok(&show, "show");
+    let state_json = ws.dir.path().join("state.json");
+    fs::write(&state_json, &show.stdout).unwrap();
+    let checked = verify(&moto, &["dev", state_json.to_str().unwrap()]);
+    assert_eq!(
+        checked.code, 0,
+        "SPEC 3.2 checks failed:\n{}{}",
+        checked.stdout, checked.stderr
+    );
+
+    // The password exists only in Secrets Manager: not in state, plan JSON or trace logs.
+    let password = verify(&moto, &["dev", "--password", &arn])
+        .stdout
+        .trim()
+        .to_string();
+    assert!(
+        password.len() >= 16,
+        "the secret holds a generated password"
+    );
+    ws.run(&[
+        "plan",
+        "-out=tfplan",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    let plan_json = ws.run(&["show", "-json", "tfplan"]).stdout;
+    let state = fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
+    let log = fs::read_to_string(&trace).unwrap();
+    assert!(log.len() > 10_000, "the trace log was captured");
+    for (what, text) in [
+        ("state", &state),
+        ("show -json", &show.stdout),
+        ("plan JSON", &plan_json),
+        ("TF_LOG=TRACE", &log),
+        ("apply output", &apply.stdout),
+    ] {
+        assert!(!text.contains(&password), "the password leaked into {what}");
+    }
+
+    let destroy = ws.run(&[
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    ok(&destroy, "destroy");
+    let left = verify(&moto, &["dev", "--nothing-left"]);
+    assert_eq!(
+        left.code, 0,
+        "objects left after destroy:\n{}{}",
+        left.stdout, left.stderr
+    );
+}
+
+#[test]
+fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing_on_terraform_1_0() {
+    apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(Cli::V1_0);
+}
+
+#[test]
+fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing_on_terraform_1_15() {
+    apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(Cli::V1_15);
+}
+
+fn a_failed_apply_is_recorded_then_finished_and_destroyed(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    // Someone else's secret holds the stack's secret name: the apply fails midway.
+    let conflict = verify(
+        &moto,
+        &["dev", "--create-untagged-secret", "secret-dev-database"],
+    );
+    ok(&conflict, "creating the conflicting secret");
+    let failed = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_ne!(failed.code, 0, "apply must fail on the name conflict");
+    assert!(failed.stderr.contains("secret"), "{}", failed.stderr);
+    let state: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap())
+            .unwrap();
+    let components = &state["resources"][0]["instances"][0]["attributes"]["components"];
+    assert!(
+        components
+            .as_object()
+            .is_some_and(|c| c.contains_key("vpc") && !c.contains_key("secret")),
+        "what was created before the failure is in state: {components}"
+    );
+
+    ok(
+        &verify(&moto, &["dev", "--delete-secret", "secret-dev-database"]),
+        "removing the cause",
+    );
+    let again = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    ok(&again, "the second apply");
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    ok(
+        &ws.run(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "destroy",
+    );
+    let left = verify(&moto, &["dev", "--nothing-left"]);
+    assert_eq!(
+        left.code, 0,
+        "objects left after destroy:\n{}{}",
+        left.stdout, left.stderr
+    );
+}
+
+#[test]
+fn a_failed_apply_is_recorded_then_finished_and_destroyed_on_terraform_1_0() {
+    a_failed_apply_is_recorded_then_finished_and_destroyed(Cli::V1_0);
+}
+
+#[test]
+fn a_failed_apply_is_recorded_then_finished_and_destroyed_on_terraform_1_15() {
+    a_failed_apply_is_recorded_then_finished_and_destroyed(Cli::V1_15);
+}
+
+fn plans_of_changes_name_their_action_and_objects(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    ok(
+        &ws.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "apply",
+    );
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+
+    ws.write(
+        "main.tf",
+        &main.replace(
+            "automatically_after_days = 30",
+            "automatically_after_days = 7",
+        ),
+    );
+    let plan = ws.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+    ok(&plan, "plan of a rotation change");
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert!(all.contains("will be updated in-place"), "{all}");
+    assert!(all.contains("updates rotation schedule"), "{all}");
+    assert!(!all.contains("must be replaced"), "{all}");
+
+    ws.write("main.tf", &main.replace("10.0.0.0/16", "10.1.0.0/16"));
+    let plan = ws.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+    ok(&plan, "plan of a network change");
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert!(all.contains("replaces network"), "{all}");
+    assert!(
+        all.contains("vpc_id") && all.contains("(known after apply)"),
+        "{all}"
+    );
+
+    ws.write("main.tf", &main);
+    ok(
+        &ws.run(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "destroy",
+    );
+}
+
+#[test]
+fn plans_of_changes_name_their_action_and_objects_on_terraform_1_0() {
+    plans_of_changes_name_their_action_and_objects(Cli::V1_0);
+}
+
+#[test]
+fn plans_of_changes_name_their_action_and_objects_on_terraform_1_15() {
+    plans_of_changes_name_their_action_and_objects(Cli::V1_15);
+}
