@@ -2,10 +2,10 @@
 //! only for this stack's secret (`SourceArn`) in this account (`SourceAccount`). Its id is
 //! `<function name>/<statement id>`, which is all RemovePermission needs.
 
+use serde_json::{json, Value};
 use vault_core::model::component::LambdaPermissionSettings;
 use vault_core::policy::equivalent;
 
-use super::json::Json;
 use super::lambda_function::is_not_found;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
@@ -55,22 +55,22 @@ pub async fn read(
     let principals = st
         .get("Principal")
         .and_then(|p| p.get("Service"))
-        .map(Json::strings)
+        .map(strings)
         .unwrap_or_default();
     if principals != [s.principal] {
         o.drift
             .push(format!("principal {principals:?}, want {}", s.principal));
     }
-    let actions = st.get("Action").map(Json::strings).unwrap_or_default();
+    let actions = st.get("Action").map(strings).unwrap_or_default();
     if actions.len() != 1 || !actions[0].eq_ignore_ascii_case(s.action) {
         o.drift
             .push(format!("action {actions:?}, want {}", s.action));
     }
     let condition = |operator: &str, key: &str| {
         st.get("Condition")
-            .and_then(|c| c.get_ignore_case(operator))
-            .and_then(|c| c.get_ignore_case(key))
-            .map(Json::strings)
+            .and_then(|c| get_ignore_case(c, operator))
+            .and_then(|c| get_ignore_case(c, key))
+            .map(strings)
             .unwrap_or_default()
     };
     // Secrets Manager's ARN is matched with ArnLike by AddPermission; ArnEquals means the same.
@@ -88,20 +88,14 @@ pub async fn read(
         ));
     }
     // And the whole statement by meaning, against the policy the stack synthesizes (which also
-    // names the function as the resource). The parsed type is serde_json's `Value`, inferred
-    // from `equivalent`: vault-aws has no JSON dependency of its own.
+    // names the function as the resource).
     let want = ctx.stack.policy(s.policy, &ctx.assigned());
-    let have = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
-        st.render()
-    );
-    match have.parse() {
-        Ok(have) if equivalent(&want, &have) => {}
-        _ if !o.drift.is_empty() => {}
-        _ => o.drift.push(format!(
+    let have = json!({"Version": "2012-10-17", "Statement": [st]});
+    if !equivalent(&want, &have) && o.drift.is_empty() {
+        o.drift.push(format!(
             "statement differs from the {} policy the stack synthesizes",
             s.policy.as_str()
-        )),
+        ));
     }
     Ok(Some(o))
 }
@@ -148,7 +142,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
 
 /// The permission's statement in the function's policy; `None` when the function, its policy
 /// or the statement is gone.
-async fn statement(ctx: &Ctx<'_>, id: &str) -> Result<Option<Json>, AwsError> {
+async fn statement(ctx: &Ctx<'_>, id: &str) -> Result<Option<Value>, AwsError> {
     let (function, statement_id) = parse_id(id)?;
     let result = ctx
         .call("GetPolicy", || {
@@ -167,16 +161,34 @@ async fn statement(ctx: &Ctx<'_>, id: &str) -> Result<Option<Json>, AwsError> {
     let Some(text) = out.policy() else {
         return Ok(None);
     };
-    let policy = Json::parse(text)
-        .map_err(|e| AwsError::Invalid(format!("the policy of {function} is {e}")))?;
-    let statements = match policy.get("Statement") {
-        Some(Json::Array(a)) => a.clone(),
-        Some(one @ Json::Object(_)) => vec![one.clone()],
+    let mut policy: Value = serde_json::from_str(text).map_err(|e| {
+        AwsError::Invalid(format!("the policy of {function} is not valid JSON ({e})"))
+    })?;
+    let statements = match policy.get_mut("Statement").map(Value::take) {
+        Some(Value::Array(a)) => a,
+        Some(one @ Value::Object(_)) => vec![one],
         _ => vec![],
     };
     Ok(statements
         .into_iter()
-        .find(|st| st.get("Sid").and_then(Json::as_str) == Some(statement_id)))
+        .find(|st| st.get("Sid").and_then(Value::as_str) == Some(statement_id)))
+}
+
+/// A string, or the strings of an array: how IAM writes "one or more".
+fn strings(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    }
+}
+
+/// An object's member whose key equals `key` ignoring ASCII case (IAM condition keys).
+fn get_ignore_case<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+    v.as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
 }
 
 fn parse_id(id: &str) -> Result<(&str, &str), AwsError> {
@@ -213,5 +225,18 @@ mod tests {
         );
         assert!(parse_id("rotation-dev").is_err());
         assert!(parse_id("/x").is_err());
+    }
+
+    #[test]
+    fn condition_keys_match_without_case_and_one_or_more_strings_read_alike() {
+        let cond = json!({"AWS:SourceArn": ["a", "b"], "aws:SourceAccount": "1"});
+        assert_eq!(
+            get_ignore_case(&cond, "aws:sourcearn").map(strings),
+            Some(vec!["a", "b"])
+        );
+        assert_eq!(
+            get_ignore_case(&cond, "AWS:SOURCEACCOUNT").map(strings),
+            Some(vec!["1"])
+        );
     }
 }

@@ -6,7 +6,6 @@ pub mod db_cluster_parameter_group;
 pub mod db_instance;
 pub mod db_subnet_group;
 pub mod function_code;
-pub mod json;
 pub mod lambda_function;
 pub mod lambda_permission;
 pub mod rds;

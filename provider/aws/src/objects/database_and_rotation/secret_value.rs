@@ -4,9 +4,11 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+use serde_json::error::Category;
+use serde_json::{Map, Value};
 use vault_core::model::component::SecretSettings;
 
-use super::json::{quote, Json};
 use crate::error::AwsError;
 
 /// The fields in the order they are written.
@@ -20,72 +22,123 @@ pub const FIELDS: [&str; 7] = [
     "dbClusterIdentifier",
 ];
 
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretValue(Json);
+/// Every field may be missing from a value read back (the rotation function owns it too); a
+/// missing one is not written back.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretValue {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    engine: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<String>,
+    /// A number, or a string of digits: kept as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dbname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    db_cluster_identifier: Option<String>,
+    /// Fields other than the seven, kept because the rotation function keeps them too.
+    #[serde(flatten)]
+    other: Map<String, Value>,
+}
 
 impl SecretValue {
     /// The first value: the cluster's endpoint (`host`) is empty until the cluster exists.
     pub fn initial(s: &SecretSettings, password: String) -> SecretValue {
-        SecretValue(Json::Object(vec![
-            ("engine".into(), Json::String(s.engine.into())),
-            ("host".into(), Json::String(String::new())),
-            ("port".into(), Json::Number(s.port.to_string())),
-            ("username".into(), Json::String(s.username.clone())),
-            ("password".into(), Json::String(password)),
-            ("dbname".into(), Json::String(s.dbname.clone())),
-            (
-                "dbClusterIdentifier".into(),
-                Json::String(s.db_cluster_identifier.clone()),
-            ),
-        ]))
+        SecretValue {
+            engine: Some(s.engine.into()),
+            host: Some(String::new()),
+            port: Some(s.port.into()),
+            username: Some(s.username.clone()),
+            password: Some(password),
+            dbname: Some(s.dbname.clone()),
+            db_cluster_identifier: Some(s.db_cluster_identifier.clone()),
+            other: Map::new(),
+        }
     }
 
-    /// Reads a value; fields other than the seven are kept (the rotation function keeps them
-    /// too). `what` names the value in errors: "the AWSCURRENT value of <arn>".
+    /// Reads a value. `what` names it in errors: "the AWSCURRENT value of <arn>".
     pub fn parse(text: &str, what: &str) -> Result<SecretValue, AwsError> {
-        match Json::parse(text) {
-            Ok(v @ Json::Object(_)) => Ok(SecretValue(v)),
-            Ok(_) => Err(AwsError::Invalid(format!("{what} is not a JSON object"))),
-            Err(e) => Err(AwsError::Invalid(format!("{what} is {e}"))),
-        }
+        serde_json::from_str(text).map_err(|e| {
+            // serde_json's messages can quote the offending value, which may be the password:
+            // say where the problem is, never what.
+            let problem = match e.classify() {
+                Category::Data => "not a JSON object of string fields",
+                _ => "not valid JSON",
+            };
+            AwsError::Invalid(format!(
+                "{what} is {problem} (at line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })
     }
 
+    /// A string field, by its name in the JSON text.
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.0.get(name).and_then(Json::as_str)
+        let known = match name {
+            "engine" => &self.engine,
+            "host" => &self.host,
+            "username" => &self.username,
+            "password" => &self.password,
+            "dbname" => &self.dbname,
+            "dbClusterIdentifier" => &self.db_cluster_identifier,
+            "port" => return self.port.as_ref()?.as_str(),
+            other => return self.other.get(other)?.as_str(),
+        };
+        known.as_deref()
     }
 
-    /// The field names present, in order.
+    /// The field names present, in the order they are written.
     pub fn field_names(&self) -> Vec<&str> {
-        match &self.0 {
-            Json::Object(m) => m.iter().map(|(k, _)| k.as_str()).collect(),
-            _ => vec![],
-        }
+        let known = [
+            self.engine.is_some(),
+            self.host.is_some(),
+            self.port.is_some(),
+            self.username.is_some(),
+            self.password.is_some(),
+            self.dbname.is_some(),
+            self.db_cluster_identifier.is_some(),
+        ];
+        FIELDS
+            .into_iter()
+            .zip(known)
+            .filter_map(|(name, present)| present.then_some(name))
+            .chain(self.other.keys().map(String::as_str))
+            .collect()
     }
 
     /// `port` as written: a number, or a string of digits.
     pub fn port(&self) -> Option<u16> {
-        match self.0.get("port")? {
-            Json::Number(n) | Json::String(n) => n.parse().ok(),
+        match self.port.as_ref()? {
+            Value::Number(n) => n.as_u64()?.try_into().ok(),
+            Value::String(n) => n.parse().ok(),
             _ => None,
         }
     }
 
     pub fn host(&self) -> Option<&str> {
-        self.field("host")
+        self.host.as_deref()
     }
 
     pub fn password(&self) -> Option<&str> {
-        self.field("password")
+        self.password.as_deref()
     }
 
     pub fn with_host(mut self, host: &str) -> SecretValue {
-        self.0.set("host", Json::String(host.to_string()));
+        self.host = Some(host.to_string());
         self
     }
 
     /// The text to store in Secrets Manager.
     pub fn to_json(&self) -> String {
-        self.0.render()
+        // A struct of strings, JSON values and a string-keyed map always serializes.
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// `e` with the password cut out of its message, in case a service ever echoes a request
@@ -94,7 +147,8 @@ impl SecretValue {
         let Some(password) = self.password().filter(|p| !p.is_empty()) else {
             return e;
         };
-        let quoted = quote(password);
+        // As the password appears inside the JSON text of the secret value.
+        let quoted = Value::from(password).to_string();
         let escaped = &quoted[1..quoted.len() - 1];
         let cut = |m: &str| m.replace(password, "***").replace(escaped, "***");
         match e {
@@ -119,6 +173,7 @@ impl SecretValue {
 
 impl fmt::Debug for SecretValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Names only: the values include the password.
         f.debug_struct("SecretValue")
             .field("fields", &self.field_names())
             .finish_non_exhaustive()
