@@ -274,3 +274,100 @@ fn plans_of_changes_name_their_action_and_objects_on_terraform_1_0() {
 fn plans_of_changes_name_their_action_and_objects_on_terraform_1_15() {
     plans_of_changes_name_their_action_and_objects(Cli::V1_15);
 }
+
+fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    let plan_args = [
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    ok(&ws.run(&apply_args), "apply");
+    let output = |name: &str| ws.run(&["output", "-json", name]).stdout;
+
+    let arn = ws.run(&["output", "-raw", "secret_arn"]).stdout;
+    ok(
+        &verify(&moto, &["dev", "--rotate-by-hand", &arn]),
+        "rotating by hand",
+    );
+    let plan = ws.run(&plan_args);
+    assert_eq!(
+        plan.code, 0,
+        "a rotated password is not drift:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
+
+    ok(
+        &verify(
+            &moto,
+            &["dev", "--set-retention", "/aws/lambda/rotation-dev", "30"],
+        ),
+        "changing retention",
+    );
+    let plan = ws.run(&plan_args);
+    assert_eq!(plan.code, 2, "{}\n{}", plan.stdout, plan.stderr);
+    assert!(
+        plan.stdout.contains("log_group/rotation") && plan.stdout.contains("retention"),
+        "{}",
+        plan.stdout
+    );
+    ok(&ws.run(&apply_args), "apply repairing the retention");
+    assert_eq!(ws.run(&plan_args).code, 0, "repaired");
+
+    let components: serde_json::Value = serde_json::from_str(&output("components")).unwrap();
+    let endpoint = components["vpc_endpoint/kms"].as_str().unwrap().to_string();
+    ok(
+        &verify(&moto, &["dev", "--delete-vpc-endpoint", &endpoint]),
+        "deleting an endpoint",
+    );
+    let plan = ws.run(&plan_args);
+    assert_eq!(
+        plan.code, 2,
+        "a deleted endpoint shows in the plan:\n{}",
+        plan.stdout
+    );
+    ok(&ws.run(&apply_args), "apply recreating the endpoint");
+    assert_eq!(ws.run(&plan_args).code, 0, "recreated");
+    let components: serde_json::Value = serde_json::from_str(&output("components")).unwrap();
+    assert_ne!(components["vpc_endpoint/kms"].as_str().unwrap(), endpoint);
+
+    ok(
+        &ws.run(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "destroy",
+    );
+    let left = verify(&moto, &["dev", "--nothing-left"]);
+    assert_eq!(
+        left.code, 0,
+        "objects left after destroy:\n{}{}",
+        left.stdout, left.stderr
+    );
+}
+
+#[test]
+fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift_on_terraform_1_0() {
+    drift_is_planned_and_repaired_and_a_rotation_is_not_drift(Cli::V1_0);
+}
+
+#[test]
+fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift_on_terraform_1_15() {
+    drift_is_planned_and_repaired_and_a_rotation_is_not_drift(Cli::V1_15);
+}

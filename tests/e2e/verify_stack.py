@@ -4,6 +4,8 @@ usage: verify_stack.py ENDPOINT SUFFIX STATE_JSON   (STATE_JSON: `terraform show
        verify_stack.py ENDPOINT SUFFIX --nothing-left
        verify_stack.py ENDPOINT SUFFIX --password SECRET_ARN
        verify_stack.py ENDPOINT SUFFIX --create-untagged-secret NAME | --delete-secret NAME
+       verify_stack.py ENDPOINT SUFFIX --rotate-by-hand SECRET_ARN
+       verify_stack.py ENDPOINT SUFFIX --set-retention LOG_GROUP DAYS | --delete-vpc-endpoint ID
 
 Prints one line per failed check and exits 1 if any failed.
 """
@@ -233,6 +235,22 @@ elif mode == "--password":
     sys.exit(0)
 elif mode == "--create-untagged-secret":
     client("secretsmanager").create_secret(Name=sys.argv[4], SecretString="{}")
+    sys.exit(0)
+elif mode == "--rotate-by-hand":
+    # What a rotation leaves behind: a new version holding AWSCURRENT, the old one AWSPREVIOUS.
+    sm = client("secretsmanager")
+    current = json.loads(sm.get_secret_value(SecretId=sys.argv[4], VersionStage="AWSCURRENT")["SecretString"])
+    old = sm.describe_secret(SecretId=sys.argv[4])["VersionIdsToStages"]
+    old_current = next(v for v, stages in old.items() if "AWSCURRENT" in stages)
+    current["password"] = sm.get_random_password(PasswordLength=32, ExcludeCharacters="/@\"'\\")["RandomPassword"]
+    new = sm.put_secret_value(SecretId=sys.argv[4], SecretString=json.dumps(current), VersionStages=["AWSPENDING"])["VersionId"]
+    sm.update_secret_version_stage(SecretId=sys.argv[4], VersionStage="AWSCURRENT", MoveToVersionId=new, RemoveFromVersionId=old_current)
+    sys.exit(0)
+elif mode == "--set-retention":
+    client("logs").put_retention_policy(logGroupName=sys.argv[4], retentionInDays=int(sys.argv[5]))
+    sys.exit(0)
+elif mode == "--delete-vpc-endpoint":
+    client("ec2").delete_vpc_endpoints(VpcEndpointIds=[sys.argv[4]])
     sys.exit(0)
 elif mode == "--delete-secret":
     client("secretsmanager").delete_secret(SecretId=sys.argv[4], ForceDeleteWithoutRecovery=True)
