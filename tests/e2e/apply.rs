@@ -371,3 +371,92 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift_on_terraform_1_0() 
 fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift_on_terraform_1_15() {
     drift_is_planned_and_repaired_and_a_rotation_is_not_drift(Cli::V1_15);
 }
+
+fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    ok(&ws.run(&apply_args), "apply");
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    ws.write(
+        "main.tf",
+        &format!(
+            "{main}\ndata \"vault_rotation_status\" \"dev\" {{\n  environment_suffix = vault_secrets_stack.main.environment_suffix\n}}\n\
+             output \"healthy\" {{\n  value = data.vault_rotation_status.dev.healthy\n}}\n\
+             output \"rotation\" {{\n  value = data.vault_rotation_status.dev\n}}\n"
+        ),
+    );
+    ok(&ws.run(&apply_args), "apply with the data source");
+    let status: serde_json::Value =
+        serde_json::from_str(&ws.run(&["output", "-json", "rotation"]).stdout).unwrap();
+    assert_eq!(status["rotation_enabled"], true, "{status}");
+    assert_eq!(status["automatically_after_days"], 30, "{status}");
+    assert_eq!(status["healthy"], true, "{status}");
+    assert!(status["current_version_id"].is_string(), "{status}");
+    assert!(
+        status["versions"].as_array().is_some_and(|v| !v.is_empty()),
+        "{status}"
+    );
+    assert!(status["last_rotation_error"].is_null(), "{status}");
+
+    let arn = ws.run(&["output", "-raw", "secret_arn"]).stdout;
+    ok(
+        &verify(
+            &moto,
+            &[
+                "dev",
+                "--log-rotation-failure",
+                &arn,
+                "/aws/lambda/rotation-dev",
+            ],
+        ),
+        "logging a failure",
+    );
+    let plan = ws.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+    ok(&plan, "plan");
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert!(
+        all.contains("Secret rotation is unhealthy") && all.contains("the last rotation failed"),
+        "{all}"
+    );
+    ok(&ws.run(&apply_args), "apply reading the status again");
+    let status: serde_json::Value =
+        serde_json::from_str(&ws.run(&["output", "-json", "rotation"]).stdout).unwrap();
+    assert_eq!(status["healthy"], false, "{status}");
+    assert!(
+        status["last_rotation_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("ER_ACCESS_DENIED_ERROR")),
+        "{status}"
+    );
+
+    ws.write("main.tf", &main);
+    ok(
+        &ws.run(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "destroy",
+    );
+}
+
+#[test]
+fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan_on_terraform_1_0() {
+    rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(Cli::V1_0);
+}
+
+#[test]
+fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan_on_terraform_1_15() {
+    rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(Cli::V1_15);
+}

@@ -5,6 +5,7 @@ usage: verify_stack.py ENDPOINT SUFFIX STATE_JSON   (STATE_JSON: `terraform show
        verify_stack.py ENDPOINT SUFFIX --password SECRET_ARN
        verify_stack.py ENDPOINT SUFFIX --create-untagged-secret NAME | --delete-secret NAME
        verify_stack.py ENDPOINT SUFFIX --rotate-by-hand SECRET_ARN
+       verify_stack.py ENDPOINT SUFFIX --log-rotation-failure SECRET_ARN LOG_GROUP
        verify_stack.py ENDPOINT SUFFIX --set-retention LOG_GROUP DAYS | --delete-vpc-endpoint ID
 
 Prints one line per failed check and exits 1 if any failed.
@@ -245,6 +246,15 @@ elif mode == "--rotate-by-hand":
     current["password"] = sm.get_random_password(PasswordLength=32, ExcludeCharacters="/@\"'\\")["RandomPassword"]
     new = sm.put_secret_value(SecretId=sys.argv[4], SecretString=json.dumps(current), VersionStages=["AWSPENDING"])["VersionId"]
     sm.update_secret_version_stage(SecretId=sys.argv[4], VersionStage="AWSCURRENT", MoveToVersionId=new, RemoveFromVersionId=old_current)
+    sys.exit(0)
+elif mode == "--log-rotation-failure":
+    # A line as the rotation function writes it when a step fails.
+    import time
+    logs = client("logs")
+    line = {"level": "error", "step": "setSecret", "secretArn": sys.argv[4], "outcome": "failed", "errorCode": "ER_ACCESS_DENIED_ERROR", "message": "the database refused the pending password"}
+    stream = "2026/11/23/[$LATEST]failure"
+    logs.create_log_stream(logGroupName=sys.argv[5], logStreamName=stream)
+    logs.put_log_events(logGroupName=sys.argv[5], logStreamName=stream, logEvents=[{"timestamp": int(time.time() * 1000) + 5000, "message": json.dumps(line)}])
     sys.exit(0)
 elif mode == "--set-retention":
     client("logs").put_retention_policy(logGroupName=sys.argv[4], retentionInDays=int(sys.argv[5]))

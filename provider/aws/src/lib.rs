@@ -10,6 +10,7 @@ pub mod executor;
 pub mod objects;
 pub mod retry;
 pub mod rotation_code;
+pub mod rotation_status;
 pub mod waiter;
 
 pub use aws_types::SdkConfig;

@@ -196,8 +196,19 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
             import: None,
         },
     );
+    let rotation_status = page(
+        root,
+        &Page {
+            kind: "Data Source",
+            name: "vault_rotation_status",
+            schema: crate::rotation_status::rotation_status_schema(),
+            example: "examples/data-sources/vault_rotation_status/data-source.tf",
+            import: None,
+        },
+    );
     vec![
         ("docs/index.md".into(), index),
+        ("docs/data-sources/rotation_status.md".into(), rotation_status),
         ("docs/resources/secrets_stack.md".into(), stack),
         (
             "docs/data-sources/policy_document.md".into(),

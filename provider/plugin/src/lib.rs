@@ -5,5 +5,6 @@ pub mod docs;
 pub mod policy_document;
 pub mod protocol;
 pub mod provider;
+pub mod rotation_status;
 mod schema;
 pub mod stack;

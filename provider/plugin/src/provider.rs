@@ -15,6 +15,7 @@ use crate::protocol::{
     self, AttributePath, Block, Diagnostics, DynamicDataSource, DynamicResource, Provider, Schema,
     Value, ValueEmpty,
 };
+use crate::rotation_status::RotationStatusDataSource;
 use crate::schema::{at_most_one, block, map_of_strings, optional, string};
 use crate::stack::SecretsStackResource;
 
@@ -242,6 +243,11 @@ impl Provider for VaultProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         let documents: Box<dyn DynamicDataSource> =
             Box::new(PolicyDocumentDataSource::new(self.configured.clone()));
-        Some(HashMap::from([("policy_document".to_string(), documents)]))
+        let status: Box<dyn DynamicDataSource> =
+            Box::new(RotationStatusDataSource::new(self.configured.clone()));
+        Some(HashMap::from([
+            ("policy_document".to_string(), documents),
+            ("rotation_status".to_string(), status),
+        ]))
     }
 }

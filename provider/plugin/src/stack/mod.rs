@@ -211,6 +211,15 @@ impl Resource for SecretsStackResource {
         }
         let mut state = state;
         lifecycle::set_outputs(&mut state, &stack, &refreshed);
+        // A rotation that fails silently for months is the failure nobody notices: say so in
+        // every plan. (A rotation log that cannot be read says nothing either way.)
+        if let Value::Value(secret) = &state.secret_arn {
+            if let Ok(status) = crate::rotation_status::read_status(&configured, secret).await {
+                for problem in status.problems(std::time::SystemTime::now()) {
+                    diags.root_warning("Secret rotation is unhealthy", problem);
+                }
+            }
+        }
         Some((state, private_state))
     }
 
