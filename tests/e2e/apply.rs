@@ -460,3 +460,117 @@ fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan_on_ter
 fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan_on_terraform_1_15() {
     rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(Cli::V1_15);
 }
+
+/// Kills the provider (SIGKILL) once `ready` holds during an apply, as a crash would.
+fn kill_provider_when(ws: &Workspace, var: &str, ready: impl Fn() -> bool) {
+    let mut apply = ws.spawn(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        var,
+    ]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut killed = false;
+    while std::time::Instant::now() < deadline && apply.try_wait().unwrap().is_none() {
+        if ready() {
+            for pid in crate::harness::provider_processes_in(&ws.path()) {
+                let _ = std::process::Command::new("kill")
+                    .args(["-9", &pid.to_string()])
+                    .status();
+                killed = true;
+            }
+            if killed {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = apply.wait().unwrap();
+    assert!(
+        killed,
+        "the provider was killed mid-apply (ready: {}, apply exited: {status:?})",
+        ready()
+    );
+    assert!(
+        !status.success(),
+        "an apply whose provider was killed fails"
+    );
+}
+
+fn counts(moto: &Moto) -> serde_json::Value {
+    serde_json::from_str(&verify(moto, &["dev", "--count"]).stdout).unwrap()
+}
+
+fn a_killed_apply_is_adopted_by_the_next_without_duplicates(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    // Early (a few dozen AWS calls in: the network is being built) and later (a hundred more
+    // calls in, past the keys and the secret). Counting calls in moto's log is instant.
+    kill_provider_when(&ws, &var, || moto.aws_requests().len() >= 30);
+    let later = moto.aws_requests().len() + 100;
+    kill_provider_when(&ws, &var, || moto.aws_requests().len() >= later);
+    ok(&ws.run(&apply_args), "the apply after two crashes");
+    let c = counts(&moto);
+    for (kind, n) in [
+        ("vpc", 1),
+        ("subnet", 3),
+        ("security_group", 3),
+        ("vpc_endpoint", 2),
+        ("kms_key", 3),
+        ("secret", 1),
+        ("db_cluster", 1),
+        ("db_instance", 2),
+        ("lambda_function", 1),
+    ] {
+        assert_eq!(
+            c[kind], n,
+            "{kind}: nothing duplicated after the crashes: {c}"
+        );
+    }
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    ok(
+        &ws.run(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "destroy",
+    );
+    let left = verify(&moto, &["dev", "--nothing-left"]);
+    assert_eq!(
+        left.code, 0,
+        "objects left after destroy:\n{}{}",
+        left.stdout, left.stderr
+    );
+}
+
+#[test]
+fn a_killed_apply_is_adopted_by_the_next_without_duplicates_on_terraform_1_0() {
+    a_killed_apply_is_adopted_by_the_next_without_duplicates(Cli::V1_0);
+}
+
+#[test]
+fn a_killed_apply_is_adopted_by_the_next_without_duplicates_on_terraform_1_15() {
+    a_killed_apply_is_adopted_by_the_next_without_duplicates(Cli::V1_15);
+}

@@ -149,9 +149,30 @@ impl Workspace {
     }
 
     pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let out = Command::new(self.cli.binary())
+        let out = self
+            .command(args)
             .envs(env.iter().copied())
-            .args(args)
+            .output()
+            .expect("terraform runs");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Starts a command without waiting for it (to interrupt it).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("terraform starts")
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(self.cli.binary());
+        c.args(args)
             .current_dir(self.path())
             .env("TF_CLI_CONFIG_FILE", &self.rc)
             .env("TF_IN_AUTOMATION", "1")
@@ -160,14 +181,8 @@ impl Workspace {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env_remove("AWS_PROFILE")
-            .env_remove("AWS_REGION")
-            .output()
-            .expect("terraform runs");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+            .env_remove("AWS_REGION");
+        c
     }
 
     /// `terraform init`, which must succeed.
@@ -192,4 +207,24 @@ pub fn provider_json(moto: &Moto, region: &str) -> Json {
 
 pub fn required_providers() -> Json {
     serde_json::json!({ "required_providers": { "vault": { "source": "platform/vault" } } })
+}
+
+/// The provider processes working in `dir`: Terraform starts its providers in its own working
+/// directory, which is unique to each test.
+pub fn provider_processes_in(dir: &std::path::Path) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = fs::read_to_string(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let cwd = fs::read_link(format!("/proc/{pid}/cwd")).ok();
+        if cmdline.contains("terraform-provider-vault") && cwd.as_deref() == Some(dir) {
+            out.push(pid);
+        }
+    }
+    out
 }

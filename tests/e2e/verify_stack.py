@@ -256,6 +256,23 @@ elif mode == "--log-rotation-failure":
     logs.create_log_stream(logGroupName=sys.argv[5], logStreamName=stream)
     logs.put_log_events(logGroupName=sys.argv[5], logStreamName=stream, logEvents=[{"timestamp": int(time.time() * 1000) + 5000, "message": json.dumps(line)}])
     sys.exit(0)
+elif mode == "--count":
+    # How many objects of the stack exist now, per kind: after a crash, none may be duplicated.
+    ec2, kms, sm, rds, lam = (client(n) for n in ["ec2", "kms", "secretsmanager", "rds", "lambda"])
+    f = [{"Name": "tag:vault:stack", "Values": [suffix]}]
+    counts = {
+        "vpc": len(ec2.describe_vpcs(Filters=f)["Vpcs"]),
+        "subnet": len(ec2.describe_subnets(Filters=f)["Subnets"]),
+        "security_group": len(ec2.describe_security_groups(Filters=f)["SecurityGroups"]),
+        "vpc_endpoint": len([e for e in ec2.describe_vpc_endpoints(Filters=f)["VpcEndpoints"] if e["State"] != "deleted"]),
+        "kms_key": len([k for k in kms.list_keys()["Keys"] if kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]["KeyState"] != "PendingDeletion"]),
+        "secret": len(sm.list_secrets()["SecretList"]),
+        "db_cluster": len(rds.describe_db_clusters()["DBClusters"]),
+        "db_instance": len(rds.describe_db_instances()["DBInstances"]),
+        "lambda_function": len(lam.list_functions()["Functions"]),
+    }
+    print(json.dumps(counts))
+    sys.exit(0)
 elif mode == "--set-retention":
     client("logs").put_retention_policy(logGroupName=sys.argv[4], retentionInDays=int(sys.argv[5]))
     sys.exit(0)
