@@ -208,7 +208,10 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
     );
     vec![
         ("docs/index.md".into(), index),
-        ("docs/data-sources/rotation_status.md".into(), rotation_status),
+        (
+            "docs/data-sources/rotation_status.md".into(),
+            rotation_status,
+        ),
         ("docs/resources/secrets_stack.md".into(), stack),
         (
             "docs/data-sources/policy_document.md".into(),

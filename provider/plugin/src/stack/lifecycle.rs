@@ -79,6 +79,14 @@ pub async fn new_stack(
     Ok((stack, private))
 }
 
+/// The zones the stack was applied in, shown in a written `network` block.
+pub fn record_zones(state: &mut StackState, private: &Private) {
+    for b in state.network.iter_mut().flatten() {
+        b.availability_zones =
+            Value::Value(private.zones.iter().cloned().map(Value::Value).collect());
+    }
+}
+
 pub fn ids_of(state: &StackState) -> Ids {
     match &state.components {
         Value::Value(m) => m

@@ -279,10 +279,7 @@ impl Resource for SecretsStackResource {
             }
         };
         let mut state = planned_state;
-        for b in state.network.iter_mut().flatten() {
-            b.availability_zones =
-                Value::Value(private.zones.iter().cloned().map(Value::Value).collect());
-        }
+        lifecycle::record_zones(&mut state, &private);
         let timeout = stack.inputs().timeouts.create;
         let report = lifecycle::apply(
             &configured,
@@ -339,10 +336,7 @@ impl Resource for SecretsStackResource {
             .unwrap_or_default(),
             None => Default::default(),
         };
-        for b in state.network.iter_mut().flatten() {
-            b.availability_zones =
-                Value::Value(private.zones.iter().cloned().map(Value::Value).collect());
-        }
+        lifecycle::record_zones(&mut state, &private);
         let ids = lifecycle::ids_of(&prior_state);
         let timeout = stack.inputs().timeouts.update;
         let report = lifecycle::apply(
