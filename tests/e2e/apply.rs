@@ -574,3 +574,112 @@ fn a_killed_apply_is_adopted_by_the_next_without_duplicates_on_terraform_1_0() {
 fn a_killed_apply_is_adopted_by_the_next_without_duplicates_on_terraform_1_15() {
     a_killed_apply_is_adopted_by_the_next_without_duplicates(Cli::V1_15);
 }
+
+/// The stack's `components` as state records them.
+fn state_components(ws: &Workspace) -> serde_json::Value {
+    let show: serde_json::Value = serde_json::from_str(&ws.run(&["show", "-json"]).stdout).unwrap();
+    show["values"]["root_module"]["resources"][0]["values"]["components"].clone()
+}
+
+fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(cli: Cli) {
+    let moto = Moto::start();
+    let (created, var) = basic(cli, &moto);
+    ok(
+        &created.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "apply",
+    );
+    let components = state_components(&created);
+
+    let (ws, var) = basic(cli, &moto);
+    let import = ws.run(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+        "vault_secrets_stack.main",
+        "dev",
+    ]);
+    ok(&import, "import");
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    // Terraform 1.0's import does not write root outputs, so its plan lists them as new values;
+    // the resource itself must have no change on either CLI.
+    let resource_changes = [
+        "vault_secrets_stack.main will be",
+        "vault_secrets_stack.main must be",
+    ];
+    assert!(
+        !resource_changes.iter().any(|c| plan.stdout.contains(c)) && plan.code != 1,
+        "a plan right after import changes nothing:\n{}\n{}",
+        plan.stdout,
+        plan.stderr
+    );
+    if cli == Cli::V1_15 {
+        assert_eq!(plan.code, 0, "{}", plan.stdout);
+    }
+    let imported = state_components(&ws);
+    assert_eq!(
+        components, imported,
+        "import finds every object the apply created"
+    );
+
+    if cli == Cli::V1_15 {
+        // An import block (Terraform 1.5 and newer) in a third working directory.
+        let (blocks, var) = basic(cli, &moto);
+        let main = fs::read_to_string(blocks.path().join("main.tf")).unwrap();
+        blocks.write(
+            "main.tf",
+            &format!("{main}\nimport {{\n  to = vault_secrets_stack.main\n  id = \"dev\"\n}}\n"),
+        );
+        let plan = blocks.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+        ok(&plan, "plan with an import block");
+        assert!(
+            plan.stdout
+                .contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+            "{}",
+            plan.stdout
+        );
+    }
+
+    ok(
+        &ws.run(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "destroy",
+    );
+    let left = verify(&moto, &["dev", "--nothing-left"]);
+    assert_eq!(
+        left.code, 0,
+        "objects left after destroy:\n{}{}",
+        left.stdout, left.stderr
+    );
+}
+
+#[test]
+fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty_on_terraform_1_0() {
+    import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(Cli::V1_0);
+}
+
+#[test]
+fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty_on_terraform_1_15() {
+    import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(Cli::V1_15);
+}

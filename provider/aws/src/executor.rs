@@ -318,3 +318,37 @@ fn kind_of(c: &ComponentId) -> Result<vault_core::model::ComponentKind, AwsError
         .find(|k| k.as_str() == prefix)
         .ok_or_else(|| AwsError::Invalid(format!("{c} is not a component this provider knows")))
 }
+
+impl Executor<'_> {
+    /// Finds every component of `stack` by name and management tag (import).
+    pub async fn discover(&self, stack: &ResolvedStack, timeout: Duration) -> Result<Ids, Failure> {
+        let none = Ids::new();
+        let mut ids = Ids::new();
+        // Layer by layer: some finders need the ids of what they live in (a subnet's VPC).
+        for layer in stack.creation_layers() {
+            let components: Vec<&Component> =
+                layer.iter().filter_map(|id| stack.component(id)).collect();
+            let snapshot = ids.clone();
+            let ctx = Ctx {
+                ids: &snapshot,
+                ..self.ctx(stack, &none, timeout)
+            };
+            let found = join_all(components.iter().map(|c| objects::find(&ctx, c))).await;
+            for (c, result) in components.iter().zip(found) {
+                match result {
+                    Ok(Some(id)) => {
+                        ids.insert(c.id.clone(), id);
+                    }
+                    Ok(None) => {}
+                    Err(error) => {
+                        return Err(Failure {
+                            component: c.id.clone(),
+                            error,
+                        })
+                    }
+                }
+            }
+        }
+        Ok(ids)
+    }
+}

@@ -5,6 +5,7 @@ pub mod account;
 pub mod clients;
 pub mod clock;
 pub mod config;
+pub mod discover;
 pub mod error;
 pub mod executor;
 pub mod objects;

@@ -158,8 +158,11 @@ fn page(root: &Path, p: &Page) -> String {
     if let Some(import) = p.import {
         let _ = write!(
             out,
-            "\n## Import\n\nImport rebuilds the state from the objects tagged `vault:stack = <environment_suffix>`.\n\n{}",
-            example(root, import, "shell")
+            "\n## Import\n\nImport rebuilds the state from the objects tagged `vault:stack = <environment_suffix>`: \
+             the `network`, `database`, `rotation` and `logs` blocks are read back from AWS; `kms`, \
+             `audit` (unless the trail is off) and `timeouts` are left to their defaults.\n\n{}\nOr, with Terraform 1.5 and newer:\n\n{}",
+            example(root, import, "shell"),
+            example(root, "examples/resources/vault_secrets_stack/import-by-block.tf", "terraform")
         );
     }
     out
@@ -183,7 +186,7 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
             name: "vault_secrets_stack",
             schema: crate::stack::schema::stack_schema(),
             example: "examples/resources/vault_secrets_stack/resource.tf",
-            import: None,
+            import: Some("examples/resources/vault_secrets_stack/import.sh"),
         },
     );
     let policy_document = page(

@@ -286,3 +286,96 @@ pub fn unknown_outputs_of(state: &mut StackState, changed: &BTreeSet<ComponentId
         }
     }
 }
+
+/// The state of an existing stack, rebuilt from its tagged objects (`terraform import`). The
+/// `network`, `database`, `rotation` and `logs` blocks are filled in with what AWS holds; `kms`,
+/// `audit` and `timeouts` are left out (their values are defaults, or not readable from AWS).
+pub async fn import(
+    configured: &Configured,
+    suffix: &str,
+) -> Result<(StackState, Private), String> {
+    use super::state::{DatabaseBlock, LogsBlock, NetworkBlock, RotationBlock};
+    let suffix_name = vault_core::EnvironmentSuffix::parse(suffix)
+        .map_err(|e| format!("the import id is the stack's environment_suffix: {suffix:?} {e}"))?;
+    let clock = SystemClock::default();
+    let clients = &configured.clients;
+    let account = vault_aws::account::caller_account(clients, &clock)
+        .await
+        .map_err(|e| format!("looking up the AWS account: {e}"))?;
+    let naming = vault_core::model::Naming::new(
+        suffix_name,
+        AccountId::parse(&account).map_err(|e| e.to_string())?,
+        vault_core::Region::parse(&clients.region).map_err(|e| e.to_string())?,
+    );
+    let d = vault_aws::discover::discover(clients, &clock, &naming)
+        .await
+        .map_err(|e| e.to_string())?;
+    let default_tags = &configured.context.default_tags;
+    let v = |s: String| Value::Value(s);
+    let mut state = StackState {
+        environment_suffix: v(suffix.to_string()),
+        // Tags equal to the provider's default_tags came from there.
+        tags: Value::Value(
+            d.tags
+                .iter()
+                .filter(|(k, val)| default_tags.get(*k) != Some(*val))
+                .map(|(k, val)| (k.clone(), v(val.clone())))
+                .collect(),
+        ),
+        network: Value::Value(vec![NetworkBlock {
+            cidr_block: v(d.cidr_block.clone()),
+            availability_zones: Value::Value(d.availability_zones.iter().cloned().map(v).collect()),
+        }]),
+        database: Value::Value(vec![DatabaseBlock {
+            engine_version: v(d.engine_version.clone()),
+            instance_class: v(d.instance_class.clone()),
+            instance_count: Value::Value(d.instance_count),
+            database_name: v(d.database_name.clone()),
+            master_username: v(d.master_username.clone()),
+            port: Value::Value(d.port),
+            backup_retention_days: Value::Value(d.backup_retention_days),
+        }]),
+        rotation: Value::Value(vec![RotationBlock {
+            automatically_after_days: d.automatically_after_days.map_or(Value::Null, Value::Value),
+            schedule_expression: d.schedule_expression.clone().map_or(Value::Null, v),
+            duration: d.duration.clone().map_or(Value::Null, v),
+            runtime: v(d.runtime.clone()),
+            timeout_seconds: Value::Value(d.timeout_seconds),
+            memory_mb: Value::Value(d.memory_mb),
+            exclude_characters: d.exclude_characters.clone().map_or(Value::Null, v),
+            password_length: d.password_length.map_or(Value::Null, Value::Value),
+            rotate_immediately: Value::Value(vault_core::defaults::ROTATE_IMMEDIATELY),
+        }]),
+        logs: Value::Value(vec![LogsBlock {
+            retention_in_days: d.log_retention_days.map_or(Value::Null, Value::Value),
+        }]),
+        kms: Value::Value(vec![]),
+        audit: Value::Value(vec![]),
+        timeouts: Value::Value(vec![]),
+        ..StackState::default()
+    };
+    if !d.cloudtrail {
+        state.audit = Value::Value(vec![super::state::AuditBlock {
+            cloudtrail: Value::Value(false),
+        }]);
+    }
+    state.id = state.environment_suffix.clone();
+    state.tags_all = super::defaults::tags_all(&state, &configured.context);
+    let private = Private {
+        account,
+        zones: d.availability_zones.clone(),
+        default_tags: default_tags.clone(),
+    };
+    let stack = stack_of(&state, &private, &clients.region)?;
+    let executor = Executor {
+        clients,
+        clock: &clock,
+    };
+    let ids = executor
+        .discover(&stack, stack.inputs().timeouts.update)
+        .await
+        .map_err(|f| f.to_string())?;
+    let refreshed = refresh(configured, &stack, &ids).await?;
+    set_outputs(&mut state, &stack, &refreshed);
+    Ok((state, private))
+}

@@ -352,6 +352,21 @@ impl Resource for SecretsStackResource {
         Some((state, Value::Value(private)))
     }
 
+    async fn import<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        id: String,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let configured = self.configured(diags)?;
+        match lifecycle::import(&configured, &id).await {
+            Ok((state, private)) => Some((state, Value::Value(private))),
+            Err(e) => {
+                diags.root_error("Cannot import the stack", e);
+                None
+            }
+        }
+    }
+
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,

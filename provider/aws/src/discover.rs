@@ -1,0 +1,241 @@
+//! What `terraform import` needs: a stack's inputs read back from its tagged objects, so the
+//! model (and so every component's id) can be rebuilt from AWS alone.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use aws_sdk_ec2::types::Filter;
+use vault_core::defaults::MANAGEMENT_TAG;
+use vault_core::model::component::LogGroupPurpose;
+use vault_core::model::Naming;
+
+use crate::clients::Clients;
+use crate::clock::Clock;
+use crate::error::{api, AwsError};
+use crate::retry::DEFAULT;
+
+/// A stack's inputs as AWS holds them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovered {
+    /// Every tag of the VPC except those the provider adds itself.
+    pub tags: BTreeMap<String, String>,
+    pub cidr_block: String,
+    /// In subnet order (the order their CIDR blocks were carved in).
+    pub availability_zones: Vec<String>,
+    pub engine_version: String,
+    pub instance_class: String,
+    pub instance_count: i64,
+    pub database_name: String,
+    pub master_username: String,
+    pub port: i64,
+    pub backup_retention_days: i64,
+    pub automatically_after_days: Option<i64>,
+    pub schedule_expression: Option<String>,
+    pub duration: Option<String>,
+    pub runtime: String,
+    pub timeout_seconds: i64,
+    pub memory_mb: i64,
+    pub exclude_characters: Option<String>,
+    pub password_length: Option<i64>,
+    pub log_retention_days: Option<i64>,
+    pub cloudtrail: bool,
+}
+
+fn not_found(what: &str, naming: &Naming) -> AwsError {
+    AwsError::Invalid(format!(
+        "no {what} tagged {MANAGEMENT_TAG} = {} was found: is the environment_suffix right, and \
+         the provider in the stack's region?",
+        naming.suffix()
+    ))
+}
+
+/// Reads the inputs of the stack `naming` names.
+pub async fn discover(
+    clients: &Clients,
+    clock: &dyn Clock,
+    naming: &Naming,
+) -> Result<Discovered, AwsError> {
+    let suffix = naming.suffix().as_str().to_string();
+    let tagged = || {
+        Filter::builder()
+            .name(format!("tag:{MANAGEMENT_TAG}"))
+            .values(&suffix)
+            .build()
+    };
+    let vpcs = DEFAULT
+        .run(clock, || async {
+            clients
+                .ec2
+                .describe_vpcs()
+                .filters(tagged())
+                .send()
+                .await
+                .map_err(api("DescribeVpcs"))
+        })
+        .await?;
+    let vpc = vpcs
+        .vpcs()
+        .first()
+        .ok_or_else(|| not_found("VPC", naming))?;
+    let mut d = Discovered {
+        cidr_block: vpc.cidr_block().unwrap_or_default().to_string(),
+        tags: vpc
+            .tags()
+            .iter()
+            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+            .filter(|(k, _)| !matches!(k.as_str(), "Environment" | "Name") && k != MANAGEMENT_TAG)
+            .collect(),
+        ..Discovered::default()
+    };
+    let subnets = DEFAULT
+        .run(clock, || async {
+            clients
+                .ec2
+                .describe_subnets()
+                .filters(tagged())
+                .filters(
+                    Filter::builder()
+                        .name("vpc-id")
+                        .values(vpc.vpc_id().unwrap_or_default())
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(api("DescribeSubnets"))
+        })
+        .await?;
+    let mut zones: Vec<(Ipv4Addr, String)> = subnets
+        .subnets()
+        .iter()
+        .filter_map(|s| {
+            let addr = s.cidr_block()?.split('/').next()?.parse().ok()?;
+            Some((addr, s.availability_zone()?.to_string()))
+        })
+        .collect();
+    zones.sort();
+    d.availability_zones = zones.into_iter().map(|(_, z)| z).collect();
+
+    let cluster_id = naming.db_cluster();
+    let clusters = DEFAULT
+        .run(clock, || async {
+            clients
+                .rds
+                .describe_db_clusters()
+                .db_cluster_identifier(&cluster_id)
+                .send()
+                .await
+                .map_err(api("DescribeDBClusters"))
+        })
+        .await?;
+    let cluster = clusters
+        .db_clusters()
+        .first()
+        .ok_or_else(|| not_found("Aurora cluster", naming))?;
+    d.engine_version = cluster.engine_version().unwrap_or_default().to_string();
+    d.database_name = cluster.database_name().unwrap_or_default().to_string();
+    d.master_username = cluster.master_username().unwrap_or_default().to_string();
+    d.port = cluster.port().unwrap_or_default() as i64;
+    d.backup_retention_days = cluster.backup_retention_period().unwrap_or_default() as i64;
+    let members = cluster.db_cluster_members();
+    d.instance_count = members.len() as i64;
+    if let Some(first) = members.first().and_then(|m| m.db_instance_identifier()) {
+        let instances = DEFAULT
+            .run(clock, || async {
+                clients
+                    .rds
+                    .describe_db_instances()
+                    .db_instance_identifier(first)
+                    .send()
+                    .await
+                    .map_err(api("DescribeDBInstances"))
+            })
+            .await?;
+        d.instance_class = instances
+            .db_instances()
+            .first()
+            .and_then(|i| i.db_instance_class())
+            .unwrap_or_default()
+            .to_string();
+    }
+
+    let function = naming.lambda_function();
+    let f = DEFAULT
+        .run(clock, || async {
+            clients
+                .lambda
+                .get_function_configuration()
+                .function_name(&function)
+                .send()
+                .await
+                .map_err(api("GetFunctionConfiguration"))
+        })
+        .await?;
+    d.runtime = f
+        .runtime()
+        .map(|r| r.as_str().to_string())
+        .unwrap_or_default();
+    d.timeout_seconds = f.timeout().unwrap_or_default() as i64;
+    d.memory_mb = f.memory_size().unwrap_or_default() as i64;
+    let env = f
+        .environment()
+        .and_then(|e| e.variables())
+        .cloned()
+        .unwrap_or_default();
+    d.exclude_characters = env.get("EXCLUDE_CHARACTERS").cloned();
+    d.password_length = env.get("PASSWORD_LENGTH").and_then(|v| v.parse().ok());
+
+    let secret_name = naming.secret();
+    let secret = DEFAULT
+        .run(clock, || async {
+            clients
+                .secretsmanager
+                .describe_secret()
+                .secret_id(&secret_name)
+                .send()
+                .await
+                .map_err(api("DescribeSecret"))
+        })
+        .await?;
+    if let Some(rules) = secret.rotation_rules() {
+        d.automatically_after_days = rules.automatically_after_days();
+        d.schedule_expression = rules.schedule_expression().map(str::to_string);
+        d.duration = rules.duration().map(str::to_string);
+    }
+
+    let group = naming.log_group(LogGroupPurpose::Rotation);
+    let groups = DEFAULT
+        .run(clock, || async {
+            clients
+                .logs
+                .describe_log_groups()
+                .log_group_name_prefix(&group)
+                .send()
+                .await
+                .map_err(api("DescribeLogGroups"))
+        })
+        .await?;
+    d.log_retention_days = groups
+        .log_groups()
+        .iter()
+        .find(|g| g.log_group_name() == Some(group.as_str()))
+        .and_then(|g| g.retention_in_days())
+        .map(i64::from);
+
+    let trail = naming.trail();
+    let trails = DEFAULT
+        .run(clock, || async {
+            clients
+                .cloudtrail
+                .describe_trails()
+                .trail_name_list(&trail)
+                .send()
+                .await
+                .map_err(api("DescribeTrails"))
+        })
+        .await?;
+    d.cloudtrail = trails
+        .trail_list()
+        .iter()
+        .any(|t| t.name() == Some(trail.as_str()));
+    Ok(d)
+}
