@@ -683,3 +683,90 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty_on_terraform_1
 fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty_on_terraform_1_15() {
     import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(Cli::V1_15);
 }
+
+fn in_place_updates_change_only_what_they_name(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    let plan_args = [
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    ok(&ws.run(&apply_args), "apply");
+    let before = state_components(&ws);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let updated = main
+        .replace("instance_count  = 2", "instance_count  = 3")
+        .replace("db.t3.medium", "db.r6g.large")
+        .replace("retention_in_days = 365", "retention_in_days = 731")
+        .replace(
+            "automatically_after_days = 30",
+            "automatically_after_days = 14",
+        )
+        .replace("Compliance = \"PCI-DSS\"", "Compliance = \"SOC2\"");
+    ws.write("main.tf", &updated);
+    let plan = ws.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+    ok(&plan, "plan of the updates");
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert!(
+        all.contains("will be updated in-place") && !all.contains("must be replaced"),
+        "{all}"
+    );
+    assert!(all.contains("creates aurora instance 3"), "{all}");
+    ok(&ws.run(&apply_args), "apply of the updates");
+    assert_eq!(ws.run(&plan_args).code, 0, "the updates converged");
+    let after = state_components(&ws);
+    for (name, id) in before.as_object().unwrap() {
+        assert_eq!(&after[name], id, "{name} was kept, not replaced");
+    }
+    assert!(after["db_instance/3"].is_string(), "{after}");
+
+    // Back down to two instances: the third goes, nothing else does.
+    ws.write(
+        "main.tf",
+        &updated.replace("instance_count  = 3", "instance_count  = 2"),
+    );
+    ok(&ws.run(&apply_args), "apply of the lower count");
+    assert_eq!(ws.run(&plan_args).code, 0);
+    let last = state_components(&ws);
+    assert!(last.get("db_instance/3").is_none(), "{last}");
+    assert_eq!(last["db_cluster"], before["db_cluster"]);
+    ok(
+        &ws.run(&[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "destroy",
+    );
+    let left = verify(&moto, &["dev", "--nothing-left"]);
+    assert_eq!(
+        left.code, 0,
+        "objects left after destroy:\n{}{}",
+        left.stdout, left.stderr
+    );
+}
+
+#[test]
+fn in_place_updates_change_only_what_they_name_on_terraform_1_0() {
+    in_place_updates_change_only_what_they_name(Cli::V1_0);
+}
+
+#[test]
+fn in_place_updates_change_only_what_they_name_on_terraform_1_15() {
+    in_place_updates_change_only_what_they_name(Cli::V1_15);
+}
