@@ -327,6 +327,23 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
     assert_eq!(ws.run(&plan_args).code, 0, "repaired");
 
     let components: serde_json::Value = serde_json::from_str(&output("components")).unwrap();
+    ok(
+        &verify(&moto, &["dev", "--drift-more", &components.to_string()]),
+        "more changes by hand",
+    );
+    let plan = ws.run(&plan_args);
+    assert_eq!(plan.code, 2, "{}\n{}", plan.stdout, plan.stderr);
+    for what in ["subnet/us-east-1a", "kms_key/secrets"] {
+        assert!(
+            plan.stdout.contains(what),
+            "the plan names {what}:\n{}",
+            plan.stdout
+        );
+    }
+    ok(&ws.run(&apply_args), "apply repairing tag and rotations");
+    let plan = ws.run(&plan_args);
+    assert_eq!(plan.code, 0, "repaired:\n{}", plan.stdout);
+
     let endpoint = components["vpc_endpoint/kms"].as_str().unwrap().to_string();
     ok(
         &verify(&moto, &["dev", "--delete-vpc-endpoint", &endpoint]),

@@ -246,6 +246,8 @@ elif mode == "--rotate-by-hand":
     current["password"] = sm.get_random_password(PasswordLength=32, ExcludeCharacters="/@\"'\\")["RandomPassword"]
     new = sm.put_secret_value(SecretId=sys.argv[4], SecretString=json.dumps(current), VersionStages=["AWSPENDING"])["VersionId"]
     sm.update_secret_version_stage(SecretId=sys.argv[4], VersionStage="AWSCURRENT", MoveToVersionId=new, RemoveFromVersionId=old_current)
+    # Secrets Manager takes AWSPENDING off once a rotation has finished.
+    sm.update_secret_version_stage(SecretId=sys.argv[4], VersionStage="AWSPENDING", RemoveFromVersionId=new)
     sys.exit(0)
 elif mode == "--log-rotation-failure":
     # A line as the rotation function writes it when a step fails.
@@ -272,6 +274,13 @@ elif mode == "--count":
         "lambda_function": len(lam.list_functions()["Functions"]),
     }
     print(json.dumps(counts))
+    sys.exit(0)
+elif mode == "--drift-more":
+    # Three changes made by hand: a subnet's tag, rotation off on the secret, a key's rotation off.
+    comps = json.loads(sys.argv[4])
+    client("ec2").create_tags(Resources=[comps["subnet/us-east-1a"]], Tags=[{"Key": "CostCenter", "Value": "Elsewhere"}])
+    client("secretsmanager").cancel_rotate_secret(SecretId=comps["secret"])
+    client("kms").disable_key_rotation(KeyId=comps["kms_key/secrets"].split("/")[-1])
     sys.exit(0)
 elif mode == "--set-retention":
     client("logs").put_retention_policy(logGroupName=sys.argv[4], retentionInDays=int(sys.argv[5]))
