@@ -18,6 +18,8 @@ pub enum SuffixError {
     BadCharacter(char),
     #[error("must not start or end with '-'")]
     EdgeHyphen,
+    #[error("must not contain '--'")]
+    DoubleHyphen,
 }
 
 impl EnvironmentSuffix {
@@ -37,6 +39,10 @@ impl EnvironmentSuffix {
         // Names such as `vpc--dev-` are legal for some services and rejected by others (S3, RDS).
         if s.starts_with('-') || s.ends_with('-') {
             return Err(SuffixError::EdgeHyphen);
+        }
+        // RDS identifiers cannot hold two hyphens in a row: `aurora-a--b` would fail at apply.
+        if s.contains("--") {
+            return Err(SuffixError::DoubleHyphen);
         }
         Ok(EnvironmentSuffix(s.to_string()))
     }
