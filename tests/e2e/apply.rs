@@ -13,6 +13,30 @@ fn basic(cli: Cli, moto: &Moto) -> (Workspace, String) {
     (ws, format!("aws_endpoint={}", moto.url))
 }
 
+/// `terraform destroy`, which must succeed.
+fn destroy(ws: &Workspace, var: &str) {
+    let run = ws.run(&[
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        var,
+    ]);
+    ok(&run, "destroy");
+}
+
+/// `terraform destroy`, then no object tagged `vault:stack=dev` may be left in any service.
+fn destroy_leaves_nothing(ws: &Workspace, moto: &Moto, var: &str) {
+    destroy(ws, var);
+    let left = verify(moto, &["dev", "--nothing-left"]);
+    assert_eq!(
+        left.code, 0,
+        "objects left after destroy:\n{}{}",
+        left.stdout, left.stderr
+    );
+}
+
 fn ok(run: &crate::harness::Run, what: &str) {
     assert_eq!(
         run.code, 0,
@@ -103,21 +127,7 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
         assert!(!text.contains(&password), "the password leaked into {what}");
     }
 
-    let destroy = ws.run(&[
-        "destroy",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
-    ok(&destroy, "destroy");
-    let left = verify(&moto, &["dev", "--nothing-left"]);
-    assert_eq!(
-        left.code, 0,
-        "objects left after destroy:\n{}{}",
-        left.stdout, left.stderr
-    );
+    destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
@@ -182,23 +192,7 @@ fn a_failed_apply_is_recorded_then_finished_and_destroyed(cli: Cli) {
         &var,
     ]);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
-    ok(
-        &ws.run(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-        ]),
-        "destroy",
-    );
-    let left = verify(&moto, &["dev", "--nothing-left"]);
-    assert_eq!(
-        left.code, 0,
-        "objects left after destroy:\n{}{}",
-        left.stdout, left.stderr
-    );
+    destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
@@ -252,17 +246,7 @@ fn plans_of_changes_name_their_action_and_objects(cli: Cli) {
     );
 
     ws.write("main.tf", &main);
-    ok(
-        &ws.run(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-        ]),
-        "destroy",
-    );
+    destroy(&ws, &var);
 }
 
 #[test]
@@ -360,23 +344,7 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
     let components: serde_json::Value = serde_json::from_str(&output("components")).unwrap();
     assert_ne!(components["vpc_endpoint/kms"].as_str().unwrap(), endpoint);
 
-    ok(
-        &ws.run(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-        ]),
-        "destroy",
-    );
-    let left = verify(&moto, &["dev", "--nothing-left"]);
-    assert_eq!(
-        left.code, 0,
-        "objects left after destroy:\n{}{}",
-        left.stdout, left.stderr
-    );
+    destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
@@ -455,17 +423,7 @@ fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(cli: C
     );
 
     ws.write("main.tf", &main);
-    ok(
-        &ws.run(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-        ]),
-        "destroy",
-    );
+    destroy(&ws, &var);
 }
 
 #[test]
@@ -563,23 +521,7 @@ fn a_killed_apply_is_adopted_by_the_next_without_duplicates(cli: Cli) {
         &var,
     ]);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
-    ok(
-        &ws.run(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-        ]),
-        "destroy",
-    );
-    let left = verify(&moto, &["dev", "--nothing-left"]);
-    assert_eq!(
-        left.code, 0,
-        "objects left after destroy:\n{}{}",
-        left.stdout, left.stderr
-    );
+    destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
@@ -672,23 +614,7 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(cli: Cli) {
         );
     }
 
-    ok(
-        &ws.run(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-        ]),
-        "destroy",
-    );
-    let left = verify(&moto, &["dev", "--nothing-left"]);
-    assert_eq!(
-        left.code, 0,
-        "objects left after destroy:\n{}{}",
-        left.stdout, left.stderr
-    );
+    destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
@@ -759,23 +685,7 @@ fn in_place_updates_change_only_what_they_name(cli: Cli) {
     let last = state_components(&ws);
     assert!(last.get("db_instance/3").is_none(), "{last}");
     assert_eq!(last["db_cluster"], before["db_cluster"]);
-    ok(
-        &ws.run(&[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-        ]),
-        "destroy",
-    );
-    let left = verify(&moto, &["dev", "--nothing-left"]);
-    assert_eq!(
-        left.code, 0,
-        "objects left after destroy:\n{}{}",
-        left.stdout, left.stderr
-    );
+    destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
