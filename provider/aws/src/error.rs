@@ -31,6 +31,9 @@ pub enum AwsError {
     },
     #[error("{what} reached state {state}, which it cannot leave on its own")]
     UnexpectedState { what: String, state: String },
+    /// Terraform asked the provider to stop (Ctrl-C) while this was under way.
+    #[error("interrupted: Terraform asked the provider to stop before {0} finished")]
+    Interrupted(String),
     #[error("{0}")]
     Invalid(String),
 }

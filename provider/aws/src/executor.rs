@@ -97,6 +97,15 @@ impl<'a> Executor<'a> {
             ids = report.ids;
         }
         for layer in stack.creation_layers() {
+            if self.clock.stopped() {
+                return Report {
+                    failure: Some(Failure {
+                        component: layer[0].clone(),
+                        error: AwsError::Interrupted(format!("{}", layer[0])),
+                    }),
+                    ids,
+                };
+            }
             let waited = self.clock.elapsed() - start;
             if waited > timeout {
                 return Report {
@@ -171,6 +180,14 @@ impl<'a> Executor<'a> {
                 layer.into_iter().filter(|c| doomed.contains(c)).collect();
             if targets.is_empty() {
                 continue;
+            }
+            if self.clock.stopped() {
+                let component = targets[0].clone();
+                let error = AwsError::Interrupted(component.to_string());
+                return Report {
+                    ids,
+                    failure: Some(Failure { component, error }),
+                };
             }
             let snapshot = ids.clone();
             let ctx = self.ctx(order, &snapshot, timeout);

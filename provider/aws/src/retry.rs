@@ -123,6 +123,9 @@ impl RetryPolicy {
                 Ok(v) => return Ok(v),
                 Err(e) if self.retryable(&e) && clock.elapsed() - start + delay <= self.budget => {
                     clock.sleep(delay).await;
+                    if clock.stopped() {
+                        return Err(e);
+                    }
                     delay = (delay * 2).min(self.max_delay);
                 }
                 Err(e) => return Err(e),

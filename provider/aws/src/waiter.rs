@@ -73,6 +73,9 @@ impl Waiter {
                 });
             }
             clock.sleep(delay).await;
+            if clock.stopped() {
+                return Err(AwsError::Interrupted(self.what.clone()));
+            }
             delay = (delay * 3 / 2).min(self.max_delay);
         }
     }

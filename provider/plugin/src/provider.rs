@@ -25,6 +25,8 @@ pub struct Configured {
     pub context: ProviderContext,
     /// One client per service; building them sends no request.
     pub clients: Clients,
+    /// Flipped by Terraform's `StopProvider` (Ctrl-C); every run's clock watches it.
+    pub stop: vault_aws::clock::Stop,
 }
 
 pub type SharedConfig = Arc<RwLock<Option<Configured>>>;
@@ -32,6 +34,8 @@ pub type SharedConfig = Arc<RwLock<Option<Configured>>>;
 #[derive(Default)]
 pub struct VaultProvider {
     configured: SharedConfig,
+    /// One per provider process: a stop ends every run under way, whatever resource runs it.
+    stop: vault_aws::clock::Stop,
 }
 
 pub type StringMap = BTreeMap<String, Value<String>>;
@@ -220,6 +224,7 @@ impl Provider for VaultProvider {
                 default_tags,
             },
             clients: Clients::new(&sdk, &aws.endpoints),
+            stop: self.stop.clone(),
         };
         *self
             .configured

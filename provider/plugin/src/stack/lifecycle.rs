@@ -50,7 +50,7 @@ pub async fn new_stack(
     configured: &Configured,
     planned: &StackState,
 ) -> Result<(ResolvedStack, Private), String> {
-    let clock = SystemClock::default();
+    let clock = SystemClock::stoppable(configured.stop.clone());
     let clients = &configured.clients;
     let account = vault_aws::account::caller_account(clients, &clock)
         .await
@@ -108,7 +108,7 @@ pub async fn apply(
     replace: &BTreeSet<ComponentId>,
     timeout: std::time::Duration,
 ) -> Report {
-    let clock = SystemClock::default();
+    let clock = SystemClock::stoppable(configured.stop.clone());
     let executor = Executor {
         clients: &configured.clients,
         clock: &clock,
@@ -117,7 +117,7 @@ pub async fn apply(
 }
 
 pub async fn destroy(configured: &Configured, stack: &ResolvedStack, ids: Ids) -> Report {
-    let clock = SystemClock::default();
+    let clock = SystemClock::stoppable(configured.stop.clone());
     let executor = Executor {
         clients: &configured.clients,
         clock: &clock,
@@ -132,7 +132,7 @@ pub async fn refresh(
     stack: &ResolvedStack,
     ids: &Ids,
 ) -> Result<Refreshed, String> {
-    let clock = SystemClock::default();
+    let clock = SystemClock::stoppable(configured.stop.clone());
     let executor = Executor {
         clients: &configured.clients,
         clock: &clock,
@@ -297,7 +297,7 @@ pub async fn import(
     use super::state::{DatabaseBlock, LogsBlock, NetworkBlock, RotationBlock};
     let suffix_name = vault_core::EnvironmentSuffix::parse(suffix)
         .map_err(|e| format!("the import id is the stack's environment_suffix: {suffix:?} {e}"))?;
-    let clock = SystemClock::default();
+    let clock = SystemClock::stoppable(configured.stop.clone());
     let clients = &configured.clients;
     let account = vault_aws::account::caller_account(clients, &clock)
         .await
