@@ -38,7 +38,88 @@ pub enum AwsError {
     Invalid(String),
 }
 
+/// What an AWS error means to the provider, whatever the service's spelling of it. Decided once,
+/// here, from the error code every SDK error carries (`ProvideErrorMetadata`), so no object
+/// module matches codes of its own for these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The object does not exist (or no longer does): finders and reads answer `None`, deletes
+    /// succeed.
+    NotFound,
+    /// An object of that name (or that exact rule) exists already.
+    AlreadyExists,
+    /// Request rate exceeded.
+    Throttled,
+    /// Something else still uses the object (network interfaces in a subnet, say).
+    DependencyViolation,
+    /// The caller's credentials do not allow the call.
+    AccessDenied,
+    /// Anything else: bad input, a state conflict, a service fault.
+    Other,
+}
+
+impl ErrorKind {
+    pub fn of_code(code: &str) -> ErrorKind {
+        const NOT_FOUND: &[&str] = &[
+            "NoSuchEntity",
+            "NoSuchEntityException",
+            "NoSuchBucket",
+            "NotFoundException",
+            "ResourceNotFoundException",
+            "TrailNotFoundException",
+        ];
+        const ALREADY_EXISTS: &[&str] = &["BucketAlreadyOwnedByYou", "ResourceExistsException"];
+        const THROTTLED: &[&str] = &[
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestLimitExceeded",
+            "TooManyRequestsException",
+            "RequestThrottled",
+            "RequestThrottledException",
+            "SlowDown",
+            "PriorRequestNotComplete",
+        ];
+        const ACCESS_DENIED: &[&str] = &[
+            "AccessDenied",
+            "AccessDeniedException",
+            "UnauthorizedOperation",
+            "AuthFailure",
+        ];
+        // EC2 spells it `InvalidVpcID.NotFound`, RDS `DBClusterNotFoundFault`.
+        let not_found = NOT_FOUND.contains(&code)
+            || code.ends_with(".NotFound")
+            || (code.starts_with("DB")
+                && (code.ends_with("NotFound") || code.ends_with("NotFoundFault")));
+        if not_found {
+            ErrorKind::NotFound
+        } else if ALREADY_EXISTS.contains(&code)
+            || code.contains("AlreadyExists")
+            || code.ends_with(".Duplicate")
+        {
+            ErrorKind::AlreadyExists
+        } else if THROTTLED.contains(&code) {
+            ErrorKind::Throttled
+        } else if code == "DependencyViolation" {
+            ErrorKind::DependencyViolation
+        } else if ACCESS_DENIED.contains(&code) {
+            ErrorKind::AccessDenied
+        } else {
+            ErrorKind::Other
+        }
+    }
+}
+
 impl AwsError {
+    /// What the error means; only API errors have a kind other than [`ErrorKind::Other`].
+    pub fn kind(&self) -> ErrorKind {
+        self.code().map_or(ErrorKind::Other, ErrorKind::of_code)
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.kind() == ErrorKind::NotFound
+    }
+
     pub fn code(&self) -> Option<&str> {
         match self {
             AwsError::Api { code, .. } => Some(code),
@@ -77,5 +158,60 @@ where
             operation,
             message: DisplayErrorContext(&e).to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind::{self, *};
+
+    #[test]
+    fn every_services_not_found_spelling_means_not_found() {
+        for code in [
+            "InvalidVpcID.NotFound",
+            "InvalidGroup.NotFound",
+            "InvalidVpcEndpointId.NotFound",
+            "DBClusterNotFoundFault",
+            "DBInstanceNotFound",
+            "DBSubnetGroupNotFoundFault",
+            "DBClusterParameterGroupNotFound",
+            "NoSuchEntity",
+            "NotFoundException",
+            "ResourceNotFoundException",
+            "TrailNotFoundException",
+            "NoSuchBucket",
+        ] {
+            assert_eq!(ErrorKind::of_code(code), NotFound, "{code}");
+        }
+    }
+
+    #[test]
+    fn a_sub_configuration_that_is_missing_is_not_the_object_missing() {
+        // A bucket without tags or a policy still exists.
+        assert_eq!(ErrorKind::of_code("NoSuchTagSet"), Other);
+        assert_eq!(ErrorKind::of_code("NoSuchBucketPolicy"), Other);
+        assert_eq!(ErrorKind::of_code("KMSInvalidStateException"), Other);
+    }
+
+    #[test]
+    fn conflicts_throttling_and_denials_are_named() {
+        assert_eq!(
+            ErrorKind::of_code("InvalidPermission.Duplicate"),
+            AlreadyExists
+        );
+        assert_eq!(
+            ErrorKind::of_code("DBClusterAlreadyExistsFault"),
+            AlreadyExists
+        );
+        assert_eq!(
+            ErrorKind::of_code("ResourceAlreadyExistsException"),
+            AlreadyExists
+        );
+        assert_eq!(ErrorKind::of_code("RequestLimitExceeded"), Throttled);
+        assert_eq!(
+            ErrorKind::of_code("DependencyViolation"),
+            DependencyViolation
+        );
+        assert_eq!(ErrorKind::of_code("AccessDeniedException"), AccessDenied);
     }
 }

@@ -1,12 +1,13 @@
 //! Walks a stack's dependency graph against AWS: apply (create, adopt, repair, replace), destroy
-//! and refresh. Independent objects go concurrently, layer by layer; the first failure stops the
-//! walk after its layer, and everything that exists by then is in the returned ids, so the next
-//! run resumes from there.
+//! and refresh. Each object starts as soon as the objects it needs are done, up to a bound on
+//! concurrency; the first failure (or a stop) starts nothing new, and everything that exists by
+//! then is in the returned ids, so the next run resumes from there.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use futures::future::join_all;
+use futures::stream::{FuturesUnordered, StreamExt};
 use vault_core::graph::ComponentId;
 use vault_core::model::{Component, ResolvedStack};
 
@@ -57,6 +58,14 @@ impl Refreshed {
     }
 }
 
+/// What a plan decided for objects that exist: which to replace (delete, then create again)
+/// and which to update in place even when a read shows no difference.
+#[derive(Clone, Debug, Default)]
+pub struct Planned {
+    pub replace: BTreeSet<ComponentId>,
+    pub update: BTreeSet<ComponentId>,
+}
+
 impl<'a> Executor<'a> {
     fn ctx<'b>(&'b self, stack: &'b ResolvedStack, ids: &'b Ids, timeout: Duration) -> Ctx<'b> {
         Ctx {
@@ -68,22 +77,23 @@ impl<'a> Executor<'a> {
         }
     }
 
-    /// Makes AWS match `stack`: deletes recorded objects the stack no longer has and those in
-    /// `replace`, then, layer by layer, repairs objects that exist, adopts objects a crashed run
-    /// left behind (found by name and management tag), and creates the rest.
+    /// Makes AWS match `stack`: deletes recorded objects the stack no longer has and those the
+    /// plan replaces, then brings every object to its settings, each as soon as what it depends
+    /// on is done: repaired if it exists (updated when it drifted or the plan changes it),
+    /// adopted if a crashed run left it behind (found by name and management tag), else created.
     pub async fn apply(
         &self,
         stack: &ResolvedStack,
         prior: Option<&ResolvedStack>,
         mut ids: Ids,
-        replace: &BTreeSet<ComponentId>,
+        planned: &Planned,
         timeout: Duration,
     ) -> Report {
         let start = self.clock.elapsed();
         let wanted: BTreeSet<&ComponentId> = stack.components().iter().map(|c| &c.id).collect();
         let doomed: BTreeSet<ComponentId> = ids
             .keys()
-            .filter(|c| !wanted.contains(c) || replace.contains(*c))
+            .filter(|c| !wanted.contains(c) || planned.replace.contains(*c))
             .cloned()
             .collect();
         if !doomed.is_empty() {
@@ -96,54 +106,98 @@ impl<'a> Executor<'a> {
             }
             ids = report.ids;
         }
-        for layer in stack.creation_layers() {
-            if self.clock.stopped() {
-                return Report {
-                    failure: Some(Failure {
-                        component: layer[0].clone(),
-                        error: AwsError::Interrupted(format!("{}", layer[0])),
-                    }),
-                    ids,
-                };
-            }
-            let waited = self.clock.elapsed() - start;
-            if waited > timeout {
-                return Report {
-                    failure: Some(Failure {
-                        component: layer[0].clone(),
-                        error: AwsError::Invalid(format!(
-                            "the stack's timeout ({timeout:?}) ran out before this object"
-                        )),
-                    }),
-                    ids,
-                };
-            }
-            let components: Vec<&Component> =
-                layer.iter().filter_map(|id| stack.component(id)).collect();
-            let snapshot = ids.clone();
+        let graph = stack.graph();
+        let todo: Vec<ComponentId> = stack.components().iter().map(|c| c.id.clone()).collect();
+        // An object starts once every object it depends on is done.
+        let blockers = |c: &ComponentId| -> Vec<ComponentId> {
+            graph.dependencies(c).into_iter().cloned().collect()
+        };
+        let remaining = timeout.saturating_sub(self.clock.elapsed() - start);
+        self.schedule(todo, blockers, ids, remaining, |c, snapshot| async move {
+            let component = stack.component(&c).expect("scheduled from the stack");
+            let update = planned.update.contains(&c);
             let ctx = self.ctx(stack, &snapshot, timeout);
-            let mut results: Vec<(ComponentId, Result<String, AwsError>)> = Vec::new();
-            for chunk in components.chunks(CONCURRENCY) {
-                let futures: Vec<_> = chunk.iter().map(|c| ensure(&ctx, c)).collect();
-                let done = join_all(futures).await;
-                results.extend(chunk.iter().map(|c| c.id.clone()).zip(done));
-            }
-            let mut failure = None;
-            for (component, result) in results {
-                match result {
-                    Ok(id) => {
-                        ids.insert(component, id);
-                    }
-                    Err(error) => {
-                        failure.get_or_insert(Failure { component, error });
+            let result = ensure(&ctx, component, update).await.map(Some);
+            (c, result)
+        })
+        .await
+    }
+
+    /// Runs `work` for every component of `todo`, each once its `blockers` are done (blockers
+    /// outside `todo` count as done), at most [`CONCURRENCY`] at once. After a failure, a stop
+    /// (Ctrl-C) or the timeout, nothing new starts and what runs is finished, so every object
+    /// that exists is in the returned ids. `work` answers the object's id, or `None` once the
+    /// object no longer exists.
+    async fn schedule<W>(
+        &self,
+        todo: Vec<ComponentId>,
+        blockers: impl Fn(&ComponentId) -> Vec<ComponentId>,
+        mut ids: Ids,
+        timeout: Duration,
+        work: impl Fn(ComponentId, Ids) -> W,
+    ) -> Report
+    where
+        W: std::future::Future<Output = (ComponentId, Result<Option<String>, AwsError>)>,
+    {
+        let start = self.clock.elapsed();
+        let mut waiting: BTreeSet<ComponentId> = todo.into_iter().collect();
+        let mut in_flight: BTreeSet<ComponentId> = BTreeSet::new();
+        let mut running = FuturesUnordered::new();
+        let mut failure: Option<Failure> = None;
+        loop {
+            if failure.is_none() && !waiting.is_empty() {
+                let stopped = self.clock.stopped();
+                if stopped || self.clock.elapsed() - start > timeout {
+                    let component = waiting.first().cloned().expect("not empty");
+                    let error = if stopped {
+                        AwsError::Interrupted(component.to_string())
+                    } else {
+                        AwsError::Invalid(format!(
+                            "the stack's timeout ({timeout:?}) ran out before this object"
+                        ))
+                    };
+                    failure = Some(Failure { component, error });
+                } else {
+                    let ready: Vec<ComponentId> = waiting
+                        .iter()
+                        .filter(|c| {
+                            blockers(c)
+                                .iter()
+                                .all(|b| !waiting.contains(b) && !in_flight.contains(b))
+                        })
+                        .take(CONCURRENCY.saturating_sub(running.len()))
+                        .cloned()
+                        .collect();
+                    for c in ready {
+                        waiting.remove(&c);
+                        in_flight.insert(c.clone());
+                        running.push(work(c, ids.clone()));
                     }
                 }
             }
-            if failure.is_some() {
-                return Report { ids, failure };
+            let Some((component, result)) = running.next().await else {
+                break;
+            };
+            in_flight.remove(&component);
+            match result {
+                Ok(Some(id)) => {
+                    ids.insert(component, id);
+                }
+                Ok(None) => {
+                    ids.remove(&component);
+                }
+                Err(error) => {
+                    failure.get_or_insert(Failure { component, error });
+                }
             }
         }
-        Report { ids, failure: None }
+        if failure.is_none() {
+            if let Some(component) = waiting.first().cloned() {
+                let error = AwsError::Invalid("its dependencies never finished".into());
+                failure = Some(Failure { component, error });
+            }
+        }
+        Report { ids, failure }
     }
 
     /// Deletes every object of the stack, dependents first. Objects not in `ids` are looked up
@@ -158,64 +212,38 @@ impl<'a> Executor<'a> {
         self.delete_in_order(stack, ids, &all, timeout, true).await
     }
 
+    /// Deletes `doomed`, each object once the objects that depend on it in `order` are gone.
     async fn delete_in_order(
         &self,
         order: &ResolvedStack,
-        mut ids: Ids,
+        ids: Ids,
         doomed: &BTreeSet<ComponentId>,
         timeout: Duration,
         find_unrecorded: bool,
     ) -> Report {
         // Objects the ordering stack does not know (an instance beyond a lowered count) have no
-        // dependents in it: they go first.
+        // dependents in it: they go before everything else.
         let known: BTreeSet<&ComponentId> = order.components().iter().map(|c| &c.id).collect();
-        let mut layers: Vec<Vec<ComponentId>> = vec![doomed
+        let unknown: Vec<ComponentId> = doomed
             .iter()
             .filter(|c| !known.contains(c))
             .cloned()
-            .collect()];
-        layers.extend(order.deletion_layers());
-        for layer in layers {
-            let targets: Vec<ComponentId> =
-                layer.into_iter().filter(|c| doomed.contains(c)).collect();
-            if targets.is_empty() {
-                continue;
+            .collect();
+        let graph = order.graph();
+        let blockers = |c: &ComponentId| -> Vec<ComponentId> {
+            if !known.contains(c) {
+                return Vec::new();
             }
-            if self.clock.stopped() {
-                let component = targets[0].clone();
-                let error = AwsError::Interrupted(component.to_string());
-                return Report {
-                    ids,
-                    failure: Some(Failure { component, error }),
-                };
-            }
-            let snapshot = ids.clone();
+            let dependents = graph.dependents(c).into_iter().cloned();
+            dependents.chain(unknown.iter().cloned()).collect()
+        };
+        let todo = doomed.iter().cloned().collect();
+        self.schedule(todo, blockers, ids, timeout, |c, snapshot| async move {
             let ctx = self.ctx(order, &snapshot, timeout);
-            let mut results: Vec<(ComponentId, Result<(), AwsError>)> = Vec::new();
-            for chunk in targets.chunks(CONCURRENCY) {
-                let futures: Vec<_> = chunk
-                    .iter()
-                    .map(|c| remove(&ctx, c, find_unrecorded))
-                    .collect();
-                let done = join_all(futures).await;
-                results.extend(chunk.iter().cloned().zip(done));
-            }
-            let mut failure = None;
-            for (component, result) in results {
-                match result {
-                    Ok(()) => {
-                        ids.remove(&component);
-                    }
-                    Err(error) => {
-                        failure.get_or_insert(Failure { component, error });
-                    }
-                }
-            }
-            if failure.is_some() {
-                return Report { ids, failure };
-            }
-        }
-        Report { ids, failure: None }
+            let result = remove(&ctx, &c, find_unrecorded).await.map(|()| None);
+            (c, result)
+        })
+        .await
     }
 
     /// Reads every recorded object; those gone are left out of the returned ids.
@@ -260,12 +288,12 @@ impl<'a> Executor<'a> {
     }
 }
 
-/// One object brought to its settings: repaired if recorded and present, adopted if a previous
-/// run left it unrecorded, created otherwise.
-async fn ensure(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
+/// One object brought to its settings: if recorded and present, updated when it drifted or the
+/// plan changes it; adopted if a previous run left it unrecorded; created otherwise.
+async fn ensure(ctx: &Ctx<'_>, c: &Component, planned_update: bool) -> Result<String, AwsError> {
     if let Some(id) = ctx.ids.get(&c.id) {
         if let Some(observed) = objects::read(ctx, c, id).await? {
-            if !observed.drift.is_empty() {
+            if planned_update || !observed.drift.is_empty() {
                 objects::update(ctx, c, id).await?;
             }
             return Ok(id.clone());
@@ -294,46 +322,11 @@ async fn remove(ctx: &Ctx<'_>, c: &ComponentId, find_unrecorded: bool) -> Result
     let Some(id) = id else { return Ok(()) };
     let kind = match ctx.stack.component(c) {
         Some(component) => component.kind(),
-        None => kind_of(c)?,
+        None => vault_core::model::ComponentKind::of(c).ok_or_else(|| {
+            AwsError::Invalid(format!("{c} is not a component this provider knows"))
+        })?,
     };
     objects::delete(ctx, kind, &id).await
-}
-
-/// The kind of a logical name the model no longer has (`db_instance/3`).
-fn kind_of(c: &ComponentId) -> Result<vault_core::model::ComponentKind, AwsError> {
-    use vault_core::model::ComponentKind as K;
-    let prefix = c.as_str().split('/').next().unwrap_or("");
-    const ALL: [K; 26] = [
-        K::Vpc,
-        K::Subnet,
-        K::RouteTable,
-        K::RouteTableAssociation,
-        K::SecurityGroup,
-        K::SecurityGroupRule,
-        K::VpcEndpoint,
-        K::KmsKey,
-        K::KmsAlias,
-        K::LogGroup,
-        K::S3Bucket,
-        K::S3BucketPublicAccessBlock,
-        K::S3BucketEncryption,
-        K::S3BucketPolicy,
-        K::IamRole,
-        K::IamRolePolicy,
-        K::CloudTrail,
-        K::MetricFilter,
-        K::DbSubnetGroup,
-        K::DbClusterParameterGroup,
-        K::DbCluster,
-        K::DbInstance,
-        K::Secret,
-        K::LambdaFunction,
-        K::LambdaPermission,
-        K::SecretRotation,
-    ];
-    ALL.into_iter()
-        .find(|k| k.as_str() == prefix)
-        .ok_or_else(|| AwsError::Invalid(format!("{c} is not a component this provider knows")))
 }
 
 impl Executor<'_> {

@@ -34,16 +34,7 @@ impl Classifier {
     pub fn matches(self, e: &AwsError) -> bool {
         let msg = e.message();
         match self {
-            Classifier::Throttling => e.is_code(&[
-                "Throttling",
-                "ThrottlingException",
-                "ThrottledException",
-                "RequestLimitExceeded",
-                "TooManyRequestsException",
-                "RequestThrottled",
-                "SlowDown",
-                "PriorRequestNotComplete",
-            ]),
+            Classifier::Throttling => e.kind() == crate::error::ErrorKind::Throttled,
             Classifier::RoleNotYetAssumable => {
                 e.is_code(&["InvalidParameterValueException"])
                     && (msg.contains("cannot be assumed by Lambda")

@@ -209,7 +209,7 @@ async fn last_failure(
         .await;
     let out = match out {
         Ok(o) => o,
-        Err(e) if e.is_code(&["ResourceNotFoundException"]) => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
     let mut last: Option<(i64, String)> = None;

@@ -11,6 +11,7 @@ pub mod attribute;
 pub mod cidr;
 pub mod classify;
 pub mod defaults;
+pub mod drift;
 pub mod duration;
 pub mod finding;
 pub mod graph;

@@ -7,6 +7,7 @@
 pub mod database_and_rotation;
 pub mod keys_and_audit;
 pub mod network;
+pub mod tags;
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -148,29 +149,8 @@ pub struct Observed {
     /// How the object differs from its settings, in words: "retention 30 days, want 365".
     /// Apply repairs these with [`update`]; the plan shows them as drift.
     pub drift: Vec<String>,
-}
-
-/// Tags as the EC2-style APIs take them, and a check of tags read back against the desired ones.
-pub fn tag_drift(
-    want: Option<&vault_core::input::Tags>,
-    have: &BTreeMap<String, String>,
-) -> Vec<String> {
-    let Some(want) = want else { return Vec::new() };
-    let mut drift = Vec::new();
-    for (k, v) in want {
-        match have.get(k) {
-            Some(h) if h == v => {}
-            Some(h) => drift.push(format!("tag {k} = {h:?}, want {v:?}")),
-            None => drift.push(format!("tag {k} missing")),
-        }
-    }
-    drift
-}
-
-/// Whether tags mark an object as this stack's: finders adopt nothing else, so an object of the
-/// same name that belongs to someone else makes create fail loudly instead of being taken over.
-pub fn is_managed<'t>(ctx: &Ctx<'_>, mut tags: impl Iterator<Item = (&'t str, &'t str)>) -> bool {
-    tags.any(|(k, v)| k == vault_core::defaults::MANAGEMENT_TAG && v == ctx.stack.suffix().as_str())
+    /// The object's tags as read, for kinds AWS can tag; their drift is added by [`read`].
+    pub tags: Option<vault_core::input::Tags>,
 }
 
 pub(crate) fn unsupported(kind: ComponentKind, op: &str) -> AwsError {
@@ -203,7 +183,15 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
 
 /// Reads the object; `None` when it no longer exists.
 pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
-    dispatch!(c.kind(), read(ctx, c, id))
+    let observed: Option<Observed> = dispatch!(c.kind(), read(ctx, c, id))?;
+    Ok(observed.map(|mut o| {
+        // Tag drift is decided in one place, in both directions, for every kind.
+        if let Some(have) = &o.tags {
+            o.drift
+                .extend(vault_core::drift::tags(c.tags.as_ref(), have));
+        }
+        o
+    }))
 }
 
 /// Brings the object in line with its settings (what [`read`] reported as drift).

@@ -41,6 +41,48 @@ pub enum ComponentKind {
 }
 
 impl ComponentKind {
+    /// Every kind, in the order the stack's objects are listed.
+    pub const ALL: [ComponentKind; 26] = {
+        use ComponentKind::*;
+        [
+            Vpc,
+            Subnet,
+            RouteTable,
+            RouteTableAssociation,
+            SecurityGroup,
+            SecurityGroupRule,
+            VpcEndpoint,
+            KmsKey,
+            KmsAlias,
+            LogGroup,
+            S3Bucket,
+            S3BucketPublicAccessBlock,
+            S3BucketEncryption,
+            S3BucketPolicy,
+            IamRole,
+            IamRolePolicy,
+            CloudTrail,
+            MetricFilter,
+            DbSubnetGroup,
+            DbClusterParameterGroup,
+            DbCluster,
+            DbInstance,
+            Secret,
+            LambdaFunction,
+            LambdaPermission,
+            SecretRotation,
+        ]
+    };
+
+    /// The kind of a logical name (`db_instance/3`), also for a component the model no longer
+    /// has (an instance beyond a lowered count), so such objects can still be deleted.
+    pub fn of(id: &ComponentId) -> Option<ComponentKind> {
+        let prefix = id.as_str().split('/').next()?;
+        ComponentKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == prefix)
+    }
+
     /// The first part of a logical name: `subnet` in `subnet/us-east-1a`.
     pub fn as_str(self) -> &'static str {
         use ComponentKind::*;

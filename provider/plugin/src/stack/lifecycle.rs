@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use vault_aws::clock::SystemClock;
-use vault_aws::executor::{Executor, Refreshed, Report};
+use vault_aws::executor::{Executor, Planned, Refreshed, Report};
 use vault_aws::objects::{assigned_ids, Ids};
 use vault_core::classify::{ChangeSet, ComponentAction};
 use vault_core::model::component::{
     EndpointService, KeyPurpose, LogGroupPurpose, RolePurpose, SecurityGroupRole,
 };
-use vault_core::model::logical;
+use vault_core::model::{logical, ComponentKind};
 use vault_core::{AccountId, ComponentId, PolicyKind, ProviderContext, ResolvedStack};
 
 use super::state::StackState;
@@ -105,7 +105,7 @@ pub async fn apply(
     stack: &ResolvedStack,
     prior: Option<&ResolvedStack>,
     ids: Ids,
-    replace: &BTreeSet<ComponentId>,
+    planned: &Planned,
     timeout: std::time::Duration,
 ) -> Report {
     let clock = SystemClock::stoppable(configured.stop.clone());
@@ -113,7 +113,7 @@ pub async fn apply(
         clients: &configured.clients,
         clock: &clock,
     };
-    executor.apply(stack, prior, ids, replace, timeout).await
+    executor.apply(stack, prior, ids, planned, timeout).await
 }
 
 pub async fn destroy(configured: &Configured, stack: &ResolvedStack, ids: Ids) -> Report {
@@ -244,14 +244,21 @@ pub fn rebuilt(changes: &ChangeSet) -> BTreeSet<ComponentId> {
         .collect()
 }
 
-/// Components whose objects are replaced (deleted, then created again) by a change set.
-pub fn replaced(changes: &ChangeSet) -> BTreeSet<ComponentId> {
-    changes
-        .components
-        .iter()
-        .filter(|c| c.action == ComponentAction::Replace)
-        .map(|c| c.id.clone())
-        .collect()
+/// What a change set does to existing objects: those replaced (deleted, then created again)
+/// and those updated in place.
+pub fn planned(changes: &ChangeSet) -> Planned {
+    let with = |action: ComponentAction| {
+        changes
+            .components
+            .iter()
+            .filter(|c| c.action == action)
+            .map(|c| c.id.clone())
+            .collect()
+    };
+    Planned {
+        replace: with(ComponentAction::Replace),
+        update: with(ComponentAction::Update),
+    }
 }
 
 /// Marks unknown the outputs that come from components whose AWS ids will change.
@@ -262,26 +269,27 @@ pub fn unknown_outputs_of(state: &mut StackState, changed: &BTreeSet<ComponentId
     state.components = Value::Unknown;
     state.rotation_policy_json = Value::Unknown;
     for c in changed {
-        let name = c.as_str();
-        let kind = name.split('/').next().unwrap_or("");
-        match kind {
-            "vpc" => state.vpc_id = Value::Unknown,
-            "subnet" => state.private_subnet_ids = Value::Unknown,
-            "security_group" => state.security_group_ids = Value::Unknown,
-            "vpc_endpoint" => state.vpc_endpoint_ids = Value::Unknown,
-            "kms_key" => state.kms_key_arns = Value::Unknown,
-            "db_cluster" => {
+        use vault_core::model::ComponentKind as K;
+        match ComponentKind::of(c) {
+            Some(K::Vpc) => state.vpc_id = Value::Unknown,
+            Some(K::Subnet) => state.private_subnet_ids = Value::Unknown,
+            Some(K::SecurityGroup) => state.security_group_ids = Value::Unknown,
+            Some(K::VpcEndpoint) => state.vpc_endpoint_ids = Value::Unknown,
+            Some(K::KmsKey) => state.kms_key_arns = Value::Unknown,
+            Some(K::DbCluster) => {
                 state.cluster_arn = Value::Unknown;
                 state.cluster_endpoint = Value::Unknown;
                 state.reader_endpoint = Value::Unknown;
             }
-            "secret" => {
+            Some(K::Secret) => {
                 state.secret_arn = Value::Unknown;
                 state.secret_name = Value::Unknown;
             }
-            "lambda_function" => state.rotation_lambda_arn = Value::Unknown,
-            "iam_role" if name.ends_with("/rotation") => state.rotation_role_arn = Value::Unknown,
-            "log_group" => state.log_group_names = Value::Unknown,
+            Some(K::LambdaFunction) => state.rotation_lambda_arn = Value::Unknown,
+            Some(K::IamRole) if *c == logical::iam_role(RolePurpose::Rotation) => {
+                state.rotation_role_arn = Value::Unknown
+            }
+            Some(K::LogGroup) => state.log_group_names = Value::Unknown,
             _ => {}
         }
     }

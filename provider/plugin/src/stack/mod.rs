@@ -325,14 +325,14 @@ impl Resource for SecretsStackResource {
                 }
             },
         };
-        let replace = match &prior_stack {
+        let planned = match &prior_stack {
             Some(prior) => classify(
                 prior,
                 &state.to_config(),
                 &configured.context,
                 &private.zones,
             )
-            .map(|c| lifecycle::replaced(&c))
+            .map(|c| lifecycle::planned(&c))
             .unwrap_or_default(),
             None => Default::default(),
         };
@@ -344,7 +344,7 @@ impl Resource for SecretsStackResource {
             &stack,
             prior_stack.as_ref(),
             ids,
-            &replace,
+            &planned,
             timeout,
         )
         .await;

@@ -7,14 +7,15 @@ use aws_sdk_rds::types::DbCluster;
 use vault_core::model::component::{DbClusterSettings, Settings};
 use vault_core::model::{logical, Component};
 
-use super::rds::{is_not_found, rds_tags, sync_tags, tags_of};
-use super::{name, same_set, secret, tags_drift};
+use super::{name, same_set, secret};
 use crate::error::AwsError;
-use crate::objects::{is_managed, Ctx, Observed};
+use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
 
 /// States a cluster passes through on its own before it is usable again.
 const BUSY: &[&str] = &[
+    PENDING_MODIFICATIONS,
     "creating",
     "backing-up",
     "modifying",
@@ -28,11 +29,15 @@ const BUSY: &[&str] = &[
     "maintenance",
 ];
 
+/// Not an RDS status: what the waiters call "available" with modifications still pending.
+const PENDING_MODIFICATIONS: &str = "available (modifications pending)";
+
 /// States a cluster may show until its deletion completes: a deletion asked for while it was
 /// busy starts when it is done.
 const DELETING: &[&str] = &[
     "deleting",
     "available",
+    PENDING_MODIFICATIONS,
     "creating",
     "backing-up",
     "modifying",
@@ -51,14 +56,7 @@ const DELETING: &[&str] = &[
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
     Ok(describe(ctx, name(c)?)
         .await?
-        .filter(|d| {
-            is_managed(
-                ctx,
-                d.tag_list()
-                    .iter()
-                    .filter_map(|t| Some((t.key()?, t.value()?))),
-            )
-        })
+        .filter(|d| is_managed(ctx, &tags::from_rds(d.tag_list())))
         .and_then(|d| d.db_cluster_identifier().map(str::to_string)))
 }
 
@@ -115,7 +113,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &DbClusterSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -126,8 +124,7 @@ pub async fn read(
         drift: settings_drift(ctx, s, &cluster)?,
         ..Observed::default()
     };
-    o.drift
-        .extend(tags_drift(c.tags.as_ref(), &tags_of(cluster.tag_list())));
+    o.tags = Some(tags::from_rds(cluster.tag_list()));
     // A create interrupted between "available" and writing the host leaves the secret without
     // one; the rotation function could not connect. Other fields are the rotation's business.
     // This costs one GetSecretValue per refresh, which the audit trail records.
@@ -140,7 +137,7 @@ pub async fn read(
                 "the secret's host is {:?}, want the cluster endpoint {endpoint}",
                 v.host().unwrap_or("")
             )),
-            Err(e) if secret::is_not_found(&e) || secret::is_deleted(&e) => {}
+            Err(e) if e.is_not_found() || secret::is_deleted(&e) => {}
             Err(e) => return Err(e),
         }
     }
@@ -165,10 +162,10 @@ fn settings_drift(
 ) -> Result<Vec<String>, AwsError> {
     let mut drift = Vec::new();
     let c = Changes::between(ctx, s, cluster)?;
-    if let Some(v) = &c.engine_version {
-        drift.push(format!(
-            "engine version {:?}, want {v}",
-            cluster.engine_version().unwrap_or("")
+    if c.engine_version.is_some() {
+        drift.extend(vault_core::drift::engine_version(
+            &s.engine_version,
+            cluster.engine_version().unwrap_or(""),
         ));
     }
     if let Some(v) = c.backup_retention_days {
@@ -221,8 +218,12 @@ impl Changes {
         let differs =
             |have: Option<&str>, want: &str| have.is_none_or(|h| !h.eq_ignore_ascii_case(want));
         Ok(Changes {
-            engine_version: differs(cluster.engine_version(), &s.engine_version)
-                .then(|| s.engine_version.clone()),
+            // A floor: never ask RDS to go back from a version AWS upgraded to.
+            engine_version: vault_core::drift::engine_version(
+                &s.engine_version,
+                cluster.engine_version().unwrap_or(""),
+            )
+            .map(|_| s.engine_version.clone()),
             backup_retention_days: (cluster.backup_retention_period()
                 != Some(i32::from(s.backup_retention_days)))
             .then_some(i32::from(s.backup_retention_days)),
@@ -273,7 +274,7 @@ pub async fn update(
         cluster = available(ctx, id).await?;
     }
     if let Some(arn) = cluster.db_cluster_arn() {
-        sync_tags(ctx, c, arn, &tags_of(cluster.tag_list())).await?;
+        Tagged::Rds(arn).sync(ctx, c).await?;
     }
     if let Ok(secret_arn) = ctx.id(&s.master_password_secret) {
         secret::set_host(ctx, secret_arn, endpoint(&cluster, id)?).await?;
@@ -311,7 +312,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         // A deletion already under way: wait for it.
         Err(e) if e.is_code(&["InvalidDBClusterStateFault"]) && e.message().contains("delet") => {}
         Err(e) => return Err(e),
@@ -336,10 +337,18 @@ async fn available(ctx: &Ctx<'_>, id: &str) -> Result<DbCluster, AwsError> {
         .ok_or_else(|| AwsError::Invalid(format!("aurora cluster {id} went away")))
 }
 
+/// The cluster's status; "available" with modifications still pending (RDS reports a modify
+/// as done before it applies it) counts as [`PENDING_MODIFICATIONS`], as terraform-provider-aws
+/// does.
 async fn status(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
-    Ok(describe_any(ctx, id)
-        .await?
-        .map(|d| d.status().unwrap_or("").to_string()))
+    let none = aws_sdk_rds::types::ClusterPendingModifiedValues::builder().build();
+    Ok(describe_any(ctx, id).await?.map(|d| {
+        let pending = d.pending_modified_values().is_some_and(|p| *p != none);
+        match d.status().unwrap_or("") {
+            "available" if pending => PENDING_MODIFICATIONS.to_string(),
+            status => status.to_string(),
+        }
+    }))
 }
 
 /// The cluster, unless it is gone or being deleted.
@@ -361,7 +370,7 @@ async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbCluster>, AwsE
         .await;
     match result {
         Ok(out) => Ok(out.db_clusters().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -5,10 +5,10 @@ use aws_sdk_rds::types::{ApplyMethod, DbClusterParameterGroup, Parameter};
 use vault_core::model::component::DbClusterParameterGroupSettings;
 use vault_core::model::Component;
 
-use super::rds::{is_not_found, list_tags, rds_tags, sync_tags};
-use super::{name, tags_drift};
+use super::name;
 use crate::error::AwsError;
-use crate::objects::{is_managed, Ctx, Observed};
+use crate::objects::tags::{is_managed, rds_tags, Tagged};
+use crate::objects::{Ctx, Observed};
 
 /// Parameters Aurora MySQL applies without a reboot. AWS refuses `immediate` for the others,
 /// which take effect at the next reboot.
@@ -21,14 +21,12 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
         return Ok(None);
     };
     let tags = match group.db_cluster_parameter_group_arn() {
-        Some(arn) => list_tags(ctx, arn).await?,
+        Some(arn) => Tagged::Rds(arn).read(ctx).await?,
         None => Default::default(),
     };
-    Ok(
-        is_managed(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .then(|| group.db_cluster_parameter_group_name().map(str::to_string))
-            .flatten(),
-    )
+    Ok(is_managed(ctx, &tags)
+        .then(|| group.db_cluster_parameter_group_name().map(str::to_string))
+        .flatten())
 }
 
 // create
@@ -59,7 +57,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &DbClusterParameterGroupSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -78,8 +76,7 @@ pub async fn read(
         }
     }
     if let Some(arn) = group.db_cluster_parameter_group_arn() {
-        o.drift
-            .extend(tags_drift(c.tags.as_ref(), &list_tags(ctx, arn).await?));
+        o.tags = Some(Tagged::Rds(arn).read(ctx).await?);
         o.outputs.insert("arn", arn.to_string());
     }
     Ok(Some(o))
@@ -98,7 +95,7 @@ pub async fn update(
         .await?
         .ok_or_else(|| AwsError::Invalid(format!("db cluster parameter group {id} is gone")))?;
     if let Some(arn) = group.db_cluster_parameter_group_arn() {
-        sync_tags(ctx, c, arn, &list_tags(ctx, arn).await?).await?;
+        Tagged::Rds(arn).sync(ctx, c).await?;
     }
     Ok(())
 }
@@ -158,7 +155,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         // Deletion is synchronous: the group is gone when the call returns.
         Ok(_) => Ok(()),
@@ -179,7 +176,7 @@ async fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Option<DbClusterParameter
         .await;
     match result {
         Ok(out) => Ok(out.db_cluster_parameter_groups().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -5,14 +5,15 @@ use aws_sdk_rds::types::DbInstance;
 use vault_core::model::component::DbInstanceSettings;
 use vault_core::model::Component;
 
-use super::rds::{is_not_found, rds_tags, sync_tags, tags_of};
-use super::{name, tags_drift};
+use super::name;
 use crate::error::AwsError;
-use crate::objects::{is_managed, Ctx, Observed};
+use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
 
 /// States an instance passes through on its own before it is usable again.
 const BUSY: &[&str] = &[
+    PENDING_MODIFICATIONS,
     "creating",
     "backing-up",
     "modifying",
@@ -32,6 +33,7 @@ const BUSY: &[&str] = &[
 const DELETING: &[&str] = &[
     "deleting",
     "available",
+    PENDING_MODIFICATIONS,
     "creating",
     "backing-up",
     "modifying",
@@ -52,14 +54,7 @@ const DELETING: &[&str] = &[
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
     Ok(describe(ctx, name(c)?)
         .await?
-        .filter(|d| {
-            is_managed(
-                ctx,
-                d.tag_list()
-                    .iter()
-                    .filter_map(|t| Some((t.key()?, t.value()?))),
-            )
-        })
+        .filter(|d| is_managed(ctx, &tags::from_rds(d.tag_list())))
         .and_then(|d| d.db_instance_identifier().map(str::to_string)))
 }
 
@@ -94,7 +89,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &DbInstanceSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -116,8 +111,7 @@ pub async fn read(
             s.publicly_accessible
         ));
     }
-    o.drift
-        .extend(tags_drift(c.tags.as_ref(), &tags_of(instance.tag_list())));
+    o.tags = Some(tags::from_rds(instance.tag_list()));
     if let Some(arn) = instance.db_instance_arn() {
         o.outputs.insert("arn", arn.to_string());
     }
@@ -157,7 +151,7 @@ pub async fn update(
         instance = available(ctx, id).await?;
     }
     if let Some(arn) = instance.db_instance_arn() {
-        sync_tags(ctx, c, arn, &tags_of(instance.tag_list())).await?;
+        Tagged::Rds(arn).sync(ctx, c).await?;
     }
     Ok(())
 }
@@ -177,7 +171,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         // A deletion already under way: wait for it.
         Err(e) if e.is_code(&["InvalidDBInstanceState"]) && e.message().contains("delet") => {}
         Err(e) => return Err(e),
@@ -202,11 +196,21 @@ async fn available(ctx: &Ctx<'_>, id: &str) -> Result<DbInstance, AwsError> {
         .ok_or_else(|| AwsError::Invalid(format!("aurora instance {id} went away")))
 }
 
+/// The instance's status; "available" with modifications still pending (a class change RDS
+/// has accepted but not applied) counts as [`PENDING_MODIFICATIONS`].
 async fn status(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
-    Ok(describe_any(ctx, id)
-        .await?
-        .map(|d| d.db_instance_status().unwrap_or("").to_string()))
+    let none = aws_sdk_rds::types::PendingModifiedValues::builder().build();
+    Ok(describe_any(ctx, id).await?.map(|d| {
+        let pending = d.pending_modified_values().is_some_and(|p| *p != none);
+        match d.db_instance_status().unwrap_or("") {
+            "available" if pending => PENDING_MODIFICATIONS.to_string(),
+            status => status.to_string(),
+        }
+    }))
 }
+
+/// Not an RDS status: what the waiters call "available" with modifications still pending.
+const PENDING_MODIFICATIONS: &str = "available (modifications pending)";
 
 /// The instance, unless it is gone or being deleted.
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbInstance>, AwsError> {
@@ -227,7 +231,7 @@ async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbInstance>, Aws
         .await;
     match result {
         Ok(out) => Ok(out.db_instances().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

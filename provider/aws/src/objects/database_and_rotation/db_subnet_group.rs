@@ -7,10 +7,10 @@ use aws_sdk_rds::types::DbSubnetGroup;
 use vault_core::model::component::DbSubnetGroupSettings;
 use vault_core::model::Component;
 
-use super::rds::{is_not_found, list_tags, rds_tags, sync_tags};
-use super::{name, same_set, tags_drift};
+use super::{name, same_set};
 use crate::error::AwsError;
-use crate::objects::{is_managed, Ctx, Observed};
+use crate::objects::tags::{is_managed, rds_tags, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -27,14 +27,12 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
         return Ok(None);
     };
     let tags = match group.db_subnet_group_arn() {
-        Some(arn) => list_tags(ctx, arn).await?,
+        Some(arn) => Tagged::Rds(arn).read(ctx).await?,
         None => Default::default(),
     };
-    Ok(
-        is_managed(ctx, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .then(|| group.db_subnet_group_name().map(str::to_string))
-            .flatten(),
-    )
+    Ok(is_managed(ctx, &tags)
+        .then(|| group.db_subnet_group_name().map(str::to_string))
+        .flatten())
 }
 
 // create
@@ -64,7 +62,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &DbSubnetGroupSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -86,8 +84,7 @@ pub async fn read(
         ));
     }
     if let Some(arn) = group.db_subnet_group_arn() {
-        o.drift
-            .extend(tags_drift(c.tags.as_ref(), &list_tags(ctx, arn).await?));
+        o.tags = Some(Tagged::Rds(arn).read(ctx).await?);
         o.outputs.insert("arn", arn.to_string());
     }
     Ok(Some(o))
@@ -122,7 +119,7 @@ pub async fn update(
         .await?;
     }
     if let Some(arn) = group.db_subnet_group_arn() {
-        sync_tags(ctx, c, arn, &list_tags(ctx, arn).await?).await?;
+        Tagged::Rds(arn).sync(ctx, c).await?;
     }
     Ok(())
 }
@@ -140,7 +137,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("db subnet group {id}"), &["Complete"], &[GONE])
@@ -170,7 +167,7 @@ async fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Option<DbSubnetGroup>, Aw
         .await;
     match result {
         Ok(out) => Ok(out.db_subnet_groups().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -1,7 +1,7 @@
 //! The rotation function: the embedded Node.js bundle, in the private subnets with the Lambda
 //! security group, logging to the stack's encrypted log group. Its id is its ARN.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
@@ -15,9 +15,10 @@ use vault_core::model::component::LambdaFunctionSettings;
 use vault_core::model::Component;
 
 use super::function_code::{code_sha256, package};
-use super::{name, same_set, tags_drift, unwanted_tags};
+use super::{name, same_set};
 use crate::error::AwsError;
-use crate::objects::{is_managed, Ctx, Observed};
+use crate::objects::tags::{self, is_managed, tag_map, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -36,10 +37,7 @@ const ROLE_PROPAGATION: RetryPolicy = RetryPolicy::with(
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
     Ok(get(ctx, name(c)?)
         .await?
-        .filter(|f| {
-            let tags = f.tags().into_iter().flatten();
-            is_managed(ctx, tags.map(|(k, v)| (k.as_str(), v.as_str())))
-        })
+        .filter(|f| is_managed(ctx, &tags::from_map(f.tags())))
         .and_then(|f| f.configuration()?.function_arn().map(str::to_string)))
 }
 
@@ -72,7 +70,7 @@ pub async fn create(
                         .zip_file(Blob::new(zip.clone()))
                         .build(),
                 )
-                .set_tags(c.tags.as_ref().map(lambda_tags))
+                .set_tags(c.tags.as_ref().map(tag_map))
                 .send()
         })
         .await?;
@@ -148,7 +146,7 @@ fn log_group_name(ctx: &Ctx<'_>, log_group: &ComponentId) -> Result<String, AwsE
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &LambdaFunctionSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -169,7 +167,7 @@ pub async fn read(
             config.code_sha256().unwrap_or("")
         ));
     }
-    o.drift.extend(tags_drift(c.tags.as_ref(), &tags_of(&f)));
+    o.tags = Some(tags::from_map(f.tags()));
     if let Some(arn) = config.function_arn() {
         o.outputs.insert("arn", arn.to_string());
     }
@@ -306,37 +304,7 @@ pub async fn update(
         .await?;
         updated(ctx, id).await?;
     }
-    let have = tags_of(&f);
-    if let Some(want) = &c.tags {
-        let missing: HashMap<String, String> = want
-            .iter()
-            .filter(|(k, v)| have.get(*k) != Some(v))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if !missing.is_empty() {
-            ctx.call("TagResource", || {
-                ctx.clients
-                    .lambda
-                    .tag_resource()
-                    .resource(id)
-                    .set_tags(Some(missing.clone()))
-                    .send()
-            })
-            .await?;
-        }
-    }
-    let unwanted = unwanted_tags(c.tags.as_ref(), &have);
-    if !unwanted.is_empty() {
-        ctx.call("UntagResource", || {
-            ctx.clients
-                .lambda
-                .untag_resource()
-                .resource(id)
-                .set_tag_keys(Some(unwanted.clone()))
-                .send()
-        })
-        .await?;
-    }
+    Tagged::Lambda(id).sync(ctx, c).await?;
     Ok(())
 }
 
@@ -353,7 +321,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             // The function goes at once; its network interfaces linger (up to ~20 minutes),
@@ -420,21 +388,7 @@ async fn get(ctx: &Ctx<'_>, id: &str) -> Result<Option<GetFunctionOutput>, AwsEr
         .await;
     match result {
         Ok(f) => Ok(Some(f)),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-pub fn is_not_found(e: &AwsError) -> bool {
-    e.is_code(&["ResourceNotFoundException"])
-}
-
-fn lambda_tags(tags: &vault_core::input::Tags) -> HashMap<String, String> {
-    tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-}
-
-fn tags_of(f: &GetFunctionOutput) -> BTreeMap<String, String> {
-    f.tags()
-        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default()
 }

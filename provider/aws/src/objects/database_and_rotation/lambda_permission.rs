@@ -6,7 +6,6 @@ use serde_json::{json, Value};
 use vault_core::model::component::LambdaPermissionSettings;
 use vault_core::policy::equivalent;
 
-use super::lambda_function::is_not_found;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -124,7 +123,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("lambda permission {id}"), &["present"], &[GONE])
@@ -155,7 +154,7 @@ async fn statement(ctx: &Ctx<'_>, id: &str) -> Result<Option<Value>, AwsError> {
         .await;
     let out = match result {
         Ok(out) => out,
-        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
     let Some(text) = out.policy() else {

@@ -13,12 +13,10 @@ pub mod secret;
 pub mod secret_rotation;
 pub mod secret_value;
 
-use std::collections::BTreeMap;
-
 use vault_core::model::component::{ComponentKind, Settings};
 use vault_core::model::Component;
 
-use super::{tag_drift, unsupported, Ctx, Observed};
+use super::{unsupported, Ctx, Observed};
 use crate::error::AwsError;
 
 pub const KINDS: &[ComponentKind] = &[
@@ -131,34 +129,6 @@ pub fn request_token() -> String {
     format!("{:016x}{:016x}", half(), half())
 }
 
-/// Tags the object carries that the component does not want, AWS's own `aws:` tags excepted:
-/// the stack owns its objects' tags, so a tag dropped from the configuration is removed.
-pub fn unwanted_tags(
-    want: Option<&vault_core::input::Tags>,
-    have: &BTreeMap<String, String>,
-) -> Vec<String> {
-    let Some(want) = want else { return Vec::new() };
-    have.keys()
-        .filter(|k| !want.contains_key(*k) && !k.starts_with("aws:"))
-        .cloned()
-        .collect()
-}
-
-/// Tag drift in both directions: wanted tags missing or different ([`tag_drift`]), and tags
-/// the stack does not want.
-pub fn tags_drift(
-    want: Option<&vault_core::input::Tags>,
-    have: &BTreeMap<String, String>,
-) -> Vec<String> {
-    let mut drift = tag_drift(want, have);
-    drift.extend(
-        unwanted_tags(want, have)
-            .into_iter()
-            .map(|k| format!("tag {k} is not the stack's")),
-    );
-    drift
-}
-
 /// The same ids, in any order: AWS does not keep the order of subnet and group lists.
 pub fn same_set<A: AsRef<str>, B: AsRef<str>>(have: &[A], want: &[B]) -> bool {
     let mut a: Vec<&str> = have.iter().map(AsRef::as_ref).collect();
@@ -179,20 +149,6 @@ pub fn kms_key_id(key: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn unwanted_tags_exclude_the_wanted_ones_and_aws_own() {
-        let want: vault_core::input::Tags =
-            [("A".to_string(), "1".to_string())].into_iter().collect();
-        let have: BTreeMap<String, String> =
-            [("A", "1"), ("B", "2"), ("aws:cloudformation:x", "3")]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-        assert_eq!(unwanted_tags(Some(&want), &have), ["B"]);
-        assert_eq!(tags_drift(Some(&want), &have), ["tag B is not the stack's"]);
-        assert!(tags_drift(None, &have).is_empty());
-    }
 
     #[test]
     fn request_tokens_are_32_hex_digits_and_differ() {

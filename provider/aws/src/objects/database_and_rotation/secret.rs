@@ -8,14 +8,14 @@
 use std::time::Duration;
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
-use aws_sdk_secretsmanager::types::Tag;
 use vault_core::model::component::{SecretSettings, Settings};
 use vault_core::model::{logical, Component};
 
 use super::secret_value::SecretValue;
-use super::{kms_key_id, name, request_token, tags_drift, unwanted_tags};
+use super::{kms_key_id, name, request_token};
 use crate::error::AwsError;
-use crate::objects::{is_managed, Ctx, Observed};
+use crate::objects::tags::{self, is_managed, secret_tags, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -34,12 +34,7 @@ const WRITING: &str = "VAULTWRITING";
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
     Ok(describe(ctx, name(c)?)
         .await?
-        .filter(|d| {
-            is_managed(
-                ctx,
-                d.tags().iter().filter_map(|t| Some((t.key()?, t.value()?))),
-            )
-        })
+        .filter(|d| is_managed(ctx, &tags::from_secret(d.tags())))
         .and_then(|d| d.arn().map(str::to_string)))
 }
 
@@ -94,7 +89,7 @@ async fn random_password(ctx: &Ctx<'_>, s: &SecretSettings) -> Result<String, Aw
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &SecretSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -117,8 +112,7 @@ pub async fn read(
             s.description
         ));
     }
-    o.drift
-        .extend(tags_drift(c.tags.as_ref(), &tags_of(d.tags())));
+    o.tags = Some(tags::from_secret(d.tags()));
     if let Some(arn) = d.arn() {
         o.outputs.insert("arn", arn.to_string());
     }
@@ -155,37 +149,7 @@ pub async fn update(
         })
         .await?;
     }
-    let have = tags_of(d.tags());
-    if let Some(want) = &c.tags {
-        let missing: Vec<Tag> = want
-            .iter()
-            .filter(|(k, v)| have.get(*k) != Some(v))
-            .map(|(k, v)| Tag::builder().key(k).value(v).build())
-            .collect();
-        if !missing.is_empty() {
-            ctx.call("TagResource", || {
-                ctx.clients
-                    .secretsmanager
-                    .tag_resource()
-                    .secret_id(id)
-                    .set_tags(Some(missing.clone()))
-                    .send()
-            })
-            .await?;
-        }
-    }
-    let unwanted = unwanted_tags(c.tags.as_ref(), &have);
-    if !unwanted.is_empty() {
-        ctx.call("UntagResource", || {
-            ctx.clients
-                .secretsmanager
-                .untag_resource()
-                .secret_id(id)
-                .set_tag_keys(Some(unwanted.clone()))
-                .send()
-        })
-        .await?;
-    }
+    Tagged::Secret(id).sync(ctx, c).await?;
     Ok(())
 }
 
@@ -287,7 +251,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) || is_deleted(&e) => Ok(()),
+        Err(e) if e.is_not_found() || is_deleted(&e) => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("secret {id}"), &["present"], &[GONE])
@@ -317,13 +281,9 @@ pub async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<DescribeSecretOu
     match result {
         Ok(d) if d.deleted_date().is_some() => Ok(None),
         Ok(d) => Ok(Some(d)),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-pub fn is_not_found(e: &AwsError) -> bool {
-    e.is_code(&["ResourceNotFoundException"])
 }
 
 /// Operations on a secret scheduled for deletion fail with this.
@@ -332,16 +292,4 @@ pub fn is_deleted(e: &AwsError) -> bool {
         && (e.message().contains("marked for deletion")
             || e.message().contains("scheduled for deletion")
             || e.message().contains("marked deleted"))
-}
-
-fn secret_tags(tags: &vault_core::input::Tags) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
-}
-
-fn tags_of(tags: &[Tag]) -> std::collections::BTreeMap<String, String> {
-    tags.iter()
-        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
-        .collect()
 }

@@ -12,7 +12,7 @@ use aws_sdk_secretsmanager::types::RotationRulesType;
 use vault_core::model::component::SecretRotationSettings;
 use vault_core::model::RotationSchedule;
 
-use super::secret::{self, describe, is_deleted};
+use super::secret::{describe, is_deleted};
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -148,7 +148,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if secret::is_not_found(&e) || is_deleted(&e) || never_configured(&e) => Ok(()),
+        Err(e) if e.is_not_found() || is_deleted(&e) || never_configured(&e) => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("rotation of {id}"), &["enabled"], &[GONE])

@@ -6,18 +6,16 @@
 //! to the bucket and use the key; right after those were created it may not see them yet, which
 //! [`Classifier::TrailDeliveryNotYetPermitted`] retries.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType, Tag, Trail};
-use vault_core::input::Tags;
+use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType, Trail};
 use vault_core::model::component::CloudTrailSettings;
 use vault_core::model::Component;
 
 use super::log_group;
-use super::tags::{is_managed, unwanted};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{is_managed, trail_tags, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -67,7 +65,7 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
     else {
         return Ok(None);
     };
-    Ok(is_managed(ctx, &tags_of(ctx, &arn).await?).then_some(arn))
+    Ok(is_managed(ctx, &Tagged::CloudTrail(&arn).read(ctx).await?).then_some(arn))
 }
 
 // create
@@ -113,7 +111,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &CloudTrailSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -175,7 +173,7 @@ pub async fn read(
     match status {
         Ok(status) if status.is_logging() == Some(true) => {}
         Ok(_) => o.drift.push("logging is stopped, want on".into()),
-        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     }
     let selectors = ctx
@@ -197,8 +195,7 @@ pub async fn read(
             want_rw.as_str()
         ));
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(ctx, id).await?));
+    o.tags = Some(Tagged::CloudTrail(id).read(ctx).await?);
     Ok(Some(o))
 }
 
@@ -227,38 +224,7 @@ pub async fn update(
     })
     .await?;
     put_event_selectors(ctx, s, id).await?;
-    if let Some(want) = &c.tags {
-        let tags = trail_tags(want)?;
-        ctx.call("AddTags", || {
-            ctx.clients
-                .cloudtrail
-                .add_tags()
-                .resource_id(id)
-                .set_tags_list(Some(tags.clone()))
-                .send()
-        })
-        .await?;
-        let remove = unwanted(want, &tags_of(ctx, id).await?)
-            .into_iter()
-            .map(|k| {
-                Tag::builder()
-                    .key(&k)
-                    .build()
-                    .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        if !remove.is_empty() {
-            ctx.call("RemoveTags", || {
-                ctx.clients
-                    .cloudtrail
-                    .remove_tags()
-                    .resource_id(id)
-                    .set_tags_list(Some(remove.clone()))
-                    .send()
-            })
-            .await?;
-        }
-    }
+    Tagged::CloudTrail(id).sync(ctx, c).await?;
     start_logging(ctx, id).await
 }
 
@@ -313,7 +279,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         .await;
     match result {
         Ok(_) => {}
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e),
     }
     Waiter::new(format!("trail {id}"), &["exists"], &[GONE])
@@ -336,54 +302,14 @@ async fn get(ctx: &Ctx<'_>, name_or_arn: &str) -> Result<Option<Trail>, AwsError
         .await;
     match result {
         Ok(out) => Ok(out.trail().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-fn is_not_found(e: &AwsError) -> bool {
-    e.is_code(&["TrailNotFoundException"])
 }
 
 /// The trail's name from its ARN (`arn:aws:cloudtrail:<region>:<account>:trail/<name>`).
 pub fn trail_name(arn: &str) -> &str {
     arn.rsplit_once(":trail/").map_or(arn, |(_, name)| name)
-}
-
-async fn tags_of(ctx: &Ctx<'_>, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
-    let out = ctx
-        .call("ListTags", || {
-            ctx.clients
-                .cloudtrail
-                .list_tags()
-                .resource_id_list(arn)
-                .send()
-        })
-        .await?;
-    Ok(out
-        .resource_tag_list()
-        .iter()
-        .filter(|r| r.resource_id() == Some(arn))
-        .flat_map(|r| r.tags_list())
-        .map(|t| {
-            (
-                t.key().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect())
-}
-
-fn trail_tags(tags: &Tags) -> Result<Vec<Tag>, AwsError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,17 +1,14 @@
 //! An IAM role with the trust policy the stack synthesizes (the rotation function's role, and
 //! the role CloudTrail assumes to write to the audit log group). Id: the role name.
 
-use std::collections::BTreeMap;
-
-use aws_sdk_iam::types::{Role, Tag};
-use vault_core::input::Tags;
+use aws_sdk_iam::types::Role;
 use vault_core::model::component::IamRoleSettings;
 use vault_core::model::Component;
 
 use super::documents::{policy_drift, url_decoded};
-use super::tags::{is_managed, unwanted};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{self, iam_tags, is_managed, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
 
 // find
@@ -24,7 +21,7 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
     };
     Ok(get(ctx, name)
         .await?
-        .filter(|r| is_managed(ctx, &tags_of(r.tags())))
+        .filter(|r| is_managed(ctx, &tags::from_iam(r.tags())))
         .map(|r| r.role_name().to_string()))
 }
 
@@ -56,7 +53,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &IamRoleSettings) -> Result
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &IamRoleSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -78,8 +75,7 @@ pub async fn read(
             s.description
         ));
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(role.tags())));
+    o.tags = Some(tags::from_iam(role.tags()));
     Ok(Some(o))
 }
 
@@ -110,34 +106,7 @@ pub async fn update(
             .send()
     })
     .await?;
-    if let Some(want) = &c.tags {
-        let tags = iam_tags(want)?;
-        ctx.call("TagRole", || {
-            ctx.clients
-                .iam
-                .tag_role()
-                .role_name(id)
-                .set_tags(Some(tags.clone()))
-                .send()
-        })
-        .await?;
-        let have = get(ctx, id)
-            .await?
-            .map(|r| tags_of(r.tags()))
-            .unwrap_or_default();
-        let remove = unwanted(want, &have);
-        if !remove.is_empty() {
-            ctx.call("UntagRole", || {
-                ctx.clients
-                    .iam
-                    .untag_role()
-                    .role_name(id)
-                    .set_tag_keys(Some(remove.clone()))
-                    .send()
-            })
-            .await?;
-        }
-    }
+    Tagged::IamRole(id).sync(ctx, c).await?;
     Ok(())
 }
 
@@ -148,7 +117,7 @@ pub async fn update(
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
     match empty(ctx, id).await {
         Ok(()) => {}
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e),
     }
     let result = ctx
@@ -158,7 +127,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         .await;
     match result {
         Ok(_) => {}
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e),
     }
     Waiter::new(format!("iam role {id}"), &["exists"], &[GONE])
@@ -220,7 +189,7 @@ async fn empty(ctx: &Ctx<'_>, role: &str) -> Result<(), AwsError> {
                 .await;
             match result {
                 Ok(_) => {}
-                Err(e) if is_not_found(&e) => {}
+                Err(e) if e.is_not_found() => {}
                 Err(e) => return Err(e),
             }
         }
@@ -251,7 +220,7 @@ async fn empty(ctx: &Ctx<'_>, role: &str) -> Result<(), AwsError> {
             .await;
         match result {
             Ok(_) => {}
-            Err(e) if is_not_found(&e) => {}
+            Err(e) if e.is_not_found() => {}
             Err(e) => return Err(e),
         }
     }
@@ -280,29 +249,7 @@ async fn get(ctx: &Ctx<'_>, name: &str) -> Result<Option<Role>, AwsError> {
         .await;
     match result {
         Ok(out) => Ok(out.role().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-pub fn is_not_found(e: &AwsError) -> bool {
-    e.is_code(&["NoSuchEntity", "NoSuchEntityException"])
-}
-
-fn tags_of(tags: &[Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect()
-}
-
-fn iam_tags(tags: &Tags) -> Result<Vec<Tag>, AwsError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
-        })
-        .collect()
 }

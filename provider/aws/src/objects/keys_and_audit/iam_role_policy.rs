@@ -8,7 +8,6 @@ use vault_core::model::component::IamRolePolicySettings;
 use vault_core::model::Component;
 
 use super::documents::{policy_drift, url_decoded};
-use super::iam_role::is_not_found;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 
@@ -125,7 +124,7 @@ pub async fn delete_named(ctx: &Ctx<'_>, role: &str, name: &str) -> Result<(), A
         .await;
     match result {
         Ok(_) => Ok(()),
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
     }
 }
@@ -146,7 +145,7 @@ async fn get(ctx: &Ctx<'_>, role: &str, name: &str) -> Result<Option<String>, Aw
         .await;
     match result {
         Ok(out) => Ok(Some(out.policy_document().to_string())),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

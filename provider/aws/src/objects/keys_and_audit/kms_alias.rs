@@ -5,7 +5,7 @@ use aws_sdk_kms::types::AliasListEntry;
 use vault_core::model::component::KmsAliasSettings;
 use vault_core::model::Component;
 
-use super::kms_key::{is_not_found, key_id};
+use super::kms_key::key_id;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 
@@ -90,7 +90,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         .await;
     match result {
         Ok(_) => Ok(()),
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
     }
 }

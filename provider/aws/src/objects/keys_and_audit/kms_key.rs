@@ -1,17 +1,14 @@
 //! A customer-managed KMS key: symmetric, rotation on, with the key policy the stack synthesizes.
 //! Destroy schedules it for deletion with the stack's window; a key pending deletion is gone.
 
-use std::collections::BTreeMap;
-
-use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType, Tag};
-use vault_core::input::Tags;
+use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
 use vault_core::model::component::KmsKeySettings;
 use vault_core::model::Component;
 
 use super::documents::policy_drift;
-use super::tags::{is_managed, unwanted};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{is_managed, kms_tags, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
 
 /// KMS has one key policy per key, always named `default`.
@@ -43,9 +40,9 @@ pub async fn find(
                 continue;
             };
             // AWS-managed keys and keys of other principals may refuse to list their tags.
-            let tags = match tags_of(ctx, key_id).await {
+            let tags = match Tagged::Kms(key_id).read(ctx).await {
                 Ok(tags) => tags,
-                Err(e) if is_not_found(&e) || e.is_code(&["AccessDeniedException"]) => continue,
+                Err(e) if e.is_not_found() || e.is_code(&["AccessDeniedException"]) => continue,
                 Err(e) => return Err(e),
             };
             if !is_managed(ctx, &tags) {
@@ -108,7 +105,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &KmsKeySettings) -> Result<
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &KmsKeySettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -159,8 +156,7 @@ pub async fn read(
         "key policy",
         policy.policy().unwrap_or_default(),
     ));
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(ctx, id).await?));
+    o.tags = Some(Tagged::Kms(id).read(ctx).await?);
     Ok(Some(o))
 }
 
@@ -204,30 +200,7 @@ pub async fn update(
             .send()
     })
     .await?;
-    if let Some(want) = &c.tags {
-        let tags = kms_tags(want)?;
-        ctx.call("TagResource", || {
-            ctx.clients
-                .kms
-                .tag_resource()
-                .key_id(id)
-                .set_tags(Some(tags.clone()))
-                .send()
-        })
-        .await?;
-        let remove = unwanted(want, &tags_of(ctx, id).await?);
-        if !remove.is_empty() {
-            ctx.call("UntagResource", || {
-                ctx.clients
-                    .kms
-                    .untag_resource()
-                    .key_id(id)
-                    .set_tag_keys(Some(remove.clone()))
-                    .send()
-            })
-            .await?;
-        }
-    }
+    Tagged::Kms(id).sync(ctx, c).await?;
     Ok(())
 }
 
@@ -270,7 +243,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         .await;
     match result {
         Ok(_) => {}
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         // Already pending deletion (scheduled by someone else since the describe above).
         Err(e) if e.is_code(&["KMSInvalidStateException"]) => {}
         Err(e) => return Err(e),
@@ -315,7 +288,7 @@ async fn describe(
         .await;
     match result {
         Ok(out) => Ok(out.key_metadata().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -330,51 +303,9 @@ fn is_deleted(key: &aws_sdk_kms::types::KeyMetadata) -> bool {
     ) || key.deletion_date().is_some()
 }
 
-pub fn is_not_found(e: &AwsError) -> bool {
-    e.is_code(&["NotFoundException"])
-}
-
 /// The key's UUID from its ARN (`arn:aws:kms:<region>:<account>:key/<uuid>`).
 pub fn key_id(arn: &str) -> &str {
     arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
-}
-
-async fn tags_of(ctx: &Ctx<'_>, id: &str) -> Result<BTreeMap<String, String>, AwsError> {
-    let mut tags = BTreeMap::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let page = ctx
-            .call("ListResourceTags", || {
-                ctx.clients
-                    .kms
-                    .list_resource_tags()
-                    .key_id(id)
-                    .set_marker(marker.clone())
-                    .send()
-            })
-            .await?;
-        tags.extend(
-            page.tags()
-                .iter()
-                .map(|t| (t.tag_key().to_string(), t.tag_value().to_string())),
-        );
-        match page.next_marker() {
-            Some(m) if page.truncated() => marker = Some(m.to_string()),
-            _ => return Ok(tags),
-        }
-    }
-}
-
-fn kms_tags(tags: &Tags) -> Result<Vec<Tag>, AwsError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .tag_key(k)
-                .tag_value(v)
-                .build()
-                .map_err(|e| AwsError::Invalid(format!("tag {k}: {e}")))
-        })
-        .collect()
 }
 
 fn on_off(b: bool) -> &'static str {

@@ -2,16 +2,15 @@
 //! retention. Created by the stack before anything writes to it, so AWS never creates it
 //! unencrypted and never-expiring on first write.
 
-use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::LogGroup;
 use vault_core::model::component::LogGroupSettings;
 use vault_core::model::Component;
 
-use super::tags::unwanted;
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{tag_map, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -45,7 +44,7 @@ pub async fn create(
         .clone()
         .ok_or_else(|| AwsError::Invalid(format!("{} has no log group name", c.id)))?;
     let key = ctx.id(&s.kms_key)?;
-    let tags = c.tags.as_ref().map(logs_tags);
+    let tags = c.tags.as_ref().map(tag_map);
     ctx.call_with(&KEY_PROPAGATION, "CreateLogGroup", || {
         ctx.clients
             .logs
@@ -64,7 +63,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &LogGroupSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -95,8 +94,7 @@ pub async fn read(
             .drift
             .push(format!("not encrypted with a kms key, want {want_key}")),
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(ctx, &arn).await?));
+    o.tags = Some(Tagged::Logs(&arn).read(ctx).await?);
     Ok(Some(o))
 }
 
@@ -128,30 +126,7 @@ pub async fn update(
         })
         .await?;
     }
-    if let Some(want) = &c.tags {
-        let arn = arn_of(ctx, &group, id);
-        ctx.call("TagResource", || {
-            ctx.clients
-                .logs
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(logs_tags(want)))
-                .send()
-        })
-        .await?;
-        let remove = unwanted(want, &tags_of(ctx, &arn).await?);
-        if !remove.is_empty() {
-            ctx.call("UntagResource", || {
-                ctx.clients
-                    .logs
-                    .untag_resource()
-                    .resource_arn(&arn)
-                    .set_tag_keys(Some(remove.clone()))
-                    .send()
-            })
-            .await?;
-        }
-    }
+    Tagged::Logs(&arn_of(ctx, &group, id)).sync(ctx, c).await?;
     Ok(())
 }
 
@@ -182,7 +157,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         .await;
     match result {
         Ok(_) => {}
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e),
     }
     Waiter::new(format!("log group {id}"), &["exists"], &[GONE])
@@ -195,10 +170,6 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
 }
 
 // waiters (none on create: a log group is usable as soon as CreateLogGroup returns)
-
-pub fn is_not_found(e: &AwsError) -> bool {
-    e.is_code(&["ResourceNotFoundException"])
-}
 
 /// The group of exactly this name (`DescribeLogGroups` matches by prefix).
 async fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Option<LogGroup>, AwsError> {
@@ -250,24 +221,4 @@ pub fn arn(ctx: &Ctx<'_>, name: &str) -> String {
         ctx.region(),
         ctx.account()
     )
-}
-
-async fn tags_of(ctx: &Ctx<'_>, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
-    let out = ctx
-        .call("ListTagsForResource", || {
-            ctx.clients
-                .logs
-                .list_tags_for_resource()
-                .resource_arn(arn)
-                .send()
-        })
-        .await?;
-    Ok(out
-        .tags()
-        .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-        .unwrap_or_default())
-}
-
-fn logs_tags(tags: &vault_core::input::Tags) -> HashMap<String, String> {
-    tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }

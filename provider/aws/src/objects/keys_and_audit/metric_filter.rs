@@ -9,7 +9,6 @@ use aws_sdk_cloudwatchlogs::types::{MetricFilter, MetricTransformation};
 use vault_core::model::component::MetricFilterSettings;
 use vault_core::model::Component;
 
-use super::log_group::is_not_found;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -162,7 +161,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
                 .await;
             match result {
                 Ok(_) => {}
-                Err(e) if is_not_found(&e) => return Ok(None),
+                Err(e) if e.is_not_found() => return Ok(None),
                 Err(e) => return Err(e),
             }
             Ok(describe(ctx, group, name)
@@ -198,7 +197,7 @@ async fn describe(
             .await;
         let page = match result {
             Ok(page) => page,
-            Err(e) if is_not_found(&e) => return Ok(None),
+            Err(e) if e.is_not_found() => return Ok(None),
             Err(e) => return Err(e),
         };
         if let Some(f) = page

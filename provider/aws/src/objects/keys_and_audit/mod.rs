@@ -14,7 +14,6 @@ pub mod s3_bucket;
 pub mod s3_bucket_encryption;
 pub mod s3_bucket_policy;
 pub mod s3_bucket_public_access_block;
-pub mod tags;
 
 use vault_core::model::component::{ComponentKind, Settings};
 use vault_core::model::Component;

@@ -2,19 +2,17 @@
 //! names are global; the account and region make it this stack's). ACLs are disabled (object
 //! ownership `BucketOwnerEnforced`). Destroy empties it first: it only holds the trail's logs.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, ObjectOwnership,
-    OwnershipControls, OwnershipControlsRule, Tag, Tagging,
+    OwnershipControls, OwnershipControlsRule,
 };
 use vault_core::model::component::Settings;
 use vault_core::model::Component;
 
 use super::s3::{bucket_arn, is_missing, is_no_such_bucket};
-use super::tags::is_managed;
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{is_managed, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
 
 /// `DeleteObjects` takes at most 1000 keys per call.
@@ -34,7 +32,7 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
     if !exists(ctx, name).await? {
         return Ok(None);
     }
-    match tags_of(ctx, name).await {
+    match Tagged::S3(name).read(ctx).await {
         Ok(tags) if is_managed(ctx, &tags) => Ok(Some(name.clone())),
         Ok(_) => Ok(None),
         Err(e) if is_no_such_bucket(&e) => Ok(None),
@@ -84,7 +82,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
 
 // read
 
-pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
+pub async fn read(ctx: &Ctx<'_>, _c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
     if !exists(ctx, id).await? {
         return Ok(None);
     }
@@ -92,12 +90,12 @@ pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Obser
     o.outputs.insert("name", id.to_string());
     o.outputs
         .insert("arn", bucket_arn(ctx.stack.region().partition(), id));
-    let tags = match tags_of(ctx, id).await {
+    let tags = match Tagged::S3(id).read(ctx).await {
         Ok(tags) => tags,
         Err(e) if is_no_such_bucket(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
-    o.drift.extend(tag_drift(c.tags.as_ref(), &tags));
+    o.tags = Some(tags);
     let ownership = ctx
         .call("GetBucketOwnershipControls", || {
             ctx.clients
@@ -128,28 +126,8 @@ pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Obser
 
 // update
 
-/// `PutBucketTagging` replaces the whole tag set, so tags no longer configured go with it.
 pub async fn update(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<(), AwsError> {
-    if let Some(tags) = &c.tags {
-        let tagging = Tagging::builder()
-            .set_tag_set(Some(
-                tags.iter()
-                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| AwsError::Invalid(format!("bucket tags: {e}")))?,
-            ))
-            .build()
-            .map_err(|e| AwsError::Invalid(format!("bucket tags: {e}")))?;
-        ctx.call("PutBucketTagging", || {
-            ctx.clients
-                .s3
-                .put_bucket_tagging()
-                .bucket(id)
-                .tagging(tagging.clone())
-                .send()
-        })
-        .await?;
-    }
+    Tagged::S3(id).sync(ctx, c).await?;
     let controls = OwnershipControls::builder()
         .rules(
             OwnershipControlsRule::builder()
@@ -302,23 +280,6 @@ async fn exists(ctx: &Ctx<'_>, name: &str) -> Result<bool, AwsError> {
     match result {
         Ok(_) => Ok(true),
         Err(e) if is_no_such_bucket(&e) => Ok(false),
-        Err(e) => Err(e),
-    }
-}
-
-async fn tags_of(ctx: &Ctx<'_>, name: &str) -> Result<BTreeMap<String, String>, AwsError> {
-    let result = ctx
-        .call("GetBucketTagging", || {
-            ctx.clients.s3.get_bucket_tagging().bucket(name).send()
-        })
-        .await;
-    match result {
-        Ok(out) => Ok(out
-            .tag_set()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect()),
-        Err(e) if e.is_code(&["NoSuchTagSet"]) => Ok(BTreeMap::new()),
         Err(e) => Err(e),
     }
 }

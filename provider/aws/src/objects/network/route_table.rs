@@ -6,13 +6,10 @@ use aws_sdk_ec2::types::{ResourceType, Route, RouteOrigin, RouteTable};
 use vault_core::model::component::RouteTableSettings;
 use vault_core::model::Component;
 
-use super::ec2::{
-    in_stack_vpc, is_not_found, management_filter, name_filter, reference_drift, tag_specification,
-    tags_of,
-};
-use super::vpc::tag;
+use super::ec2::{in_stack_vpc, management_filter, name_filter, reference_drift};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{self, ec2_tag_specification, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -55,7 +52,7 @@ pub async fn create(
                 .ec2
                 .create_route_table()
                 .vpc_id(vpc_id)
-                .tag_specifications(tag_specification(ResourceType::RouteTable, c))
+                .tag_specifications(ec2_tag_specification(ResourceType::RouteTable, c))
                 .send()
         })
         .await?;
@@ -72,7 +69,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &RouteTableSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -95,8 +92,7 @@ pub async fn read(
             target(route)
         ));
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(table.tags())));
+    o.tags = Some(tags::from_ec2(table.tags()));
     Ok(Some(o))
 }
 
@@ -152,11 +148,11 @@ pub async fn update(
         match result {
             Ok(_) => {}
             // Already gone (someone else removed it meanwhile).
-            Err(e) if is_not_found(&e) => {}
+            Err(e) if e.is_not_found() => {}
             Err(e) => return Err(e),
         }
     }
-    tag(ctx, c, id).await
+    Tagged::Ec2(id).sync(ctx, c).await
 }
 
 /// Every route but the implicit local one(s) (IPv4, and IPv6 when the VPC has a block).
@@ -203,7 +199,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("route table {id}"), &[EXISTS], &[GONE])
@@ -245,7 +241,7 @@ async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<RouteTable>, AwsErro
         .await;
     match result {
         Ok(out) => Ok(out.route_tables().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -4,7 +4,7 @@
 use aws_sdk_ec2::types::{Filter, RouteTableAssociation};
 use vault_core::model::component::RouteTableAssociationSettings;
 
-use super::ec2::{is_not_found, reference_drift};
+use super::ec2::reference_drift;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -32,7 +32,7 @@ pub async fn find(
         .await;
     let out = match result {
         Ok(out) => out,
-        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
     Ok(out
@@ -136,7 +136,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(

@@ -8,12 +8,10 @@ use aws_sdk_ec2::types::{Filter, ResourceType, SecurityGroup, SecurityGroupRule}
 use vault_core::model::component::{Direction, SecurityGroupSettings, Settings};
 use vault_core::model::Component;
 
-use super::ec2::{
-    in_stack_vpc, is_not_found, management_filter, reference_drift, tag_specification, tags_of,
-};
-use super::vpc::tag;
+use super::ec2::{in_stack_vpc, management_filter, reference_drift};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{self, ec2_tag_specification, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -67,7 +65,7 @@ pub async fn create(
                 .group_name(name)
                 .description(&s.description)
                 .vpc_id(vpc_id)
-                .tag_specifications(tag_specification(ResourceType::SecurityGroup, c))
+                .tag_specifications(ec2_tag_specification(ResourceType::SecurityGroup, c))
                 .send()
         })
         .await?;
@@ -112,8 +110,7 @@ pub async fn read(
         o.drift
             .push(format!("rule {} is not one of the stack's", rule_text(&r)));
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(group.tags())));
+    o.tags = Some(tags::from_ec2(group.tags()));
     Ok(Some(o))
 }
 
@@ -129,7 +126,7 @@ pub async fn update(
 ) -> Result<(), AwsError> {
     let foreign = foreign_rules(ctx, c, s, id).await?;
     revoke(ctx, id, &foreign).await?;
-    tag(ctx, c, id).await
+    Tagged::Ec2(id).sync(ctx, c).await
 }
 
 /// The group's rules that are not the stack's: every rule naming an address range or prefix list
@@ -311,7 +308,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("security group {id}"), &[EXISTS], &[GONE])
@@ -353,7 +350,7 @@ async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<SecurityGroup>, AwsE
         .await;
     match result {
         Ok(out) => Ok(out.security_groups().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

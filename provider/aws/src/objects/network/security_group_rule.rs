@@ -11,7 +11,6 @@ use aws_sdk_ec2::types::{
 };
 use vault_core::model::component::{Direction, SecurityGroupRuleSettings};
 
-use super::ec2::is_not_found;
 use super::security_group::{rule_text, rules};
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
@@ -52,7 +51,7 @@ pub async fn find(
     let result = rules(ctx, group).await;
     let all = match result {
         Ok(all) => all,
-        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(e),
     };
     Ok(all
@@ -307,7 +306,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         .map(|_| ())
     };
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         other => other,
     }
 }
@@ -336,7 +335,7 @@ async fn describe(
             .iter()
             .find(|r| r.security_group_rule_id() == Some(rule_id) && r.group_id() == Some(group))
             .cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -5,13 +5,10 @@ use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Subnet};
 use vault_core::model::component::SubnetSettings;
 use vault_core::model::Component;
 
-use super::ec2::{
-    in_stack_vpc, is_not_found, management_filter, name_filter, reference_drift, tag_specification,
-    tags_of,
-};
-use super::vpc::tag;
+use super::ec2::{in_stack_vpc, management_filter, name_filter, reference_drift};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{self, ec2_tag_specification, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -52,7 +49,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &SubnetSettings) -> Result<
                 .vpc_id(vpc_id)
                 .availability_zone(&s.availability_zone)
                 .cidr_block(s.cidr_block.to_string())
-                .tag_specifications(tag_specification(ResourceType::Subnet, c))
+                .tag_specifications(ec2_tag_specification(ResourceType::Subnet, c))
                 .send()
         })
         .await?;
@@ -70,7 +67,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &SubnetSettings) -> Result<
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &SubnetSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -101,8 +98,7 @@ pub async fn read(
             s.map_public_ip_on_launch
         ));
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(subnet.tags())));
+    o.tags = Some(tags::from_ec2(subnet.tags()));
     Ok(Some(o))
 }
 
@@ -115,7 +111,7 @@ pub async fn update(
     id: &str,
 ) -> Result<(), AwsError> {
     set_map_public_ip_on_launch(ctx, s, id).await?;
-    tag(ctx, c, id).await
+    Tagged::Ec2(id).sync(ctx, c).await
 }
 
 async fn set_map_public_ip_on_launch(
@@ -151,7 +147,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("subnet {id}"), &["available", "pending"], &[GONE])
@@ -188,7 +184,7 @@ async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<Subnet>, AwsError> {
         .await;
     match result {
         Ok(out) => Ok(out.subnets().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -5,11 +5,10 @@ use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType};
 use vault_core::model::component::VpcSettings;
 use vault_core::model::Component;
 
-use super::ec2::{
-    ec2_tags, is_not_found, management_filter, name_filter, tag_specification, tags_of,
-};
+use super::ec2::{management_filter, name_filter};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{self, ec2_tag_specification, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
@@ -42,7 +41,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &VpcSettings) -> Result<Str
                 .ec2
                 .create_vpc()
                 .cidr_block(s.cidr_block.to_string())
-                .tag_specifications(tag_specification(ResourceType::Vpc, c))
+                .tag_specifications(ec2_tag_specification(ResourceType::Vpc, c))
                 .send()
         })
         .await?;
@@ -60,7 +59,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &VpcSettings) -> Result<Str
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &VpcSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -75,8 +74,7 @@ pub async fn read(
             s.cidr_block
         ));
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(vpc.tags())));
+    o.tags = Some(tags::from_ec2(vpc.tags()));
     for (attribute, want) in [
         (
             aws_sdk_ec2::types::VpcAttributeName::EnableDnsSupport,
@@ -139,25 +137,10 @@ pub async fn update(
         })
         .await?;
     }
-    tag(ctx, c, id).await?;
+    Tagged::Ec2(id).sync(ctx, c).await?;
     if s.restrict_default_security_group {
         restrict_default_security_group(ctx, id).await?;
     }
-    Ok(())
-}
-
-/// Writes the component's tags onto any EC2 resource (CreateTags replaces values in place).
-pub async fn tag(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<(), AwsError> {
-    let Some(tags) = &c.tags else { return Ok(()) };
-    ctx.call("CreateTags", || {
-        ctx.clients
-            .ec2
-            .create_tags()
-            .resources(id)
-            .set_tags(Some(ec2_tags(tags)))
-            .send()
-    })
-    .await?;
     Ok(())
 }
 
@@ -218,7 +201,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     match result {
-        Err(e) if is_not_found(&e) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
             Waiter::new(format!("vpc {id}"), &["available", "pending"], &[GONE])
@@ -256,7 +239,7 @@ async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<aws_sdk_ec2::types::
         .await;
     match result {
         Ok(out) => Ok(out.vpcs().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -9,13 +9,10 @@ use vault_core::graph::ComponentId;
 use vault_core::model::component::VpcEndpointSettings;
 use vault_core::model::Component;
 
-use super::ec2::{
-    in_stack_vpc, is_not_found, management_filter, name_filter, policy_matches, reference_drift,
-    tag_specification, tags_of,
-};
-use super::vpc::tag;
+use super::ec2::{in_stack_vpc, management_filter, name_filter, policy_matches, reference_drift};
 use crate::error::AwsError;
-use crate::objects::{tag_drift, Ctx, Observed};
+use crate::objects::tags::{self, ec2_tag_specification, Tagged};
+use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
 
 /// States of an endpoint on its way out, or out: gone as far as the stack is concerned.
@@ -69,7 +66,7 @@ pub async fn create(
                 .set_security_group_ids(Some(groups.clone()))
                 .private_dns_enabled(s.private_dns_enabled)
                 .policy_document(&policy)
-                .tag_specifications(tag_specification(ResourceType::VpcEndpoint, c))
+                .tag_specifications(ec2_tag_specification(ResourceType::VpcEndpoint, c))
                 .send()
         })
         .await?;
@@ -86,7 +83,7 @@ pub async fn create(
 
 pub async fn read(
     ctx: &Ctx<'_>,
-    c: &Component,
+    _c: &Component,
     s: &VpcEndpointSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
@@ -138,8 +135,7 @@ pub async fn read(
         o.drift
             .push("endpoint policy differs from the stack's".to_string());
     }
-    o.drift
-        .extend(tag_drift(c.tags.as_ref(), &tags_of(e.tags())));
+    o.tags = Some(tags::from_ec2(e.tags()));
     Ok(Some(o))
 }
 
@@ -241,7 +237,7 @@ pub async fn update(
         .await?;
         available(ctx, id).await?;
     }
-    tag(ctx, c, id).await
+    Tagged::Ec2(id).sync(ctx, c).await
 }
 
 // delete
@@ -257,7 +253,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         })
         .await;
     let out = match result {
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e),
         Ok(out) => out,
     };
@@ -325,7 +321,7 @@ async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<VpcEndpoint>, AwsErr
         .await;
     match result {
         Ok(out) => Ok(out.vpc_endpoints().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
