@@ -540,6 +540,15 @@ fn state_components(ws: &Workspace) -> serde_json::Value {
     show["values"]["root_module"]["resources"][0]["values"]["components"].clone()
 }
 
+/// Rewrites the workspace's `main.tf` without its `logs` block; returns the new text.
+fn omit_logs_block(ws: &Workspace) -> String {
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let without = main.replace("  logs {\n    retention_in_days = 365\n  }\n", "");
+    assert_ne!(main, without, "examples/basic has a logs block");
+    ws.write("main.tf", &without);
+    without
+}
+
 fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(cli: Cli) {
     let moto = Moto::start();
     let (created, var) = basic(cli, &moto);
@@ -556,7 +565,9 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(cli: Cli) {
     );
     let components = state_components(&created);
 
+    // The importing configuration leaves `logs` at its default by omitting the block.
     let (ws, var) = basic(cli, &moto);
+    let without_logs = omit_logs_block(&ws);
     let import = ws.run(&[
         "import",
         "-input=false",
@@ -599,10 +610,11 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(cli: Cli) {
     if cli == Cli::V1_15 {
         // An import block (Terraform 1.5 and newer) in a third working directory.
         let (blocks, var) = basic(cli, &moto);
-        let main = fs::read_to_string(blocks.path().join("main.tf")).unwrap();
         blocks.write(
             "main.tf",
-            &format!("{main}\nimport {{\n  to = vault_secrets_stack.main\n  id = \"dev\"\n}}\n"),
+            &format!(
+                "{without_logs}\nimport {{\n  to = vault_secrets_stack.main\n  id = \"dev\"\n}}\n"
+            ),
         );
         let plan = blocks.run(&["plan", "-input=false", "-no-color", "-var", &var]);
         ok(&plan, "plan with an import block");
@@ -696,4 +708,123 @@ fn in_place_updates_change_only_what_they_name_on_terraform_1_0() {
 #[test]
 fn in_place_updates_change_only_what_they_name_on_terraform_1_15() {
     in_place_updates_change_only_what_they_name(Cli::V1_15);
+}
+
+/// `terraform plan -detailed-exitcode`: 0 when nothing would change.
+fn plan_code(ws: &Workspace, var: &str) -> crate::harness::Run {
+    ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        var,
+    ])
+}
+
+fn apply_ok(ws: &Workspace, var: &str, what: &str) {
+    ok(
+        &ws.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            var,
+        ]),
+        what,
+    );
+}
+
+fn every_taggable_object(moto: &Moto, ws: &Workspace, key: &str, value: &str) {
+    let components = state_components(ws).to_string();
+    let check = verify(moto, &["dev", "--tags", &components, key, value]);
+    assert_eq!(
+        check.code, 0,
+        "{key} = {value} on every taggable object:\n{}{}",
+        check.stdout, check.stderr
+    );
+}
+
+fn tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let tagged = main
+        .replace(
+            "default_tags = { Team = \"platform\" }",
+            "default_tags = { Team = \"platform\", Owner = \"payments\" }",
+        )
+        .replace(
+            "Compliance = \"PCI-DSS\"\n",
+            "Compliance = \"PCI-DSS\"\n    Extra      = \"yes\"\n",
+        );
+    assert_eq!(
+        tagged.matches("Owner").count() + tagged.matches("Extra").count(),
+        2
+    );
+    ws.write("main.tf", &tagged);
+    apply_ok(&ws, &var, "apply with the extra tags");
+    every_taggable_object(&moto, &ws, "Owner", "payments");
+    every_taggable_object(&moto, &ws, "Extra", "yes");
+    assert_eq!(plan_code(&ws, &var).code, 0, "the tags converged");
+
+    ws.write("main.tf", &main);
+    let plan = plan_code(&ws, &var);
+    assert_eq!(plan.code, 2, "removing tags is a change:\n{}", plan.stdout);
+    apply_ok(&ws, &var, "apply without the extra tags");
+    every_taggable_object(&moto, &ws, "Owner", "-");
+    every_taggable_object(&moto, &ws, "Extra", "-");
+    every_taggable_object(&moto, &ws, "Team", "platform");
+    let plan = plan_code(&ws, &var);
+    assert_eq!(plan.code, 0, "the removal converged:\n{}", plan.stdout);
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object_on_terraform_1_0() {
+    tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object(Cli::V1_0);
+}
+
+#[test]
+fn tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object_on_terraform_1_15() {
+    tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object(Cli::V1_15);
+}
+
+fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded(cli: Cli) {
+    let moto = Moto::start();
+    let (ws, var) = basic(cli, &moto);
+    apply_ok(&ws, &var, "apply");
+    let cluster = state_components(&ws)["db_cluster"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let newer = "8.0.mysql_aurora.3.09.0";
+    let upgrade = verify(&moto, &["dev", "--set-engine-version", &cluster, newer]);
+    assert_eq!(upgrade.code, 0, "{}", upgrade.stderr);
+
+    let plan = plan_code(&ws, &var);
+    assert_eq!(
+        plan.code, 0,
+        "a newer minor version is not drift:\n{}{}",
+        plan.stdout, plan.stderr
+    );
+    apply_ok(&ws, &var, "apply after the upgrade");
+    let version = verify(&moto, &["dev", "--engine-version", &cluster]);
+    assert_eq!(
+        version.stdout.trim(),
+        newer,
+        "the cluster was not downgraded"
+    );
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded_on_terraform_1_0() {
+    an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded(Cli::V1_0);
+}
+
+#[test]
+fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded_on_terraform_1_15() {
+    an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded(Cli::V1_15);
 }

@@ -7,6 +7,8 @@ usage: verify_stack.py ENDPOINT SUFFIX STATE_JSON   (STATE_JSON: `terraform show
        verify_stack.py ENDPOINT SUFFIX --rotate-by-hand SECRET_ARN
        verify_stack.py ENDPOINT SUFFIX --log-rotation-failure SECRET_ARN LOG_GROUP
        verify_stack.py ENDPOINT SUFFIX --set-retention LOG_GROUP DAYS | --delete-vpc-endpoint ID
+       verify_stack.py ENDPOINT SUFFIX --tags COMPONENTS_JSON KEY VALUE|-   (every taggable object)
+       verify_stack.py ENDPOINT SUFFIX --set-engine-version CLUSTER VERSION | --engine-version CLUSTER
 
 Prints one line per failed check and exits 1 if any failed.
 """
@@ -281,6 +283,58 @@ elif mode == "--drift-more":
     client("ec2").create_tags(Resources=[comps["subnet/us-east-1a"]], Tags=[{"Key": "CostCenter", "Value": "Elsewhere"}])
     client("secretsmanager").cancel_rotate_secret(SecretId=comps["secret"])
     client("kms").disable_key_rotation(KeyId=comps["kms_key/secrets"].split("/")[-1])
+    sys.exit(0)
+elif mode == "--tags":
+    # Every taggable object of the stack carries KEY=VALUE, or (VALUE "-") does not carry KEY.
+    comps, key, want = json.loads(sys.argv[4]), sys.argv[5], sys.argv[6]
+    ec2, kms, logs, rds, sm, lam, iam, ct, s3 = (client(n) for n in ["ec2", "kms", "logs", "rds", "secretsmanager", "lambda", "iam", "cloudtrail", "s3"])
+    pairs = lambda ts, k="Key", v="Value": {t[k]: t.get(v, "") for t in ts}
+
+    def rds_tags(arn):
+        return pairs(rds.list_tags_for_resource(ResourceName=arn)["TagList"])
+
+    def s3_tags(bucket):
+        try:
+            return pairs(s3.get_bucket_tagging(Bucket=bucket)["TagSet"])
+        except s3.exceptions.ClientError:
+            return {}
+
+    readers = {
+        "vpc": lambda i: pairs(ec2.describe_vpcs(VpcIds=[i])["Vpcs"][0].get("Tags", [])),
+        "subnet": lambda i: pairs(ec2.describe_subnets(SubnetIds=[i])["Subnets"][0].get("Tags", [])),
+        "route_table": lambda i: pairs(ec2.describe_route_tables(RouteTableIds=[i])["RouteTables"][0].get("Tags", [])),
+        "security_group": lambda i: pairs(ec2.describe_security_groups(GroupIds=[i])["SecurityGroups"][0].get("Tags", [])),
+        "vpc_endpoint": lambda i: pairs(ec2.describe_vpc_endpoints(VpcEndpointIds=[i])["VpcEndpoints"][0].get("Tags", [])),
+        "kms_key": lambda i: pairs(kms.list_resource_tags(KeyId=i.split("/")[-1])["Tags"], "TagKey", "TagValue"),
+        "log_group": lambda i: logs.list_tags_log_group(logGroupName=i)["tags"],
+        "s3_bucket": s3_tags,
+        "iam_role": lambda i: pairs(iam.list_role_tags(RoleName=i)["Tags"]),
+        "cloudtrail": lambda i: pairs(ct.list_tags(ResourceIdList=[i])["ResourceTagList"][0].get("TagsList", [])),
+        "db_subnet_group": lambda i: rds_tags(rds.describe_db_subnet_groups(DBSubnetGroupName=i)["DBSubnetGroups"][0]["DBSubnetGroupArn"]),
+        "db_cluster_parameter_group": lambda i: rds_tags(rds.describe_db_cluster_parameter_groups(DBClusterParameterGroupName=i)["DBClusterParameterGroups"][0]["DBClusterParameterGroupArn"]),
+        "db_cluster": lambda i: rds_tags(rds.describe_db_clusters(DBClusterIdentifier=i)["DBClusters"][0]["DBClusterArn"]),
+        "db_instance": lambda i: rds_tags(rds.describe_db_instances(DBInstanceIdentifier=i)["DBInstances"][0]["DBInstanceArn"]),
+        "secret": lambda i: pairs(sm.describe_secret(SecretId=i).get("Tags", [])),
+        "lambda_function": lambda i: lam.list_tags(Resource=i)["Tags"],
+    }
+    seen = set()
+    for name, ident in comps.items():
+        kind = name.split("/")[0]
+        if kind not in readers:
+            continue
+        seen.add(kind)
+        tags = readers[kind](ident)
+        if want == "-":
+            check(key not in tags, f"{name} still carries {key}={tags.get(key)!r}")
+        else:
+            check(tags.get(key) == want, f"{name} has {key}={tags.get(key)!r}, want {want!r}")
+    check(seen == set(readers), f"taggable kinds not in the stack: {set(readers) - seen}")
+elif mode == "--set-engine-version":
+    # What AWS's automatic minor version upgrade does to a cluster.
+    client("rds").modify_db_cluster(DBClusterIdentifier=sys.argv[4], EngineVersion=sys.argv[5], ApplyImmediately=True)
+    sys.exit(0)
+elif mode == "--engine-version":
+    print(client("rds").describe_db_clusters(DBClusterIdentifier=sys.argv[4])["DBClusters"][0]["EngineVersion"])
     sys.exit(0)
 elif mode == "--set-retention":
     client("logs").put_retention_policy(logGroupName=sys.argv[4], retentionInDays=int(sys.argv[5]))

@@ -139,6 +139,41 @@ mod tests {
     }
 
     #[test]
+    fn every_taggable_kind_drifts_on_a_tag_added_by_hand_and_on_one_removed_by_hand() {
+        let stack = crate::fixtures::stack();
+        let mut kinds = std::collections::BTreeSet::new();
+        for c in stack.components() {
+            let Some(want) = &c.tags else {
+                assert!(!c.kind().taggable(), "{} is taggable but has no tags", c.id);
+                continue;
+            };
+            kinds.insert(c.kind());
+            assert!(tags(Some(want), want).is_empty(), "{}", c.id);
+            let mut extra = want.clone();
+            extra.insert("AddedByHand".into(), "x".into());
+            assert_eq!(
+                tags(Some(want), &extra),
+                ["tag AddedByHand not wanted"],
+                "{}",
+                c.id
+            );
+            let mut fewer = want.clone();
+            fewer.remove("Compliance");
+            assert_eq!(
+                tags(Some(want), &fewer),
+                ["tag Compliance missing"],
+                "{}",
+                c.id
+            );
+        }
+        let taggable: Vec<_> = crate::model::ComponentKind::ALL
+            .into_iter()
+            .filter(|k| k.taggable())
+            .collect();
+        assert_eq!(kinds.into_iter().collect::<Vec<_>>(), taggable);
+    }
+
+    #[test]
     fn a_newer_engine_minor_version_installed_by_aws_is_not_drift() {
         assert_eq!(
             engine_version("8.0.mysql_aurora.3.08.2", "8.0.mysql_aurora.3.09.0"),

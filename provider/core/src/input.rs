@@ -98,10 +98,41 @@ pub struct TimeoutsConfig {
     pub delete: Input<String>,
 }
 
+/// Whether a value is unset or its default.
+fn at_default<T: PartialEq>(v: &Input<T>, default: T) -> bool {
+    match v {
+        Input::Unset => true,
+        Input::Set(v) => *v == default,
+        Input::Unknown => false,
+    }
+}
+
+impl LogsConfig {
+    /// A block of defaults means the same as no block: `terraform import` leaves it out.
+    pub fn is_default(&self) -> bool {
+        at_default(&self.retention_in_days, crate::defaults::LOG_RETENTION_DAYS)
+    }
+}
+
 /// What the configured provider contributes to a stack's validation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProviderContext {
     /// The resolved region; `None` while the provider is not configured (validate time).
     pub region: Option<String>,
     pub default_tags: Tags,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_logs_block_holding_only_defaults_means_the_same_as_no_block() {
+        assert!(LogsConfig::default().is_default());
+        let days = |d| LogsConfig {
+            retention_in_days: Input::Set(d),
+        };
+        assert!(days(365).is_default());
+        assert!(!days(30).is_default());
+    }
 }

@@ -296,8 +296,9 @@ pub fn unknown_outputs_of(state: &mut StackState, changed: &BTreeSet<ComponentId
 }
 
 /// The state of an existing stack, rebuilt from its tagged objects (`terraform import`). The
-/// `network`, `database`, `rotation` and `logs` blocks are filled in with what AWS holds; `kms`,
-/// `audit` and `timeouts` are left out (their values are defaults, or not readable from AWS).
+/// `network`, `database` and `rotation` blocks are filled in with what AWS holds; `logs` too unless
+/// it holds the default; `kms` and `timeouts` are left out (not readable from AWS), `audit` unless
+/// the trail is off.
 pub async fn import(
     configured: &Configured,
     suffix: &str,
@@ -366,6 +367,18 @@ pub async fn import(
         state.audit = Value::Value(vec![super::state::AuditBlock {
             cloudtrail: Value::Value(false),
         }]);
+    }
+    // Blocks of one setting (`logs`, `kms`, `audit`, `timeouts`) are left out when they hold
+    // defaults, so a configuration that omits them plans empty; the blocks that shape the stack
+    // (`network`, `database`, `rotation`) are always written, as users write them. Terraform
+    // cannot tell at import whether a block was written: see docs/guides/design-decisions.md.
+    if state
+        .to_config()
+        .logs
+        .as_ref()
+        .is_some_and(|b| b.is_default())
+    {
+        state.logs = Value::Value(vec![]);
     }
     state.id = state.environment_suffix.clone();
     state.tags_all = super::defaults::tags_all(&state, &configured.context);
