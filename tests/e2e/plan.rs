@@ -189,7 +189,7 @@ fn providers_schema_json_shows_the_spec_schema_with_descriptions() {
         true
     );
     let p = &provider["provider"]["block"];
-    for a in ["region", "profile", "default_tags"] {
+    for a in ["region", "profile", "default_tags", "max_retries"] {
         assert!(p["attributes"][a].is_object(), "provider.{a}");
     }
     for s in crate::harness::SERVICES {

@@ -6,6 +6,7 @@ use std::fmt;
 
 use aws_config::meta::region::ProvideRegion;
 use aws_config::profile::ProfileFileRegionProvider;
+use aws_config::retry::RetryConfig;
 use aws_config::BehaviorVersion;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
@@ -112,6 +113,8 @@ pub struct AwsSettings {
     pub region: String,
     pub profile: Option<String>,
     pub endpoints: Endpoints,
+    /// The provider's `max_retries`.
+    pub max_retries: Option<u32>,
 }
 
 /// Region from the provider block, else `AWS_REGION` / `AWS_DEFAULT_REGION`, else the profile,
@@ -149,7 +152,22 @@ pub async fn load_sdk_config(settings: &AwsSettings) -> SdkConfig {
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
     }
+    if let Some(retry) = retry_config(settings.max_retries, |v| std::env::var_os(v).is_some()) {
+        loader = loader.retry_config(retry);
+    }
     loader.load().await
+}
+
+/// The one retry layer for throttling and transient faults: the SDK's standard mode (jittered
+/// exponential backoff) with `max_retries` retries. Without the setting, `AWS_MAX_ATTEMPTS` /
+/// `AWS_RETRY_MODE` (read by the SDK itself: `None` here) win over the default of 25.
+fn retry_config(max_retries: Option<u32>, env_set: impl Fn(&str) -> bool) -> Option<RetryConfig> {
+    let retries = match max_retries {
+        Some(n) => n,
+        None if env_set("AWS_MAX_ATTEMPTS") || env_set("AWS_RETRY_MODE") => return None,
+        None => vault_core::defaults::MAX_RETRIES,
+    };
+    Some(RetryConfig::standard().with_max_attempts(retries + 1))
 }
 
 #[cfg(test)]
@@ -169,6 +187,21 @@ mod tests {
         assert!(check_endpoint_url("https://kms-fips.us-east-1.amazonaws.com").is_ok());
         assert!(check_endpoint_url("127.0.0.1:5000").is_err());
         assert!(check_endpoint_url("http://").is_err());
+    }
+
+    #[test]
+    fn max_retries_sets_the_sdk_attempts_and_defaults_to_25_retries() {
+        let none = |_: &str| false;
+        assert_eq!(retry_config(Some(0), none).unwrap().max_attempts(), 1);
+        assert_eq!(retry_config(Some(5), none).unwrap().max_attempts(), 6);
+        assert_eq!(retry_config(None, none).unwrap().max_attempts(), 26);
+    }
+
+    #[test]
+    fn aws_max_attempts_is_honoured_only_when_max_retries_is_not_set() {
+        let env = |v: &str| v == "AWS_MAX_ATTEMPTS";
+        assert!(retry_config(None, env).is_none());
+        assert_eq!(retry_config(Some(2), env).unwrap().max_attempts(), 3);
     }
 
     #[tokio::test]

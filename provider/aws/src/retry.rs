@@ -1,5 +1,8 @@
-//! Retries through small named classifiers: each recognises one transient condition AWS reports
-//! as an error. Backoff grows to a cap, and the total time is bounded.
+//! Waits on named conditions: each classifier recognises one eventual-consistency condition AWS
+//! reports as an error (a new role not yet assumable, a key not yet usable, network interfaces
+//! still draining), retried with a growing delay within a bounded time. Throttling, 5xx and
+//! connection faults are not retried here: the SDK's own retry strategy does that, bounded by the
+//! provider's `max_retries` (`config::load_sdk_config`), so attempts never multiply.
 
 use std::future::Future;
 use std::time::Duration;
@@ -9,8 +12,6 @@ use crate::error::AwsError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Classifier {
-    /// Request rate exceeded, in any service's words.
-    Throttling,
     /// A new IAM role is not yet visible to Lambda (IAM is eventually consistent).
     RoleNotYetAssumable,
     /// A role's new inline policy is not yet seen by Lambda, which checks on create that the
@@ -26,15 +27,12 @@ pub enum Classifier {
     /// CloudWatch Logs, the key policy or the bucket policy, created moments before (IAM and
     /// resource policies propagate).
     TrailDeliveryNotYetPermitted,
-    /// The network could not be reached or the service answered 5xx.
-    Transport,
 }
 
 impl Classifier {
     pub fn matches(self, e: &AwsError) -> bool {
         let msg = e.message();
         match self {
-            Classifier::Throttling => e.kind() == crate::error::ErrorKind::Throttled,
             Classifier::RoleNotYetAssumable => {
                 e.is_code(&["InvalidParameterValueException"])
                     && (msg.contains("cannot be assumed by Lambda")
@@ -64,7 +62,6 @@ impl Classifier {
                 ]) || (e.is_code(&["InvalidCloudWatchLogsLogGroupArnException"])
                     && msg.contains("Access denied"))
             }
-            Classifier::Transport => matches!(e, AwsError::Transport { .. }),
         }
     }
 }
@@ -78,16 +75,17 @@ pub struct RetryPolicy {
     pub budget: Duration,
 }
 
-/// What every call gets: throttling and transport errors are retried for up to 2 minutes.
+/// What every call gets: no named condition, so one call (which the SDK retries on throttling
+/// and transient faults).
 pub const DEFAULT: RetryPolicy = RetryPolicy {
-    classifiers: &[Classifier::Throttling, Classifier::Transport],
+    classifiers: &[],
     first_delay: Duration::from_millis(500),
     max_delay: Duration::from_secs(20),
     budget: Duration::from_secs(120),
 };
 
 impl RetryPolicy {
-    /// The default classifiers plus `extra`, within `budget`.
+    /// Retries the conditions `extra` names, within `budget`.
     pub const fn with(extra: &'static [Classifier], budget: Duration) -> RetryPolicy {
         RetryPolicy {
             classifiers: extra,
@@ -98,8 +96,7 @@ impl RetryPolicy {
     }
 
     fn retryable(&self, e: &AwsError) -> bool {
-        DEFAULT.classifiers.iter().any(|c| c.matches(e))
-            || self.classifiers.iter().any(|c| c.matches(e))
+        self.classifiers.iter().any(|c| c.matches(e))
     }
 
     pub async fn run<T, F, Fut>(&self, clock: &dyn Clock, mut op: F) -> Result<T, AwsError>
@@ -141,7 +138,6 @@ mod tests {
 
     #[test]
     fn classifiers_recognise_the_conditions_they_name() {
-        assert!(Classifier::Throttling.matches(&api("ThrottlingException", "Rate exceeded")));
         assert!(Classifier::RoleNotYetAssumable.matches(&api(
             "InvalidParameterValueException",
             "The role defined for the function cannot be assumed by Lambda."
@@ -158,7 +154,7 @@ mod tests {
             "InvalidParameterValueException",
             "Runtime not supported"
         )));
-        assert!(!Classifier::Throttling.matches(&api("AccessDenied", "no")));
+        assert!(!Classifier::DependencyViolation.matches(&api("AccessDenied", "no")));
     }
 
     #[test]
@@ -238,10 +234,27 @@ mod tests {
     #[tokio::test]
     async fn retries_stop_at_the_budget() {
         let clock = FakeClock::default();
-        let got: Result<(), _> = DEFAULT
-            .run(&clock, || async { Err(api("Throttling", "slow down")) })
+        let policy = RetryPolicy::with(&[Classifier::DependencyViolation], Duration::from_secs(60));
+        let got: Result<(), _> = policy
+            .run(&clock, || async {
+                Err(api("DependencyViolation", "in use"))
+            })
             .await;
         assert!(got.is_err());
-        assert!(clock.elapsed() <= DEFAULT.budget);
+        assert!(clock.elapsed() <= policy.budget);
+    }
+
+    #[tokio::test]
+    async fn throttling_is_left_to_the_sdk_and_not_retried_again_here() {
+        let clock = FakeClock::default();
+        let calls = AtomicUsize::new(0);
+        let got: Result<(), _> = DEFAULT
+            .run(&clock, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(api("ThrottlingException", "Rate exceeded"))
+            })
+            .await;
+        assert!(got.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }

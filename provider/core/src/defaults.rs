@@ -44,6 +44,11 @@ pub const RUNTIMES_SUPPORTED: &[&str] = &["nodejs20.x", "nodejs22.x", "nodejs24.
 /// Accepted with a warning: AWS blocks creating new functions on them.
 pub const RUNTIMES_DEPRECATED: &[&str] = &["nodejs18.x"];
 
+/// Retries of throttled and transiently failed AWS calls, as terraform-provider-aws.
+pub const MAX_RETRIES: u32 = 25;
+/// More would only hide an outage: 25 retries already wait out several minutes.
+pub const MAX_RETRIES_LIMIT: u32 = 100;
+
 /// The region used when neither the provider block, the environment nor a profile names one.
 pub const REGION: &str = "us-east-1";
 

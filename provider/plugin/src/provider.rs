@@ -16,7 +16,7 @@ use crate::protocol::{
     Value, ValueEmpty,
 };
 use crate::rotation_status::RotationStatusDataSource;
-use crate::schema::{at_most_one, block, map_of_strings, optional, string};
+use crate::schema::{at_most_one, block, map_of_strings, number, optional, string};
 use crate::stack::SecretsStackResource;
 
 /// What `configure` resolved, shared with every resource and data source.
@@ -50,6 +50,8 @@ pub struct ProviderConfig {
     pub default_tags: Value<StringMap>,
     #[serde(default)]
     pub endpoints: Value<Vec<StringMap>>,
+    #[serde(default)]
+    pub max_retries: Value<i64>,
 }
 
 /// A Terraform string value as the core sees it.
@@ -121,6 +123,19 @@ pub fn provider_schema() -> Schema {
                 optional(string(), "Named profile of the shared AWS config and credentials files."),
             ),
             (
+                "max_retries",
+                optional(
+                    number(),
+                    &format!(
+                        "How many times the AWS SDK retries a throttled or transiently failed \
+                         call (5xx, connection errors), with jittered exponential backoff. \
+                         Defaults to `{}`, as the AWS provider; `AWS_MAX_ATTEMPTS` and \
+                         `AWS_RETRY_MODE` are honoured when this is not set.",
+                        defaults::MAX_RETRIES
+                    ),
+                ),
+            ),
+            (
                 "default_tags",
                 optional(
                     map_of_strings(),
@@ -139,9 +154,31 @@ pub fn provider_schema() -> Schema {
 }
 
 impl VaultProvider {
-    fn settings(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Endpoints> {
+    /// The endpoints and the retry bound, checked; `None` after reporting what is wrong.
+    fn settings(
+        diags: &mut Diagnostics,
+        config: &ProviderConfig,
+    ) -> Option<(Endpoints, Option<u32>)> {
         let mut endpoints = Endpoints::default();
         let mut ok = true;
+        let max_retries = match config.max_retries {
+            Value::Value(n) => match u32::try_from(n) {
+                Ok(n) if n <= defaults::MAX_RETRIES_LIMIT => Some(n),
+                _ => {
+                    ok = false;
+                    diags.error(
+                        "Invalid max_retries",
+                        format!(
+                            "max_retries is {n}; it must be a whole number from 0 to {}.",
+                            defaults::MAX_RETRIES_LIMIT
+                        ),
+                        AttributePath::new("max_retries"),
+                    );
+                    None
+                }
+            },
+            _ => None,
+        };
         if let Value::Value(blocks) = &config.endpoints {
             for (key, url) in blocks.iter().flat_map(|b| b.iter()) {
                 let Value::Value(url) = url else { continue };
@@ -161,7 +198,7 @@ impl VaultProvider {
                 endpoints.0.insert(service, url.clone());
             }
         }
-        ok.then_some(endpoints)
+        ok.then_some((endpoints, max_retries))
     }
 }
 
@@ -190,7 +227,7 @@ impl Provider for VaultProvider {
         _terraform_version: String,
         config: Self::Config<'a>,
     ) -> Option<()> {
-        let Some(endpoints) = Self::settings(diags, &config) else {
+        let Some((endpoints, max_retries)) = Self::settings(diags, &config) else {
             return Some(());
         };
         let profile = config.profile.as_ref_option().cloned();
@@ -215,6 +252,7 @@ impl Provider for VaultProvider {
             region: region.clone(),
             profile,
             endpoints,
+            max_retries,
         };
         // Loading builds the credential chain; nothing is requested from AWS until a call needs it.
         let sdk = load_sdk_config(&aws).await;
@@ -254,5 +292,36 @@ impl Provider for VaultProvider {
             ("policy_document".to_string(), documents),
             ("rotation_status".to_string(), status),
         ]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_retries(n: i64) -> (Diagnostics, Option<(Endpoints, Option<u32>)>) {
+        let mut diags = Diagnostics::default();
+        let config = ProviderConfig {
+            max_retries: Value::Value(n),
+            ..ProviderConfig::default()
+        };
+        let settings = VaultProvider::settings(&mut diags, &config);
+        (diags, settings)
+    }
+
+    #[test]
+    fn a_negative_max_retries_is_an_error_at_its_attribute() {
+        let (diags, settings) = with_retries(-1);
+        assert!(settings.is_none());
+        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(diags.errors[0].summary, "Invalid max_retries");
+        assert_eq!(diags.errors[0].attribute.to_string(), "max_retries");
+    }
+
+    #[test]
+    fn max_retries_within_bounds_reaches_the_aws_settings() {
+        let (diags, settings) = with_retries(5);
+        assert!(diags.errors.is_empty());
+        assert_eq!(settings.unwrap().1, Some(5));
     }
 }

@@ -63,6 +63,7 @@ impl Bed {
                     .map(|s| (*s, moto.url.clone()))
                     .collect(),
             ),
+            max_retries: None,
         };
         let sdk = vault_aws::config::load_sdk_config(&settings).await;
         Bed {
