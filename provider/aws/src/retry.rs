@@ -84,6 +84,12 @@ pub const DEFAULT: RetryPolicy = RetryPolicy {
     budget: Duration::from_secs(120),
 };
 
+/// Deleting a subnet, security group or VPC waits out network interfaces still draining (a
+/// deleted Lambda function's take minutes to be released), up to `budget`.
+pub const fn interfaces_draining(budget: Duration) -> RetryPolicy {
+    RetryPolicy::with(&[Classifier::DependencyViolation], budget)
+}
+
 impl RetryPolicy {
     /// Retries the conditions `extra` names, within `budget`.
     pub const fn with(extra: &'static [Classifier], budget: Duration) -> RetryPolicy {

@@ -10,6 +10,9 @@ use crate::error::AwsError;
 /// The state a poll saw; `None` from a poll means the object is gone.
 pub const GONE: &str = "(gone)";
 
+/// The state of an object that has no state of its own, only existence.
+pub const EXISTS: &str = "exists";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Waiter {
     /// What is waited for, for messages: "aurora cluster db-cluster-dev".
@@ -36,6 +39,16 @@ impl Waiter {
             max_delay: Duration::from_secs(30),
             timeout: Duration::from_secs(60 * 60),
         }
+    }
+
+    /// Until an object with no state of its own is gone.
+    pub fn gone(what: impl Into<String>) -> Self {
+        Waiter::new(what, &[EXISTS], &[GONE])
+    }
+
+    /// Until a new object with no state of its own is visible to reads (eventual consistency).
+    pub fn visible(what: impl Into<String>) -> Self {
+        Waiter::new(what, &[GONE], &[EXISTS])
     }
 
     pub fn timeout(mut self, t: Duration) -> Self {

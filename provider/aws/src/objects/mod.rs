@@ -25,6 +25,7 @@ use crate::clients::Clients;
 use crate::clock::Clock;
 use crate::error::{api, AwsError};
 use crate::retry::{self, RetryPolicy};
+use crate::waiter::Waiter;
 
 /// AWS ids of a stack's objects by logical name: what state records as `components`.
 pub type Ids = BTreeMap<ComponentId, String>;
@@ -94,6 +95,75 @@ impl Ctx<'_> {
                 async move { sent.await.map_err(api(operation)) }
             })
             .await
+    }
+
+    /// One call reading an object: `None` when AWS answers that the object does not exist.
+    pub async fn call_found<T, E, R, F, Fut>(
+        &self,
+        operation: &'static str,
+        op: F,
+    ) -> Result<Option<T>, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        match self.call(operation, op).await {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A delete whose object may be gone already, which is not an error.
+    pub async fn call_delete<T, E, R, F, Fut>(
+        &self,
+        operation: &'static str,
+        op: F,
+    ) -> Result<(), AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        self.call_found(operation, op).await.map(drop)
+    }
+
+    /// Deletes an object, then waits with `waiter` until `state` (the object's state, `None`
+    /// once gone) says it is gone. An object already gone is not an error; `policy` retries what
+    /// holds a delete up for a while (network interfaces still draining).
+    pub async fn delete_and_wait<T, E, R, F, Fut, P, PFut>(
+        &self,
+        policy: &RetryPolicy,
+        operation: &'static str,
+        op: F,
+        waiter: Waiter,
+        state: P,
+    ) -> Result<(), AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+        P: FnMut() -> PFut,
+        PFut: Future<Output = Result<Option<String>, AwsError>>,
+    {
+        match self.call_with(policy, operation, op).await {
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+            Ok(_) => self.wait(waiter, state).await.map(drop),
+        }
+    }
+
+    /// Waits with this run's clock, within the object timeout (the `timeouts` block).
+    pub async fn wait<P, PFut>(&self, waiter: Waiter, state: P) -> Result<String, AwsError>
+    where
+        P: FnMut() -> PFut,
+        PFut: Future<Output = Result<Option<String>, AwsError>>,
+    {
+        waiter.timeout(self.timeout).wait(self.clock, state).await
     }
 
     pub fn region(&self) -> &str {

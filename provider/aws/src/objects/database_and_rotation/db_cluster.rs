@@ -7,6 +7,7 @@ use aws_sdk_rds::types::DbCluster;
 use vault_core::model::component::{DbClusterSettings, Settings};
 use vault_core::model::{logical, Component};
 
+use super::rds::{self, PENDING_MODIFICATIONS};
 use super::{name, same_set, secret};
 use crate::error::AwsError;
 use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
@@ -28,9 +29,6 @@ const BUSY: &[&str] = &[
     "configuring-activity-stream",
     "maintenance",
 ];
-
-/// Not an RDS status: what the waiters call "available" with modifications still pending.
-const PENDING_MODIFICATIONS: &str = "available (modifications pending)";
 
 /// States a cluster may show until its deletion completes: a deletion asked for while it was
 /// busy starts when it is done.
@@ -311,43 +309,36 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
             }
         })
         .await;
-    match result {
-        Err(e) if e.is_not_found() => return Ok(()),
-        // A deletion already under way: wait for it.
-        Err(e) if e.is_code(&["InvalidDBClusterStateFault"]) && e.message().contains("delet") => {}
-        Err(e) => return Err(e),
-        Ok(_) => {}
-    }
-    Waiter::new(format!("aurora cluster {id}"), DELETING, &[GONE])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { status(ctx, id).await })
-        .await?;
-    Ok(())
+    let waiter = Waiter::new(format!("aurora cluster {id}"), DELETING, &[GONE]);
+    rds::wait_deleted(
+        ctx,
+        waiter,
+        result,
+        "InvalidDBClusterStateFault",
+        || async { status(ctx, id).await },
+    )
+    .await
 }
 
 // waiters
 
 async fn available(ctx: &Ctx<'_>, id: &str) -> Result<DbCluster, AwsError> {
-    Waiter::new(format!("aurora cluster {id}"), BUSY, &["available"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { status(ctx, id).await })
-        .await?;
+    ctx.wait(
+        Waiter::new(format!("aurora cluster {id}"), BUSY, &["available"]),
+        || async { status(ctx, id).await },
+    )
+    .await?;
     describe(ctx, id)
         .await?
         .ok_or_else(|| AwsError::Invalid(format!("aurora cluster {id} went away")))
 }
 
-/// The cluster's status; "available" with modifications still pending (RDS reports a modify
-/// as done before it applies it) counts as [`PENDING_MODIFICATIONS`], as terraform-provider-aws
-/// does.
+/// The cluster's status as the waiters see it ([`rds::status`]).
 async fn status(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
     let none = aws_sdk_rds::types::ClusterPendingModifiedValues::builder().build();
     Ok(describe_any(ctx, id).await?.map(|d| {
         let pending = d.pending_modified_values().is_some_and(|p| *p != none);
-        match d.status().unwrap_or("") {
-            "available" if pending => PENDING_MODIFICATIONS.to_string(),
-            status => status.to_string(),
-        }
+        rds::status(d.status(), pending)
     }))
 }
 
@@ -359,20 +350,16 @@ async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbCluster>, AwsError
 }
 
 async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbCluster>, AwsError> {
-    let result = ctx
-        .call("DescribeDBClusters", || {
+    Ok(ctx
+        .call_found("DescribeDBClusters", || {
             ctx.clients
                 .rds
                 .describe_db_clusters()
                 .db_cluster_identifier(id)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.db_clusters().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.db_clusters().first().cloned()))
 }
 
 fn endpoint<'a>(cluster: &'a DbCluster, id: &str) -> Result<&'a str, AwsError> {

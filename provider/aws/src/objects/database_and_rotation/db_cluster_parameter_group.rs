@@ -6,8 +6,9 @@ use vault_core::model::component::DbClusterParameterGroupSettings;
 use vault_core::model::Component;
 
 use super::name;
+use super::rds;
 use crate::error::AwsError;
-use crate::objects::tags::{is_managed, rds_tags, Tagged};
+use crate::objects::tags::{rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 
 /// Parameters Aurora MySQL applies without a reboot. AWS refuses `immediate` for the others,
@@ -20,13 +21,12 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
     let Some(group) = describe(ctx, name(c)?).await? else {
         return Ok(None);
     };
-    let tags = match group.db_cluster_parameter_group_arn() {
-        Some(arn) => Tagged::Rds(arn).read(ctx).await?,
-        None => Default::default(),
-    };
-    Ok(is_managed(ctx, &tags)
-        .then(|| group.db_cluster_parameter_group_name().map(str::to_string))
-        .flatten())
+    rds::managed_name(
+        ctx,
+        group.db_cluster_parameter_group_arn(),
+        group.db_cluster_parameter_group_name(),
+    )
+    .await
 }
 
 // create
@@ -145,40 +145,30 @@ fn apply_method(parameter: &str) -> ApplyMethod {
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DeleteDBClusterParameterGroup", || {
-            ctx.clients
-                .rds
-                .delete_db_cluster_parameter_group()
-                .db_cluster_parameter_group_name(id)
-                .send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        // Deletion is synchronous: the group is gone when the call returns.
-        Ok(_) => Ok(()),
-    }
+    // Deletion is synchronous: the group is gone when the call returns.
+    ctx.call_delete("DeleteDBClusterParameterGroup", || {
+        ctx.clients
+            .rds
+            .delete_db_cluster_parameter_group()
+            .db_cluster_parameter_group_name(id)
+            .send()
+    })
+    .await
 }
 
 // waiters
 
 async fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Option<DbClusterParameterGroup>, AwsError> {
-    let result = ctx
-        .call("DescribeDBClusterParameterGroups", || {
+    Ok(ctx
+        .call_found("DescribeDBClusterParameterGroups", || {
             ctx.clients
                 .rds
                 .describe_db_cluster_parameter_groups()
                 .db_cluster_parameter_group_name(name)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.db_cluster_parameter_groups().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.db_cluster_parameter_groups().first().cloned()))
 }
 
 /// The parameters set on the group (not the engine's defaults), with their values.

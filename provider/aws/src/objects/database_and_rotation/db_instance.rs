@@ -6,6 +6,7 @@ use vault_core::model::component::DbInstanceSettings;
 use vault_core::model::Component;
 
 use super::name;
+use super::rds::{self, PENDING_MODIFICATIONS};
 use crate::error::AwsError;
 use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -170,47 +171,34 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
                 .send()
         })
         .await;
-    match result {
-        Err(e) if e.is_not_found() => return Ok(()),
-        // A deletion already under way: wait for it.
-        Err(e) if e.is_code(&["InvalidDBInstanceState"]) && e.message().contains("delet") => {}
-        Err(e) => return Err(e),
-        Ok(_) => {}
-    }
-    Waiter::new(format!("aurora instance {id}"), DELETING, &[GONE])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { status(ctx, id).await })
-        .await?;
-    Ok(())
+    let waiter = Waiter::new(format!("aurora instance {id}"), DELETING, &[GONE]);
+    rds::wait_deleted(ctx, waiter, result, "InvalidDBInstanceState", || async {
+        status(ctx, id).await
+    })
+    .await
 }
 
 // waiters
 
 async fn available(ctx: &Ctx<'_>, id: &str) -> Result<DbInstance, AwsError> {
-    Waiter::new(format!("aurora instance {id}"), BUSY, &["available"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { status(ctx, id).await })
-        .await?;
+    ctx.wait(
+        Waiter::new(format!("aurora instance {id}"), BUSY, &["available"]),
+        || async { status(ctx, id).await },
+    )
+    .await?;
     describe(ctx, id)
         .await?
         .ok_or_else(|| AwsError::Invalid(format!("aurora instance {id} went away")))
 }
 
-/// The instance's status; "available" with modifications still pending (a class change RDS
-/// has accepted but not applied) counts as [`PENDING_MODIFICATIONS`].
+/// The instance's status as the waiters see it ([`rds::status`]).
 async fn status(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
     let none = aws_sdk_rds::types::PendingModifiedValues::builder().build();
     Ok(describe_any(ctx, id).await?.map(|d| {
         let pending = d.pending_modified_values().is_some_and(|p| *p != none);
-        match d.db_instance_status().unwrap_or("") {
-            "available" if pending => PENDING_MODIFICATIONS.to_string(),
-            status => status.to_string(),
-        }
+        rds::status(d.db_instance_status(), pending)
     }))
 }
-
-/// Not an RDS status: what the waiters call "available" with modifications still pending.
-const PENDING_MODIFICATIONS: &str = "available (modifications pending)";
 
 /// The instance, unless it is gone or being deleted.
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbInstance>, AwsError> {
@@ -220,18 +208,14 @@ async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbInstance>, AwsErro
 }
 
 async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbInstance>, AwsError> {
-    let result = ctx
-        .call("DescribeDBInstances", || {
+    Ok(ctx
+        .call_found("DescribeDBInstances", || {
             ctx.clients
                 .rds
                 .describe_db_instances()
                 .db_instance_identifier(id)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.db_instances().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.db_instances().first().cloned()))
 }

@@ -7,9 +7,10 @@ use aws_sdk_rds::types::DbSubnetGroup;
 use vault_core::model::component::DbSubnetGroupSettings;
 use vault_core::model::Component;
 
+use super::rds;
 use super::{name, same_set};
 use crate::error::AwsError;
-use crate::objects::tags::{is_managed, rds_tags, Tagged};
+use crate::objects::tags::{rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
@@ -26,13 +27,12 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
     let Some(group) = describe(ctx, name(c)?).await? else {
         return Ok(None);
     };
-    let tags = match group.db_subnet_group_arn() {
-        Some(arn) => Tagged::Rds(arn).read(ctx).await?,
-        None => Default::default(),
-    };
-    Ok(is_managed(ctx, &tags)
-        .then(|| group.db_subnet_group_name().map(str::to_string))
-        .flatten())
+    rds::managed_name(
+        ctx,
+        group.db_subnet_group_arn(),
+        group.db_subnet_group_name(),
+    )
+    .await
 }
 
 // create
@@ -127,49 +127,39 @@ pub async fn update(
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call_with(&IN_USE, "DeleteDBSubnetGroup", || {
+    ctx.delete_and_wait(
+        &IN_USE,
+        "DeleteDBSubnetGroup",
+        || {
             ctx.clients
                 .rds
                 .delete_db_subnet_group()
                 .db_subnet_group_name(id)
                 .send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            Waiter::new(format!("db subnet group {id}"), &["Complete"], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async {
-                    Ok(describe(ctx, id)
-                        .await?
-                        .map(|g| g.subnet_group_status().unwrap_or("Complete").to_string()))
-                })
-                .await?;
-            Ok(())
-        }
-    }
+        },
+        Waiter::new(format!("db subnet group {id}"), &["Complete"], &[GONE]),
+        || async {
+            Ok(describe(ctx, id)
+                .await?
+                .map(|g| g.subnet_group_status().unwrap_or("Complete").to_string()))
+        },
+    )
+    .await
 }
 
 // waiters
 
 async fn describe(ctx: &Ctx<'_>, name: &str) -> Result<Option<DbSubnetGroup>, AwsError> {
-    let result = ctx
-        .call("DescribeDBSubnetGroups", || {
+    Ok(ctx
+        .call_found("DescribeDBSubnetGroups", || {
             ctx.clients
                 .rds
                 .describe_db_subnet_groups()
                 .db_subnet_group_name(name)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.db_subnet_groups().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.db_subnet_groups().first().cloned()))
 }
 
 fn subnet_ids(g: &DbSubnetGroup) -> Vec<String> {

@@ -19,7 +19,7 @@ use super::{name, same_set};
 use crate::error::AwsError;
 use crate::objects::tags::{self, is_managed, tag_map, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{Classifier, RetryPolicy};
+use crate::retry::{self, Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
 /// A new role (or its new inline policy) takes seconds to reach Lambda; the AWS provider
@@ -311,62 +311,58 @@ pub async fn update(
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DeleteFunction", || {
+    // The function goes at once; its network interfaces linger (up to ~20 minutes), which the
+    // security group and subnet deletions wait out.
+    ctx.delete_and_wait(
+        &retry::DEFAULT,
+        "DeleteFunction",
+        || {
             ctx.clients
                 .lambda
                 .delete_function()
                 .function_name(id)
                 .send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            // The function goes at once; its network interfaces linger (up to ~20 minutes),
-            // which the security group and subnet deletions wait out.
-            Waiter::new(
-                format!("rotation function {id}"),
-                &["Active", "Inactive", "Pending"],
-                &[GONE],
-            )
-            .timeout(ctx.timeout)
-            .wait(ctx.clock, || async { state(ctx, id).await })
-            .await?;
-            Ok(())
-        }
-    }
+        },
+        Waiter::new(
+            format!("rotation function {id}"),
+            &["Active", "Inactive", "Pending"],
+            &[GONE],
+        ),
+        || async { state(ctx, id).await },
+    )
+    .await
 }
 
 // waiters
 
 /// A new function is `Pending` while Lambda sets up its network interfaces.
 async fn active(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(format!("rotation function {id}"), &["Pending"], &["Active"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { state(ctx, id).await })
-        .await?;
+    ctx.wait(
+        Waiter::new(format!("rotation function {id}"), &["Pending"], &["Active"]),
+        || async { state(ctx, id).await },
+    )
+    .await?;
     Ok(())
 }
 
 /// The last configuration or code change has been applied.
 async fn updated(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(
-        format!("rotation function {id} update"),
-        &["InProgress"],
-        &["Successful"],
+    ctx.wait(
+        Waiter::new(
+            format!("rotation function {id} update"),
+            &["InProgress"],
+            &["Successful"],
+        ),
+        || async {
+            Ok(get(ctx, id).await?.map(|f| {
+                f.configuration()
+                    .and_then(FunctionConfiguration::last_update_status)
+                    // No status yet means no update has happened since creation.
+                    .map_or("Successful", LastUpdateStatus::as_str)
+                    .to_string()
+            }))
+        },
     )
-    .timeout(ctx.timeout)
-    .wait(ctx.clock, || async {
-        Ok(get(ctx, id).await?.map(|f| {
-            f.configuration()
-                .and_then(FunctionConfiguration::last_update_status)
-                // No status yet means no update has happened since creation.
-                .map_or("Successful", LastUpdateStatus::as_str)
-                .to_string()
-        }))
-    })
     .await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ use vault_core::policy::equivalent;
 
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
+use crate::retry;
 use crate::waiter::{Waiter, GONE};
 
 // find
@@ -112,29 +113,21 @@ pub async fn update(ctx: &Ctx<'_>, s: &LambdaPermissionSettings, id: &str) -> Re
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
     let (function, statement_id) = parse_id(id)?;
-    let result = ctx
-        .call("RemovePermission", || {
+    ctx.delete_and_wait(
+        &retry::DEFAULT,
+        "RemovePermission",
+        || {
             ctx.clients
                 .lambda
                 .remove_permission()
                 .function_name(function)
                 .statement_id(statement_id)
                 .send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            Waiter::new(format!("lambda permission {id}"), &["present"], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async {
-                    Ok(statement(ctx, id).await?.map(|_| "present".to_string()))
-                })
-                .await?;
-            Ok(())
-        }
-    }
+        },
+        Waiter::new(format!("lambda permission {id}"), &["present"], &[GONE]),
+        || async { Ok(statement(ctx, id).await?.map(|_| "present".to_string())) },
+    )
+    .await
 }
 
 // waiters

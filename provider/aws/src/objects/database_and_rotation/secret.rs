@@ -254,12 +254,11 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         Err(e) if e.is_not_found() || is_deleted(&e) => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
-            Waiter::new(format!("secret {id}"), &["present"], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async {
-                    Ok(describe(ctx, id).await?.map(|_| "present".to_string()))
-                })
-                .await?;
+            ctx.wait(
+                Waiter::new(format!("secret {id}"), &["present"], &[GONE]),
+                || async { Ok(describe(ctx, id).await?.map(|_| "present".to_string())) },
+            )
+            .await?;
             Ok(())
         }
     }

@@ -151,12 +151,11 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         Err(e) if e.is_not_found() || is_deleted(&e) || never_configured(&e) => Ok(()),
         Err(e) => Err(e),
         Ok(_) => {
-            Waiter::new(format!("rotation of {id}"), &["enabled"], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async {
-                    Ok(configured(ctx, id).await?.map(|_| "enabled".to_string()))
-                })
-                .await?;
+            ctx.wait(
+                Waiter::new(format!("rotation of {id}"), &["enabled"], &[GONE]),
+                || async { Ok(configured(ctx, id).await?.map(|_| "enabled".to_string())) },
+            )
+            .await?;
             Ok(())
         }
     }

@@ -16,8 +16,8 @@ use super::log_group;
 use crate::error::AwsError;
 use crate::objects::tags::{is_managed, trail_tags, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{Classifier, RetryPolicy};
-use crate::waiter::{Waiter, GONE};
+use crate::retry::{self, Classifier, RetryPolicy};
+use crate::waiter::{Waiter, EXISTS};
 
 /// IAM and resource-policy propagation usually takes seconds, rarely more than a minute.
 const POLICY_PROPAGATION: RetryPolicy = RetryPolicy::with(
@@ -267,44 +267,33 @@ async fn start_logging(ctx: &Ctx<'_>, arn: &str) -> Result<(), AwsError> {
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DeleteTrail", || {
+    ctx.delete_and_wait(
+        &retry::DEFAULT,
+        "DeleteTrail",
+        || {
             // By name, as for StartLogging: moto ignores a DeleteTrail by ARN.
             ctx.clients
                 .cloudtrail
                 .delete_trail()
                 .name(trail_name(id))
                 .send()
-        })
-        .await;
-    match result {
-        Ok(_) => {}
-        Err(e) if e.is_not_found() => return Ok(()),
-        Err(e) => return Err(e),
-    }
-    Waiter::new(format!("trail {id}"), &["exists"], &[GONE])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
-            Ok(get(ctx, id).await?.map(|_| "exists".to_string()))
-        })
-        .await?;
-    Ok(())
+        },
+        Waiter::gone(format!("trail {id}")),
+        || async { Ok(get(ctx, id).await?.map(|_| EXISTS.to_string())) },
+    )
+    .await
 }
 
 // waiters (none on create: a trail exists as soon as CreateTrail returns)
 
 /// The trail by name or ARN.
 async fn get(ctx: &Ctx<'_>, name_or_arn: &str) -> Result<Option<Trail>, AwsError> {
-    let result = ctx
-        .call("GetTrail", || {
+    Ok(ctx
+        .call_found("GetTrail", || {
             ctx.clients.cloudtrail.get_trail().name(name_or_arn).send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.trail().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.trail().cloned()))
 }
 
 /// The trail's name from its ARN (`arn:aws:cloudtrail:<region>:<account>:trail/<name>`).

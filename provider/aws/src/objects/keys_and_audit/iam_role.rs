@@ -9,7 +9,8 @@ use super::documents::{policy_drift, url_decoded};
 use crate::error::AwsError;
 use crate::objects::tags::{self, iam_tags, is_managed, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::waiter::{Waiter, GONE};
+use crate::retry;
+use crate::waiter::{Waiter, EXISTS};
 
 // find
 
@@ -120,23 +121,14 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e),
     }
-    let result = ctx
-        .call("DeleteRole", || {
-            ctx.clients.iam.delete_role().role_name(id).send()
-        })
-        .await;
-    match result {
-        Ok(_) => {}
-        Err(e) if e.is_not_found() => return Ok(()),
-        Err(e) => return Err(e),
-    }
-    Waiter::new(format!("iam role {id}"), &["exists"], &[GONE])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
-            Ok(get(ctx, id).await?.map(|_| "exists".to_string()))
-        })
-        .await?;
-    Ok(())
+    ctx.delete_and_wait(
+        &retry::DEFAULT,
+        "DeleteRole",
+        || ctx.clients.iam.delete_role().role_name(id).send(),
+        Waiter::gone(format!("iam role {id}")),
+        || async { Ok(get(ctx, id).await?.map(|_| EXISTS.to_string())) },
+    )
+    .await
 }
 
 async fn empty(ctx: &Ctx<'_>, role: &str) -> Result<(), AwsError> {
@@ -232,24 +224,18 @@ async fn empty(ctx: &Ctx<'_>, role: &str) -> Result<(), AwsError> {
 /// IAM is eventually consistent: a new role may not be readable (nor usable by the services
 /// it trusts) at once. Waits until `GetRole` sees it.
 async fn exists(ctx: &Ctx<'_>, name: &str) -> Result<(), AwsError> {
-    Waiter::new(format!("iam role {name}"), &[GONE], &["exists"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
-            Ok(get(ctx, name).await?.map(|_| "exists".to_string()))
-        })
-        .await?;
+    ctx.wait(Waiter::visible(format!("iam role {name}")), || async {
+        Ok(get(ctx, name).await?.map(|_| EXISTS.to_string()))
+    })
+    .await?;
     Ok(())
 }
 
 async fn get(ctx: &Ctx<'_>, name: &str) -> Result<Option<Role>, AwsError> {
-    let result = ctx
-        .call("GetRole", || {
+    Ok(ctx
+        .call_found("GetRole", || {
             ctx.clients.iam.get_role().role_name(name).send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.role().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.role().cloned()))
 }

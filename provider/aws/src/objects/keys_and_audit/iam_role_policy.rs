@@ -112,29 +112,23 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
 
 /// Deletes one inline policy; a policy (or role) already gone is not an error.
 pub async fn delete_named(ctx: &Ctx<'_>, role: &str, name: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DeleteRolePolicy", || {
-            ctx.clients
-                .iam
-                .delete_role_policy()
-                .role_name(role)
-                .policy_name(name)
-                .send()
-        })
-        .await;
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    ctx.call_delete("DeleteRolePolicy", || {
+        ctx.clients
+            .iam
+            .delete_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .send()
+    })
+    .await
 }
 
 // waiters (none: IAM applies a policy within seconds; what needs it retries its own calls)
 
 /// The policy's document, URL-encoded as IAM returns it.
 async fn get(ctx: &Ctx<'_>, role: &str, name: &str) -> Result<Option<String>, AwsError> {
-    let result = ctx
-        .call("GetRolePolicy", || {
+    Ok(ctx
+        .call_found("GetRolePolicy", || {
             ctx.clients
                 .iam
                 .get_role_policy()
@@ -142,12 +136,8 @@ async fn get(ctx: &Ctx<'_>, role: &str, name: &str) -> Result<Option<String>, Aw
                 .policy_name(name)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(Some(out.policy_document().to_string())),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .map(|out| out.policy_document().to_string()))
 }
 
 #[cfg(test)]

@@ -83,16 +83,10 @@ pub async fn update(ctx: &Ctx<'_>, s: &KmsAliasSettings, id: &str) -> Result<(),
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DeleteAlias", || {
-            ctx.clients.kms.delete_alias().alias_name(id).send()
-        })
-        .await;
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-    }
+    ctx.call_delete("DeleteAlias", || {
+        ctx.clients.kms.delete_alias().alias_name(id).send()
+    })
+    .await
 }
 
 // waiters (none: an alias is usable as soon as CreateAlias returns)

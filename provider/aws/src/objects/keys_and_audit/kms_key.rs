@@ -248,13 +248,14 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         Err(e) if e.is_code(&["KMSInvalidStateException"]) => {}
         Err(e) => return Err(e),
     }
-    Waiter::new(
-        format!("kms key {id}"),
-        &["Enabled", "Disabled"],
-        &["PendingDeletion", "PendingReplicaDeletion", GONE],
+    ctx.wait(
+        Waiter::new(
+            format!("kms key {id}"),
+            &["Enabled", "Disabled"],
+            &["PendingDeletion", "PendingReplicaDeletion", GONE],
+        ),
+        || async { state(ctx, id).await },
     )
-    .timeout(ctx.timeout)
-    .wait(ctx.clock, || async { state(ctx, id).await })
     .await?;
     Ok(())
 }
@@ -264,10 +265,11 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
 /// A new key is `Enabled` at once, but may not be visible to the next call yet (KMS is
 /// eventually consistent): "not found" counts as still pending here.
 async fn enabled(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(format!("kms key {id}"), &["Creating", GONE], &["Enabled"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { state(ctx, id).await })
-        .await?;
+    ctx.wait(
+        Waiter::new(format!("kms key {id}"), &["Creating", GONE], &["Enabled"]),
+        || async { state(ctx, id).await },
+    )
+    .await?;
     Ok(())
 }
 
@@ -281,16 +283,12 @@ async fn describe(
     ctx: &Ctx<'_>,
     id: &str,
 ) -> Result<Option<aws_sdk_kms::types::KeyMetadata>, AwsError> {
-    let result = ctx
-        .call("DescribeKey", || {
+    Ok(ctx
+        .call_found("DescribeKey", || {
             ctx.clients.kms.describe_key().key_id(id).send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.key_metadata().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.key_metadata().cloned()))
 }
 
 /// Scheduled for deletion, by us or anyone: for the stack the key is gone, and a new one is

@@ -11,8 +11,8 @@ use vault_core::model::Component;
 use crate::error::AwsError;
 use crate::objects::tags::{tag_map, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{Classifier, RetryPolicy};
-use crate::waiter::{Waiter, GONE};
+use crate::retry::{self, Classifier, RetryPolicy};
+use crate::waiter::{Waiter, EXISTS};
 
 /// CloudWatch Logs refuses a key whose new policy it cannot see yet.
 const KEY_PROPAGATION: RetryPolicy =
@@ -146,27 +146,20 @@ async fn put_retention(ctx: &Ctx<'_>, s: &LogGroupSettings, name: &str) -> Resul
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DeleteLogGroup", || {
+    ctx.delete_and_wait(
+        &retry::DEFAULT,
+        "DeleteLogGroup",
+        || {
             ctx.clients
                 .logs
                 .delete_log_group()
                 .log_group_name(id)
                 .send()
-        })
-        .await;
-    match result {
-        Ok(_) => {}
-        Err(e) if e.is_not_found() => return Ok(()),
-        Err(e) => return Err(e),
-    }
-    Waiter::new(format!("log group {id}"), &["exists"], &[GONE])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
-            Ok(describe(ctx, id).await?.map(|_| "exists".to_string()))
-        })
-        .await?;
-    Ok(())
+        },
+        Waiter::gone(format!("log group {id}")),
+        || async { Ok(describe(ctx, id).await?.map(|_| EXISTS.to_string())) },
+    )
+    .await
 }
 
 // waiters (none on create: a log group is usable as soon as CreateLogGroup returns)

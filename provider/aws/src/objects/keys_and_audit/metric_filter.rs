@@ -11,7 +11,7 @@ use vault_core::model::Component;
 
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
-use crate::waiter::{Waiter, GONE};
+use crate::waiter::{Waiter, EXISTS};
 
 /// The id of the filter `filter` on the group `group`.
 pub fn id_of(group: &str, filter: &str) -> String {
@@ -143,32 +143,30 @@ async fn put(
 /// test emulator) appends a copy on every `PutMetricFilter` and removes only some per delete.
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
     let (group, name) = parse_id(id)?;
-    Waiter::new(format!("metric filter {id}"), &["exists"], &[GONE])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
-            if describe(ctx, group, name).await?.is_none() {
-                return Ok(None);
-            }
-            let result = ctx
-                .call("DeleteMetricFilter", || {
-                    ctx.clients
-                        .logs
-                        .delete_metric_filter()
-                        .log_group_name(group)
-                        .filter_name(name)
-                        .send()
-                })
-                .await;
-            match result {
-                Ok(_) => {}
-                Err(e) if e.is_not_found() => return Ok(None),
-                Err(e) => return Err(e),
-            }
-            Ok(describe(ctx, group, name)
-                .await?
-                .map(|_| "exists".to_string()))
-        })
-        .await?;
+    ctx.wait(Waiter::gone(format!("metric filter {id}")), || async {
+        if describe(ctx, group, name).await?.is_none() {
+            return Ok(None);
+        }
+        let result = ctx
+            .call("DeleteMetricFilter", || {
+                ctx.clients
+                    .logs
+                    .delete_metric_filter()
+                    .log_group_name(group)
+                    .filter_name(name)
+                    .send()
+            })
+            .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        Ok(describe(ctx, group, name)
+            .await?
+            .map(|_| EXISTS.to_string()))
+    })
+    .await?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use super::s3::{bucket_arn, is_missing, is_no_such_bucket};
 use crate::error::AwsError;
 use crate::objects::tags::{is_managed, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::waiter::{Waiter, GONE};
+use crate::waiter::{Waiter, EXISTS};
 
 /// `DeleteObjects` takes at most 1000 keys per call.
 const DELETE_BATCH: usize = 1000;
@@ -70,12 +70,10 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
         Err(e) if e.is_code(&["BucketAlreadyOwnedByYou"]) => {}
         Err(e) => return Err(e),
     }
-    Waiter::new(format!("bucket {name}"), &[GONE], &["exists"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
-            Ok(exists(ctx, &name).await?.then(|| "exists".to_string()))
-        })
-        .await?;
+    ctx.wait(Waiter::visible(format!("bucket {name}")), || async {
+        Ok(exists(ctx, &name).await?.then(|| EXISTS.to_string()))
+    })
+    .await?;
     update(ctx, c, &name).await?;
     Ok(name)
 }
@@ -184,12 +182,10 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
             Err(e) => return Err(e),
         }
     }
-    Waiter::new(format!("bucket {id}"), &["exists"], &[GONE])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
-            Ok(exists(ctx, id).await?.then(|| "exists".to_string()))
-        })
-        .await?;
+    ctx.wait(Waiter::gone(format!("bucket {id}")), || async {
+        Ok(exists(ctx, id).await?.then(|| EXISTS.to_string()))
+    })
+    .await?;
     Ok(())
 }
 

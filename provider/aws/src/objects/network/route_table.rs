@@ -10,8 +10,8 @@ use super::ec2::{in_stack_vpc, management_filter, name_filter, reference_drift};
 use crate::error::AwsError;
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{Classifier, RetryPolicy};
-use crate::waiter::{Waiter, GONE};
+use crate::retry::{self};
+use crate::waiter::{Waiter, EXISTS};
 
 // find
 
@@ -188,40 +188,31 @@ fn target(r: &Route) -> &str {
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
     // Associations of subnets being deleted concurrently may still hold it for a moment.
-    let associations_going = RetryPolicy::with(&[Classifier::DependencyViolation], ctx.timeout);
-    let result = ctx
-        .call_with(&associations_going, "DeleteRouteTable", || {
+    let associations_going = retry::interfaces_draining(ctx.timeout);
+    ctx.delete_and_wait(
+        &associations_going,
+        "DeleteRouteTable",
+        || {
             ctx.clients
                 .ec2
                 .delete_route_table()
                 .route_table_id(id)
                 .send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            Waiter::new(format!("route table {id}"), &[EXISTS], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async { presence(ctx, id).await })
-                .await?;
-            Ok(())
-        }
-    }
+        },
+        Waiter::gone(format!("route table {id}")),
+        || async { presence(ctx, id).await },
+    )
+    .await
 }
 
 // waiters
 
-/// Route tables have no state of their own: they exist or not.
-const EXISTS: &str = "exists";
-
 /// A new route table can be briefly invisible to reads (EC2 is eventually consistent).
 async fn visible(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(format!("route table {id}"), &[GONE], &[EXISTS])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { presence(ctx, id).await })
-        .await?;
+    ctx.wait(Waiter::visible(format!("route table {id}")), || async {
+        presence(ctx, id).await
+    })
+    .await?;
     Ok(())
 }
 
@@ -230,18 +221,14 @@ async fn presence(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
 }
 
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<RouteTable>, AwsError> {
-    let result = ctx
-        .call("DescribeRouteTables", || {
+    Ok(ctx
+        .call_found("DescribeRouteTables", || {
             ctx.clients
                 .ec2
                 .describe_route_tables()
                 .route_table_ids(id)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.route_tables().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.route_tables().first().cloned()))
 }

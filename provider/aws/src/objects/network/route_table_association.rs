@@ -7,6 +7,7 @@ use vault_core::model::component::RouteTableAssociationSettings;
 use super::ec2::reference_drift;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
+use crate::retry;
 use crate::waiter::{Waiter, GONE};
 
 /// States of an association that no longer links anything.
@@ -63,15 +64,14 @@ pub async fn create(ctx: &Ctx<'_>, s: &RouteTableAssociationSettings) -> Result<
         .association_id()
         .ok_or_else(|| AwsError::Invalid("AssociateRouteTable returned no id".into()))?
         .to_string();
-    Waiter::new(
-        format!("route table association {id}"),
-        &["associating", GONE],
-        &["associated"],
+    ctx.wait(
+        Waiter::new(
+            format!("route table association {id}"),
+            &["associating", GONE],
+            &["associated"],
+        ),
+        || async { Ok(describe(ctx, &id).await?.map(|a| state(&a))) },
     )
-    .timeout(ctx.timeout)
-    .wait(ctx.clock, || async {
-        Ok(describe(ctx, &id).await?.map(|a| state(&a)))
-    })
     .await?;
     Ok(id)
 }
@@ -126,32 +126,24 @@ pub async fn update(
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DisassociateRouteTable", || {
+    ctx.delete_and_wait(
+        &retry::DEFAULT,
+        "DisassociateRouteTable",
+        || {
             ctx.clients
                 .ec2
                 .disassociate_route_table()
                 .association_id(id)
                 .send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            Waiter::new(
-                format!("route table association {id}"),
-                &["associated", "disassociating"],
-                &[GONE, "disassociated"],
-            )
-            .timeout(ctx.timeout)
-            .wait(ctx.clock, || async {
-                Ok(describe(ctx, id).await?.map(|a| state(&a)))
-            })
-            .await?;
-            Ok(())
-        }
-    }
+        },
+        Waiter::new(
+            format!("route table association {id}"),
+            &["associated", "disassociating"],
+            &[GONE, "disassociated"],
+        ),
+        || async { Ok(describe(ctx, id).await?.map(|a| state(&a))) },
+    )
+    .await
 }
 
 // waiters

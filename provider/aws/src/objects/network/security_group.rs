@@ -12,8 +12,8 @@ use super::ec2::{in_stack_vpc, management_filter, reference_drift};
 use crate::error::AwsError;
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{Classifier, RetryPolicy};
-use crate::waiter::{Waiter, GONE};
+use crate::retry::{self};
+use crate::waiter::{Waiter, EXISTS};
 
 // find
 
@@ -301,36 +301,25 @@ async fn revoke(
 /// Deletes the group, retrying while network interfaces (a deleted Lambda function's take a
 /// while to be released) still use it.
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let interfaces_draining = RetryPolicy::with(&[Classifier::DependencyViolation], ctx.timeout);
-    let result = ctx
-        .call_with(&interfaces_draining, "DeleteSecurityGroup", || {
-            ctx.clients.ec2.delete_security_group().group_id(id).send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            Waiter::new(format!("security group {id}"), &[EXISTS], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async { presence(ctx, id).await })
-                .await?;
-            Ok(())
-        }
-    }
+    let interfaces_draining = retry::interfaces_draining(ctx.timeout);
+    ctx.delete_and_wait(
+        &interfaces_draining,
+        "DeleteSecurityGroup",
+        || ctx.clients.ec2.delete_security_group().group_id(id).send(),
+        Waiter::gone(format!("security group {id}")),
+        || async { presence(ctx, id).await },
+    )
+    .await
 }
 
 // waiters
 
-/// Security groups have no state of their own: they exist or not.
-const EXISTS: &str = "exists";
-
 /// A new group can be briefly invisible to reads (EC2 is eventually consistent).
 async fn visible(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(format!("security group {id}"), &[GONE], &[EXISTS])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { presence(ctx, id).await })
-        .await?;
+    ctx.wait(Waiter::visible(format!("security group {id}")), || async {
+        presence(ctx, id).await
+    })
+    .await?;
     Ok(())
 }
 
@@ -339,18 +328,14 @@ async fn presence(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
 }
 
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<SecurityGroup>, AwsError> {
-    let result = ctx
-        .call("DescribeSecurityGroups", || {
+    Ok(ctx
+        .call_found("DescribeSecurityGroups", || {
             ctx.clients
                 .ec2
                 .describe_security_groups()
                 .group_ids(id)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.security_groups().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.security_groups().first().cloned()))
 }

@@ -320,22 +320,21 @@ async fn describe(
     group: &str,
     rule_id: &str,
 ) -> Result<Option<SecurityGroupRule>, AwsError> {
-    let result = ctx
-        .call("DescribeSecurityGroupRules", || {
+    Ok(ctx
+        .call_found("DescribeSecurityGroupRules", || {
             ctx.clients
                 .ec2
                 .describe_security_group_rules()
                 .security_group_rule_ids(rule_id)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out
-            .security_group_rules()
-            .iter()
-            .find(|r| r.security_group_rule_id() == Some(rule_id) && r.group_id() == Some(group))
-            .cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| {
+            out.security_group_rules()
+                .iter()
+                .find(|r| {
+                    r.security_group_rule_id() == Some(rule_id) && r.group_id() == Some(group)
+                })
+                .cloned()
+        }))
 }

@@ -9,7 +9,7 @@ use super::ec2::{in_stack_vpc, management_filter, name_filter, reference_drift};
 use crate::error::AwsError;
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{Classifier, RetryPolicy};
+use crate::retry::{self};
 use crate::waiter::{Waiter, GONE};
 
 // find
@@ -140,33 +140,26 @@ async fn set_map_public_ip_on_launch(
 /// Deletes the subnet, retrying while network interfaces (a deleted Lambda function's take a
 /// while to be released) still use it.
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let interfaces_draining = RetryPolicy::with(&[Classifier::DependencyViolation], ctx.timeout);
-    let result = ctx
-        .call_with(&interfaces_draining, "DeleteSubnet", || {
-            ctx.clients.ec2.delete_subnet().subnet_id(id).send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            Waiter::new(format!("subnet {id}"), &["available", "pending"], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async { state(ctx, id).await })
-                .await?;
-            Ok(())
-        }
-    }
+    let interfaces_draining = retry::interfaces_draining(ctx.timeout);
+    ctx.delete_and_wait(
+        &interfaces_draining,
+        "DeleteSubnet",
+        || ctx.clients.ec2.delete_subnet().subnet_id(id).send(),
+        Waiter::new(format!("subnet {id}"), &["available", "pending"], &[GONE]),
+        || async { state(ctx, id).await },
+    )
+    .await
 }
 
 // waiters
 
 /// A new subnet can be briefly invisible to reads (EC2 is eventually consistent).
 async fn available(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(format!("subnet {id}"), &["pending", GONE], &["available"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async { state(ctx, id).await })
-        .await?;
+    ctx.wait(
+        Waiter::new(format!("subnet {id}"), &["pending", GONE], &["available"]),
+        || async { state(ctx, id).await },
+    )
+    .await?;
     Ok(())
 }
 
@@ -177,14 +170,10 @@ async fn state(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
 }
 
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<Subnet>, AwsError> {
-    let result = ctx
-        .call("DescribeSubnets", || {
+    Ok(ctx
+        .call_found("DescribeSubnets", || {
             ctx.clients.ec2.describe_subnets().subnet_ids(id).send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.subnets().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.subnets().first().cloned()))
 }

@@ -9,7 +9,7 @@ use super::ec2::{management_filter, name_filter};
 use crate::error::AwsError;
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{Classifier, RetryPolicy};
+use crate::retry::{self};
 use crate::waiter::{Waiter, GONE};
 
 // find
@@ -194,52 +194,41 @@ async fn restrict_default_security_group(ctx: &Ctx<'_>, vpc_id: &str) -> Result<
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
     // Lambda network interfaces can hold the VPC's last subnet or group for a while.
-    let interfaces_draining = RetryPolicy::with(&[Classifier::DependencyViolation], ctx.timeout);
-    let result = ctx
-        .call_with(&interfaces_draining, "DeleteVpc", || {
-            ctx.clients.ec2.delete_vpc().vpc_id(id).send()
-        })
-        .await;
-    match result {
-        Err(e) if e.is_not_found() => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => {
-            Waiter::new(format!("vpc {id}"), &["available", "pending"], &[GONE])
-                .timeout(ctx.timeout)
-                .wait(ctx.clock, || async {
-                    Ok(describe(ctx, id)
-                        .await?
-                        .and_then(|v| v.state().map(|s| s.as_str().to_string())))
-                })
-                .await?;
-            Ok(())
-        }
-    }
+    let interfaces_draining = retry::interfaces_draining(ctx.timeout);
+    ctx.delete_and_wait(
+        &interfaces_draining,
+        "DeleteVpc",
+        || ctx.clients.ec2.delete_vpc().vpc_id(id).send(),
+        Waiter::new(format!("vpc {id}"), &["available", "pending"], &[GONE]),
+        || async {
+            Ok(describe(ctx, id)
+                .await?
+                .and_then(|v| v.state().map(|s| s.as_str().to_string())))
+        },
+    )
+    .await
 }
 
 // waiters
 
 async fn available(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(format!("vpc {id}"), &["pending"], &["available"])
-        .timeout(ctx.timeout)
-        .wait(ctx.clock, || async {
+    ctx.wait(
+        Waiter::new(format!("vpc {id}"), &["pending"], &["available"]),
+        || async {
             Ok(describe(ctx, id)
                 .await?
                 .and_then(|v| v.state().map(|s| s.as_str().to_string())))
-        })
-        .await?;
+        },
+    )
+    .await?;
     Ok(())
 }
 
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<aws_sdk_ec2::types::Vpc>, AwsError> {
-    let result = ctx
-        .call("DescribeVpcs", || {
+    Ok(ctx
+        .call_found("DescribeVpcs", || {
             ctx.clients.ec2.describe_vpcs().vpc_ids(id).send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.vpcs().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.vpcs().first().cloned()))
 }

@@ -269,15 +269,14 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
             message: error.message().unwrap_or("").to_string(),
         });
     }
-    Waiter::new(
-        format!("vpc endpoint {id}"),
-        &["available", "pending", "deleting"],
-        &[GONE, "deleted"],
+    ctx.wait(
+        Waiter::new(
+            format!("vpc endpoint {id}"),
+            &["available", "pending", "deleting"],
+            &[GONE, "deleted"],
+        ),
+        || async { Ok(describe(ctx, id).await?.map(|e| state(&e))) },
     )
-    .timeout(ctx.timeout)
-    .wait(ctx.clock, || async {
-        Ok(describe(ctx, id).await?.map(|e| state(&e)))
-    })
     .await?;
     Ok(())
 }
@@ -285,15 +284,14 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
 // waiters
 
 async fn available(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    Waiter::new(
-        format!("vpc endpoint {id}"),
-        &["pending", "pendingAcceptance", GONE],
-        &["available"],
+    ctx.wait(
+        Waiter::new(
+            format!("vpc endpoint {id}"),
+            &["pending", "pendingAcceptance", GONE],
+            &["available"],
+        ),
+        || async { Ok(describe(ctx, id).await?.map(|e| state(&e))) },
     )
-    .timeout(ctx.timeout)
-    .wait(ctx.clock, || async {
-        Ok(describe(ctx, id).await?.map(|e| state(&e)))
-    })
     .await?;
     Ok(())
 }
@@ -310,18 +308,14 @@ fn state(e: &VpcEndpoint) -> String {
 }
 
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<VpcEndpoint>, AwsError> {
-    let result = ctx
-        .call("DescribeVpcEndpoints", || {
+    Ok(ctx
+        .call_found("DescribeVpcEndpoints", || {
             ctx.clients
                 .ec2
                 .describe_vpc_endpoints()
                 .vpc_endpoint_ids(id)
                 .send()
         })
-        .await;
-    match result {
-        Ok(out) => Ok(out.vpc_endpoints().first().cloned()),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
+        .await?
+        .and_then(|out| out.vpc_endpoints().first().cloned()))
 }
