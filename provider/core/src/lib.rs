@@ -20,6 +20,7 @@ pub mod input;
 pub mod model;
 pub mod names;
 pub mod policy;
+pub mod rotation;
 pub mod schedule;
 pub mod validate;
 pub mod warning;

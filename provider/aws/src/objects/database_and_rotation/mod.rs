@@ -13,96 +13,21 @@ pub mod secret;
 pub mod secret_rotation;
 pub mod secret_value;
 
-use vault_core::model::component::{ComponentKind, Settings};
-use vault_core::model::Component;
-
-use super::{unsupported, Ctx, Observed};
-use crate::error::AwsError;
-
-pub const KINDS: &[ComponentKind] = &[
-    ComponentKind::DbSubnetGroup,
-    ComponentKind::DbClusterParameterGroup,
-    ComponentKind::DbCluster,
-    ComponentKind::DbInstance,
-    ComponentKind::Secret,
-    ComponentKind::LambdaFunction,
-    ComponentKind::LambdaPermission,
-    ComponentKind::SecretRotation,
+/// The kinds this group holds.
+pub const KINDS: &[vault_core::model::ComponentKind] = &[
+    vault_core::model::ComponentKind::DbSubnetGroup,
+    vault_core::model::ComponentKind::DbClusterParameterGroup,
+    vault_core::model::ComponentKind::DbCluster,
+    vault_core::model::ComponentKind::DbInstance,
+    vault_core::model::ComponentKind::Secret,
+    vault_core::model::ComponentKind::LambdaFunction,
+    vault_core::model::ComponentKind::LambdaPermission,
+    vault_core::model::ComponentKind::SecretRotation,
 ];
 
-pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
-    match &c.settings {
-        Settings::DbSubnetGroup(_) => db_subnet_group::find(ctx, c).await,
-        Settings::DbClusterParameterGroup(_) => db_cluster_parameter_group::find(ctx, c).await,
-        Settings::DbCluster(_) => db_cluster::find(ctx, c).await,
-        Settings::DbInstance(_) => db_instance::find(ctx, c).await,
-        Settings::Secret(_) => secret::find(ctx, c).await,
-        Settings::LambdaFunction(_) => lambda_function::find(ctx, c).await,
-        Settings::LambdaPermission(s) => lambda_permission::find(ctx, s).await,
-        Settings::SecretRotation(s) => secret_rotation::find(ctx, s).await,
-        _ => Err(unsupported(c.kind(), "find")),
-    }
-}
+use vault_core::model::Component;
 
-pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
-    match &c.settings {
-        Settings::DbSubnetGroup(s) => db_subnet_group::create(ctx, c, s).await,
-        Settings::DbClusterParameterGroup(s) => db_cluster_parameter_group::create(ctx, c, s).await,
-        Settings::DbCluster(s) => db_cluster::create(ctx, c, s).await,
-        Settings::DbInstance(s) => db_instance::create(ctx, c, s).await,
-        Settings::Secret(s) => secret::create(ctx, c, s).await,
-        Settings::LambdaFunction(s) => lambda_function::create(ctx, c, s).await,
-        Settings::LambdaPermission(s) => lambda_permission::create(ctx, s).await,
-        Settings::SecretRotation(s) => secret_rotation::create(ctx, s).await,
-        _ => Err(unsupported(c.kind(), "create")),
-    }
-}
-
-pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
-    match &c.settings {
-        Settings::DbSubnetGroup(s) => db_subnet_group::read(ctx, c, s, id).await,
-        Settings::DbClusterParameterGroup(s) => {
-            db_cluster_parameter_group::read(ctx, c, s, id).await
-        }
-        Settings::DbCluster(s) => db_cluster::read(ctx, c, s, id).await,
-        Settings::DbInstance(s) => db_instance::read(ctx, c, s, id).await,
-        Settings::Secret(s) => secret::read(ctx, c, s, id).await,
-        Settings::LambdaFunction(s) => lambda_function::read(ctx, c, s, id).await,
-        Settings::LambdaPermission(s) => lambda_permission::read(ctx, s, id).await,
-        Settings::SecretRotation(s) => secret_rotation::read(ctx, s, id).await,
-        _ => Err(unsupported(c.kind(), "read")),
-    }
-}
-
-pub async fn update(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<(), AwsError> {
-    match &c.settings {
-        Settings::DbSubnetGroup(s) => db_subnet_group::update(ctx, c, s, id).await,
-        Settings::DbClusterParameterGroup(s) => {
-            db_cluster_parameter_group::update(ctx, c, s, id).await
-        }
-        Settings::DbCluster(s) => db_cluster::update(ctx, c, s, id).await,
-        Settings::DbInstance(s) => db_instance::update(ctx, c, s, id).await,
-        Settings::Secret(s) => secret::update(ctx, c, s, id).await,
-        Settings::LambdaFunction(s) => lambda_function::update(ctx, c, s, id).await,
-        Settings::LambdaPermission(s) => lambda_permission::update(ctx, s, id).await,
-        Settings::SecretRotation(s) => secret_rotation::update(ctx, s, id).await,
-        _ => Err(unsupported(c.kind(), "update")),
-    }
-}
-
-pub async fn delete(ctx: &Ctx<'_>, kind: ComponentKind, id: &str) -> Result<(), AwsError> {
-    match kind {
-        ComponentKind::DbSubnetGroup => db_subnet_group::delete(ctx, id).await,
-        ComponentKind::DbClusterParameterGroup => db_cluster_parameter_group::delete(ctx, id).await,
-        ComponentKind::DbCluster => db_cluster::delete(ctx, id).await,
-        ComponentKind::DbInstance => db_instance::delete(ctx, id).await,
-        ComponentKind::Secret => secret::delete(ctx, id).await,
-        ComponentKind::LambdaFunction => lambda_function::delete(ctx, id).await,
-        ComponentKind::LambdaPermission => lambda_permission::delete(ctx, id).await,
-        ComponentKind::SecretRotation => secret_rotation::delete(ctx, id).await,
-        _ => Err(unsupported(kind, "delete")),
-    }
-}
+use crate::error::AwsError;
 
 /// The component's AWS name, which the core gives every kind of this group but the permission and
 /// the rotation.
