@@ -828,3 +828,78 @@ fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded_on_
 fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded_on_terraform_1_15() {
     an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded(Cli::V1_15);
 }
+
+fn counts_json(moto: &Moto) -> serde_json::Value {
+    serde_json::from_str(&verify(moto, &["dev", "--count"]).stdout).unwrap()
+}
+
+fn a_second_state_cannot_take_over_a_complete_stack(cli: Cli) {
+    let moto = Moto::start();
+    let (a, var) = basic(cli, &moto);
+    apply_ok(&a, &var, "apply in A");
+    let before = counts_json(&moto);
+    let components = state_components(&a);
+
+    // B: the same configuration, a fresh state.
+    let (b, _) = basic(cli, &moto);
+    let refused = |run: &crate::harness::Run, what: &str| {
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 1, "{what} in B must fail:\n{all}");
+        assert!(all.contains("Stack already exists"), "{what}: {all}");
+        assert!(all.contains("environment_suffix"), "{what}: {all}");
+        assert!(
+            all.contains("terraform import vault_secrets_stack"),
+            "{what}: {all}"
+        );
+        assert_eq!(counts_json(&moto), before, "{what} in B changed nothing");
+    };
+    refused(
+        &b.run(&["plan", "-input=false", "-no-color", "-var", &var]),
+        "plan",
+    );
+    refused(
+        &b.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "apply",
+    );
+    let destroy = b.run(&[
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    if cli == Cli::V1_0 {
+        // Terraform 1.0 plans the configuration normally before a destroy, so the refusal
+        // shows there too; nothing is touched either way.
+        refused(&destroy, "destroy");
+    } else {
+        ok(&destroy, "destroy in B");
+    }
+    assert_eq!(
+        counts_json(&moto),
+        before,
+        "destroy in B touched nothing of A's"
+    );
+    assert_eq!(state_components(&a), components);
+    let plan = plan_code(&a, &var);
+    assert_eq!(plan.code, 0, "A still plans empty:\n{}", plan.stdout);
+    destroy_leaves_nothing(&a, &moto, &var);
+}
+
+#[test]
+fn a_second_state_cannot_take_over_a_complete_stack_on_terraform_1_0() {
+    a_second_state_cannot_take_over_a_complete_stack(Cli::V1_0);
+}
+
+#[test]
+fn a_second_state_cannot_take_over_a_complete_stack_on_terraform_1_15() {
+    a_second_state_cannot_take_over_a_complete_stack(Cli::V1_15);
+}

@@ -14,7 +14,7 @@ fn basic_example(cli: Cli) -> Workspace {
     ws
 }
 
-fn examples_basic_validates_and_plans_one_stack_without_aws_calls(cli: Cli) {
+fn examples_basic_validates_and_plans_one_stack_reading_but_creating_nothing(cli: Cli) {
     let moto = Moto::start();
     let ws = basic_example(cli);
     let v = ws.run(&["validate", "-json", "-no-color"]);
@@ -45,17 +45,25 @@ fn examples_basic_validates_and_plans_one_stack_without_aws_calls(cli: Cli) {
         "{}",
         plan.stdout
     );
-    assert!(moto.aws_requests().is_empty(), "{:?}", moto.aws_requests());
+    // The plan reads (is there a complete stack of this suffix already?) and writes nothing.
+    let requests = moto.aws_requests();
+    assert!(requests.len() <= 2, "{requests:?}");
+    let counts = crate::harness::verify(&moto, &["dev", "--count"]);
+    let counts: Json = serde_json::from_str(&counts.stdout).unwrap();
+    assert!(
+        counts.as_object().unwrap().values().all(|n| n == 0),
+        "{counts}"
+    );
 }
 
 #[test]
-fn examples_basic_validates_and_plans_one_stack_without_aws_calls_on_terraform_1_0() {
-    examples_basic_validates_and_plans_one_stack_without_aws_calls(Cli::V1_0);
+fn examples_basic_validates_and_plans_one_stack_reading_but_creating_nothing_on_terraform_1_0() {
+    examples_basic_validates_and_plans_one_stack_reading_but_creating_nothing(Cli::V1_0);
 }
 
 #[test]
-fn examples_basic_validates_and_plans_one_stack_without_aws_calls_on_terraform_1_15() {
-    examples_basic_validates_and_plans_one_stack_without_aws_calls(Cli::V1_15);
+fn examples_basic_validates_and_plans_one_stack_reading_but_creating_nothing_on_terraform_1_15() {
+    examples_basic_validates_and_plans_one_stack_reading_but_creating_nothing(Cli::V1_15);
 }
 
 fn nodejs18_plans_with_a_deprecation_warning(cli: Cli) {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use aws_sdk_ec2::types::Filter;
-use vault_core::defaults::MANAGEMENT_TAG;
+use vault_core::defaults::{CREATED_TAG, MANAGEMENT_TAG};
 use vault_core::model::component::LogGroupPurpose;
 use vault_core::model::Naming;
 
@@ -83,7 +83,11 @@ pub async fn discover(
             .tags()
             .iter()
             .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
-            .filter(|(k, _)| !matches!(k.as_str(), "Environment" | "Name") && k != MANAGEMENT_TAG)
+            .filter(|(k, _)| {
+                !matches!(k.as_str(), "Environment" | "Name")
+                    && k != MANAGEMENT_TAG
+                    && k != CREATED_TAG
+            })
             .collect(),
         ..Discovered::default()
     };
@@ -238,4 +242,101 @@ pub async fn discover(
         .iter()
         .any(|t| t.name() == Some(trail.as_str()));
     Ok(d)
+}
+
+/// A complete stack of this suffix in the account and region: its VPC carries the completion
+/// mark ([`CREATED_TAG`]) a finished create writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExistingStack {
+    pub vpc_id: String,
+    /// When its create finished (RFC 3339), as the mark says.
+    pub created: String,
+}
+
+/// The complete stack of `suffix`, if one exists: one read call.
+pub async fn complete_stack(
+    clients: &Clients,
+    clock: &dyn Clock,
+    suffix: &str,
+) -> Result<Option<ExistingStack>, AwsError> {
+    let out = DEFAULT
+        .run(clock, || async {
+            clients
+                .ec2
+                .describe_vpcs()
+                .filters(
+                    Filter::builder()
+                        .name(format!("tag:{MANAGEMENT_TAG}"))
+                        .values(suffix)
+                        .build(),
+                )
+                .filters(
+                    Filter::builder()
+                        .name("tag-key")
+                        .values(CREATED_TAG)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(api("DescribeVpcs"))
+        })
+        .await?;
+    Ok(out.vpcs().first().map(|v| ExistingStack {
+        vpc_id: v.vpc_id().unwrap_or_default().to_string(),
+        created: v
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some(CREATED_TAG))
+            .and_then(|t| t.value())
+            .unwrap_or_default()
+            .to_string(),
+    }))
+}
+
+/// Marks the stack whose VPC is `vpc_id` complete, unless it is already: the last step of an
+/// apply that finished.
+pub async fn mark_complete(
+    clients: &Clients,
+    clock: &dyn Clock,
+    vpc_id: &str,
+    now: std::time::SystemTime,
+) -> Result<(), AwsError> {
+    let tags = DEFAULT
+        .run(clock, || async {
+            clients
+                .ec2
+                .describe_tags()
+                .filters(Filter::builder().name("resource-id").values(vpc_id).build())
+                .filters(Filter::builder().name("key").values(CREATED_TAG).build())
+                .send()
+                .await
+                .map_err(api("DescribeTags"))
+        })
+        .await?;
+    if !tags.tags().is_empty() {
+        return Ok(());
+    }
+    let secs = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let when = aws_smithy_types::DateTime::from_secs(secs as i64)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .map_err(|e| AwsError::Invalid(format!("the time of the create: {e}")))?;
+    let tag = aws_sdk_ec2::types::Tag::builder()
+        .key(CREATED_TAG)
+        .value(when)
+        .build();
+    DEFAULT
+        .run(clock, || async {
+            clients
+                .ec2
+                .create_tags()
+                .resources(vpc_id)
+                .tags(tag.clone())
+                .send()
+                .await
+                .map_err(api("CreateTags"))
+        })
+        .await?;
+    Ok(())
 }

@@ -98,9 +98,8 @@ impl<'a> Executor<'a> {
             .collect();
         if !doomed.is_empty() {
             let order = prior.unwrap_or(stack);
-            let report = self
-                .delete_in_order(order, ids, &doomed, timeout, false)
-                .await;
+            // Boxed: debug builds keep nested futures on the worker's stack otherwise.
+            let report = Box::pin(self.delete_in_order(order, ids, &doomed, timeout, false)).await;
             if report.failure.is_some() {
                 return report;
             }
@@ -113,13 +112,15 @@ impl<'a> Executor<'a> {
             graph.dependencies(c).into_iter().cloned().collect()
         };
         let remaining = timeout.saturating_sub(self.clock.elapsed() - start);
-        self.schedule(todo, blockers, ids, remaining, |c, snapshot| async move {
-            let component = stack.component(&c).expect("scheduled from the stack");
-            let update = planned.update.contains(&c);
-            let ctx = self.ctx(stack, &snapshot, timeout);
-            let result = ensure(&ctx, component, update).await.map(Some);
-            (c, result)
-        })
+        Box::pin(
+            self.schedule(todo, blockers, ids, remaining, |c, snapshot| async move {
+                let component = stack.component(&c).expect("scheduled from the stack");
+                let update = planned.update.contains(&c);
+                let ctx = self.ctx(stack, &snapshot, timeout);
+                let result = Box::pin(ensure(&ctx, component, update)).await.map(Some);
+                (c, result)
+            }),
+        )
         .await
     }
 
@@ -238,11 +239,15 @@ impl<'a> Executor<'a> {
             dependents.chain(unknown.iter().cloned()).collect()
         };
         let todo = doomed.iter().cloned().collect();
-        self.schedule(todo, blockers, ids, timeout, |c, snapshot| async move {
-            let ctx = self.ctx(order, &snapshot, timeout);
-            let result = remove(&ctx, &c, find_unrecorded).await.map(|()| None);
-            (c, result)
-        })
+        Box::pin(
+            self.schedule(todo, blockers, ids, timeout, |c, snapshot| async move {
+                let ctx = self.ctx(order, &snapshot, timeout);
+                let result = Box::pin(remove(&ctx, &c, find_unrecorded))
+                    .await
+                    .map(|()| None);
+                (c, result)
+            }),
+        )
         .await
     }
 

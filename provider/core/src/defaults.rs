@@ -54,6 +54,10 @@ pub const REGION: &str = "us-east-1";
 
 /// The management tag that lets the provider find (and adopt) its objects after a crash.
 pub const MANAGEMENT_TAG: &str = "vault:stack";
+/// Written on the stack's VPC, with the time, as the last step of a create that finished: a
+/// complete stack belongs to the state that created it (or imported it), and a create from
+/// another state stops at plan instead of adopting it. Tag reconciliation leaves it alone.
+pub const CREATED_TAG: &str = "vault:created";
 pub const MANDATORY_TAGS: &[&str] = &["CostCenter", "Compliance"];
 /// AWS allows 50 tags per object; the provider adds `Environment` and the management tag.
 pub const MAX_TAGS: usize = 50;

@@ -8,6 +8,11 @@ use crate::input::Tags;
 /// Tags under AWS's reserved prefix: set by AWS (CloudFormation, Backup, ...), never removable.
 const AWS_RESERVED_PREFIX: &str = "aws:";
 
+/// Tags the configuration does not own: AWS's own, and the provider's completion mark.
+fn reserved(key: &str) -> bool {
+    key.starts_with(AWS_RESERVED_PREFIX) || key == crate::defaults::CREATED_TAG
+}
+
 /// How to bring an object's tags to the wanted ones: the configuration is authoritative, as in
 /// Terraform, so a tag removed from `tags` or `default_tags` is removed from the object.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,7 +34,7 @@ impl TagChange {
                 .collect(),
             remove: have
                 .keys()
-                .filter(|k| !want.contains_key(*k) && !k.starts_with(AWS_RESERVED_PREFIX))
+                .filter(|k| !want.contains_key(*k) && !reserved(k))
                 .cloned()
                 .collect(),
         }
@@ -130,6 +135,12 @@ mod tests {
     #[test]
     fn aws_reserved_tags_are_never_removed_nor_drift() {
         let have = tags_of(&[("A", "1"), ("aws:cloudformation:stack-name", "x")]);
+        assert!(TagChange::between(&tags_of(&[("A", "1")]), &have).is_empty());
+    }
+
+    #[test]
+    fn the_completion_mark_is_not_drift_and_never_removed() {
+        let have = tags_of(&[("A", "1"), ("vault:created", "2026-11-30T10:00:00Z")]);
         assert!(TagChange::between(&tags_of(&[("A", "1")]), &have).is_empty());
     }
 

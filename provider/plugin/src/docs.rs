@@ -159,8 +159,19 @@ fn page(root: &Path, p: &Page) -> String {
         let _ = write!(
             out,
             "\n## Import\n\nImport rebuilds the state from the objects tagged `vault:stack = <environment_suffix>`: \
-             the `network`, `database`, `rotation` and `logs` blocks are read back from AWS; `kms`, \
-             `audit` (unless the trail is off) and `timeouts` are left to their defaults.\n\n{}\nOr, with Terraform 1.5 and newer:\n\n{}",
+             the `network`, `database` and `rotation` blocks are read back from AWS, and `logs` when \
+             it differs from its default; `kms`, `audit` (unless the trail is off) and `timeouts` \
+             are left to their defaults. A configuration that omits `logs` at its default plans \
+             empty right after import.\n\n{}\nOr, with Terraform 1.5 and newer:\n\n{}\n\
+             ## Ownership\n\nA stack belongs to the state that created it. The last step of a \
+             create that finished tags the stack's VPC `vault:created = <time>`. A create from \
+             another state (a teammate's directory, a lost state) for a suffix whose stack is \
+             complete fails at plan, on `environment_suffix`, naming the stack, and changes \
+             nothing; `terraform import` is the deliberate way to take such a stack over. A \
+             create *may* adopt the objects of an incomplete stack (no `vault:created` yet): that \
+             is how an apply interrupted mid-create (a killed process) is finished by the next \
+             one, without duplicates. Destroy deletes what its own state records, plus what is \
+             left of its own create.\n",
             example(root, import, "shell"),
             example(root, "examples/resources/vault_secrets_stack/import-by-block.tf", "terraform")
         );

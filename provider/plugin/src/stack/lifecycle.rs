@@ -113,7 +113,7 @@ pub async fn apply(
         clients: &configured.clients,
         clock: &clock,
     };
-    executor.apply(stack, prior, ids, planned, timeout).await
+    Box::pin(executor.apply(stack, prior, ids, planned, timeout)).await
 }
 
 pub async fn destroy(configured: &Configured, stack: &ResolvedStack, ids: Ids) -> Report {
@@ -399,4 +399,41 @@ pub async fn import(
     let refreshed = refresh(configured, &stack, &ids).await?;
     set_outputs(&mut state, &stack, &refreshed);
     Ok((state, private))
+}
+
+/// Refuses to create a stack whose suffix a complete stack in the account and region already
+/// has: it belongs to another state (or to this one before it was lost), and adopting it would
+/// let this state's destroy delete another team's stack. Returns the diagnostic's detail.
+pub async fn refuse_existing(configured: &Configured, suffix: &str) -> Result<(), String> {
+    let clock = SystemClock::stoppable(configured.stop.clone());
+    let found = vault_aws::discover::complete_stack(&configured.clients, &clock, suffix)
+        .await
+        .map_err(|e| format!("Could not check whether stack {suffix:?} exists: {e}"))?;
+    let Some(existing) = found else { return Ok(()) };
+    Err(format!(
+        "A complete stack with environment_suffix {suffix:?} already exists in region {} (VPC \
+         {}, created {}). It is managed by another Terraform state, or by this one before its \
+         state was lost; creating it here would take it over.\n\nTo manage that stack from \
+         this configuration, import it:\n  terraform import vault_secrets_stack.<name> \
+         {suffix}\n(or an import block with id = \"{suffix}\"). To create a new stack, choose \
+         another environment_suffix.",
+        configured.clients.region, existing.vpc_id, existing.created
+    ))
+}
+
+/// Marks the stack complete once an apply finished with every object in place: from then on
+/// only this state (or a deliberate import) manages it.
+pub async fn mark_complete(configured: &Configured, ids: &Ids) -> Result<(), String> {
+    let Some(vpc) = ids.get(&logical::vpc()) else {
+        return Ok(());
+    };
+    let clock = SystemClock::stoppable(configured.stop.clone());
+    vault_aws::discover::mark_complete(
+        &configured.clients,
+        &clock,
+        vpc,
+        std::time::SystemTime::now(),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }

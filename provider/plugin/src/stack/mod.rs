@@ -133,6 +133,36 @@ impl SecretsStackResource {
         Some((planned, Vec::new()))
     }
 
+    /// Stops a create when a complete stack of the same suffix exists (see
+    /// [`lifecycle::refuse_existing`]); nothing is created or changed. Skipped while the suffix
+    /// or the provider's configuration is not known yet.
+    async fn refuse_existing(&self, diags: &mut Diagnostics, planned: &StackState) -> Option<()> {
+        let Value::Value(suffix) = &planned.environment_suffix else {
+            return Some(());
+        };
+        let configured = self
+            .configured
+            .read()
+            .expect("provider configuration lock")
+            .clone();
+        let Some(configured) = configured else {
+            return Some(());
+        };
+        match lifecycle::refuse_existing(&configured, suffix).await {
+            Ok(()) => Some(()),
+            Err(detail) => {
+                // Built directly: `Diagnostic::new` appends a Rust backtrace when
+                // RUST_BACKTRACE is set, which no user should see.
+                diags.add_error(protocol::Diagnostic {
+                    summary: "Stack already exists".into(),
+                    detail: detail.into(),
+                    attribute: AttributePath::new("environment_suffix"),
+                });
+                None
+            }
+        }
+    }
+
     /// The state after a walk: ids recorded, outputs read back, and the walk's error reported.
     async fn settle(
         diags: &mut Diagnostics,
@@ -151,6 +181,22 @@ impl SecretsStackResource {
                     ..Default::default()
                 };
                 lifecycle::set_outputs(&mut state, stack, &refreshed);
+            }
+        }
+        if report.failure.is_none() {
+            if let Err(e) = lifecycle::mark_complete(configured, &report.ids).await {
+                diags.root_error(
+                    format!("Could not mark the stack complete after {action}"),
+                    e,
+                );
+            }
+        }
+        if report.failure.is_none() {
+            if let Err(e) = lifecycle::mark_complete(configured, &report.ids).await {
+                diags.root_error(
+                    format!("Could not mark the stack complete after {action}"),
+                    e,
+                );
             }
         }
         if let Some(f) = report.failure {
@@ -231,6 +277,7 @@ impl Resource for SecretsStackResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let (planned, _) = self.plan(diags, proposed_state, None)?;
+        self.refuse_existing(diags, &planned).await?;
         Some((planned, Value::Null))
     }
 
@@ -271,6 +318,8 @@ impl Resource for SecretsStackResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.configured(diags)?;
+        // Checked again: another apply may have finished this suffix since the plan.
+        self.refuse_existing(diags, &planned_state).await?;
         let (stack, private) = match lifecycle::new_stack(&configured, &planned_state).await {
             Ok(x) => x,
             Err(e) => {
@@ -290,7 +339,15 @@ impl Resource for SecretsStackResource {
             timeout,
         )
         .await;
-        let state = Self::settle(diags, &configured, state, &stack, report, "create").await;
+        let state = Box::pin(Self::settle(
+            diags,
+            &configured,
+            state,
+            &stack,
+            report,
+            "create",
+        ))
+        .await;
         Some((state, Value::Value(private)))
     }
 
@@ -348,7 +405,15 @@ impl Resource for SecretsStackResource {
             timeout,
         )
         .await;
-        let state = Self::settle(diags, &configured, state, &stack, report, "update").await;
+        let state = Box::pin(Self::settle(
+            diags,
+            &configured,
+            state,
+            &stack,
+            report,
+            "update",
+        ))
+        .await;
         Some((state, Value::Value(private)))
     }
 
