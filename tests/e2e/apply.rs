@@ -51,6 +51,7 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
     let trace = ws.dir.path().join("trace.log");
     let trace_env = [
         ("TF_LOG", "TRACE"),
+        ("TF_LOG_PROVIDER", "TRACE"),
         ("TF_LOG_PATH", trace.to_str().unwrap()),
     ];
     let apply = ws.run_with(
@@ -117,6 +118,11 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
     let state = fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
     let log = fs::read_to_string(&trace).unwrap();
     assert!(log.len() > 10_000, "the trace log was captured");
+    // The provider's own structured lines reached Terraform's log (go-hclog JSON on stderr).
+    assert!(
+        log.contains("provider.terraform-provider-vault"),
+        "the provider's TRACE lines are in Terraform's log"
+    );
     for (what, text) in [
         ("state", &state),
         ("show -json", &show.stdout),
@@ -696,4 +702,118 @@ fn in_place_updates_change_only_what_they_name_on_terraform_1_0() {
 #[test]
 fn in_place_updates_change_only_what_they_name_on_terraform_1_15() {
     in_place_updates_change_only_what_they_name(Cli::V1_15);
+}
+
+/// Ctrl-C in a terminal during a slow apply (SPEC §2.1): the group gets SIGINT, Terraform asks
+/// the provider to stop, the apply ends within seconds with what exists in state and an
+/// "interrupted" error, and the next apply resumes without duplicates. Only Terraform 1.0 is a
+/// real executable here (1.15 runs inside Python), so only it receives a signal as a user's would.
+#[test]
+fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on_terraform_1_0() {
+    use std::time::{Duration, Instant};
+    let moto = Moto::start();
+    // Each AWS call held 700 ms: the whole apply would take minutes.
+    let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let slow = format!("aws_endpoint={}", proxy.url);
+    let log = ws.dir.path().join("interrupted-apply.log");
+    let mut apply = ws.spawn_in_group(
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &slow,
+        ],
+        &log,
+    );
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while moto.aws_requests().len() < 15 {
+        assert!(
+            apply.try_wait().unwrap().is_none(),
+            "the slow apply ended before it could be interrupted:\n{}",
+            fs::read_to_string(&log).unwrap_or_default()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "the slow apply made no AWS calls"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let interrupted_at = Instant::now();
+    let group = format!("-{}", apply.id());
+    std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = apply.try_wait().unwrap() {
+            break status;
+        }
+        if interrupted_at.elapsed() > Duration::from_secs(60) {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .status();
+            panic!(
+                "the apply was still running 60 s after Ctrl-C:\n{}",
+                fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let took = interrupted_at.elapsed();
+    let output = fs::read_to_string(&log).unwrap();
+    assert!(
+        took < Duration::from_secs(15),
+        "the apply ended {took:?} after Ctrl-C:\n{output}"
+    );
+    assert!(!status.success(), "an interrupted apply fails:\n{output}");
+    assert!(
+        output.contains("interrupted"),
+        "the apply reports the interruption:\n{output}"
+    );
+    let recorded = state_components(&ws);
+    let recorded = recorded.as_object().map_or(0, |m| m.len());
+    assert!(
+        recorded > 0,
+        "what the interrupted apply created is in state:\n{output}"
+    );
+
+    // The next apply, at full speed, finishes the stack with exactly one of each object.
+    ok(
+        &ws.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "the apply after Ctrl-C",
+    );
+    let c = counts(&moto);
+    for (kind, n) in [
+        ("vpc", 1),
+        ("subnet", 3),
+        ("security_group", 3),
+        ("vpc_endpoint", 2),
+        ("kms_key", 3),
+        ("secret", 1),
+        ("db_cluster", 1),
+        ("db_instance", 2),
+        ("lambda_function", 1),
+    ] {
+        assert_eq!(c[kind], n, "{kind}: nothing duplicated after Ctrl-C: {c}");
+    }
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    destroy_leaves_nothing(&ws, &moto, &var);
 }

@@ -233,6 +233,13 @@ impl Provider for VaultProvider {
         Some(())
     }
 
+    /// Terraform's `StopProvider` (Ctrl-C): every run's clock sees the stop, so no new object is
+    /// started, waits and retries end, and each apply returns what exists with an error.
+    fn stop(&self) {
+        tracing::info!("stopping: no new AWS object will be started");
+        self.stop.stop();
+    }
+
     fn get_resources(
         &self,
         _diags: &mut Diagnostics,

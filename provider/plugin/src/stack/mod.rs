@@ -142,6 +142,32 @@ impl SecretsStackResource {
         report: vault_aws::executor::Report,
         action: &str,
     ) -> StackState {
+        let interrupted = matches!(
+            &report.failure,
+            Some(f) if matches!(f.error, vault_aws::error::AwsError::Interrupted(_))
+        );
+        if interrupted || configured.stop.is_stopped() {
+            // A stopped run reads nothing more (each read could take as long as the wait that
+            // was abandoned): the ids recorded so far are the state, and the next plan's refresh
+            // reads the rest.
+            let recorded = vault_aws::executor::Refreshed {
+                ids: report.ids.clone(),
+                ..Default::default()
+            };
+            lifecycle::set_outputs(&mut state, stack, &recorded);
+            if let Some(f) = report.failure {
+                diags.root_error(
+                    format!("The {action} was interrupted"),
+                    format!(
+                        "Terraform asked the provider to stop before {} was done. No new AWS \
+                         object was started after that; everything created so far is recorded \
+                         in state. Run apply again to resume, or destroy to remove it.",
+                        f.component
+                    ),
+                );
+            }
+            return state;
+        }
         match lifecycle::refresh(configured, stack, &report.ids).await {
             Ok(refreshed) => lifecycle::set_outputs(&mut state, stack, &refreshed),
             Err(e) => {
