@@ -775,6 +775,7 @@ fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on
     );
     let recorded = state_components(&ws);
     let recorded = recorded.as_object().map_or(0, |m| m.len());
+    eprintln!("interrupted apply ended {took:?} after Ctrl-C with {recorded} objects in state");
     assert!(
         recorded > 0,
         "what the interrupted apply created is in state:\n{output}"

@@ -139,6 +139,11 @@ pub fn provider_schema() -> Schema {
 }
 
 impl VaultProvider {
+    /// The switch `StopProvider` flips (for tests that watch it).
+    pub fn stop_handle(&self) -> vault_aws::clock::Stop {
+        self.stop.clone()
+    }
+
     fn settings(diags: &mut Diagnostics, config: &ProviderConfig) -> Option<Endpoints> {
         let mut endpoints = Endpoints::default();
         let mut ok = true;

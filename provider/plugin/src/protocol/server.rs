@@ -759,3 +759,88 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tf::provider_server::Provider as _;
+
+    use super::*;
+    use crate::protocol::Value;
+    use crate::provider::{ProviderConfig, VaultProvider};
+
+    fn config(region: &str) -> tf::DynamicValue {
+        let c = ProviderConfig {
+            region: Value::Value(region.to_string()),
+            ..Default::default()
+        };
+        super::super::dynamic::encode(&mut Diagnostics::default(), &c).unwrap()
+    }
+
+    async fn configure(
+        service: &Arc<ProviderService<VaultProvider>>,
+        region: &str,
+    ) -> Vec<tf::Diagnostic> {
+        service
+            .configure_provider(Request::new(tf::configure_provider::Request {
+                terraform_version: "1.15.0".into(),
+                config: Some(config(region)),
+                client_capabilities: None,
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .diagnostics
+    }
+
+    #[tokio::test]
+    async fn a_second_configuration_with_other_settings_is_refused() {
+        let service = ProviderService::new("vault", VaultProvider::default());
+        assert_eq!(configure(&service, "us-east-1").await, vec![]);
+        // Terraform may repeat the same configuration: harmless.
+        assert_eq!(configure(&service, "us-east-1").await, vec![]);
+        let refused = configure(&service, "eu-west-1").await;
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].summary, "Provider already configured");
+    }
+
+    #[tokio::test]
+    async fn metadata_names_every_type_and_lets_terraform_cache_the_schema() {
+        let service = ProviderService::new("vault", VaultProvider::default());
+        let meta = service
+            .get_metadata(Request::new(tf::get_metadata::Request {}))
+            .await
+            .unwrap()
+            .into_inner();
+        let resources: Vec<_> = meta
+            .resources
+            .iter()
+            .map(|r| r.type_name.as_str())
+            .collect();
+        let data: Vec<_> = meta
+            .data_sources
+            .iter()
+            .map(|d| d.type_name.as_str())
+            .collect();
+        assert_eq!(resources, ["vault_secrets_stack"]);
+        assert_eq!(data, ["vault_policy_document", "vault_rotation_status"]);
+        assert!(
+            meta.server_capabilities
+                .unwrap()
+                .get_provider_schema_optional
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stop_is_answered_at_once_and_reaches_the_provider() {
+        let provider = VaultProvider::default();
+        let stop = provider.stop_handle();
+        let service = ProviderService::new("vault", provider);
+        let answer = service
+            .stop_provider(Request::new(tf::stop_provider::Request {}))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(answer.error, "");
+        assert!(stop.is_stopped());
+    }
+}
