@@ -123,6 +123,14 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
         log.contains("provider.terraform-provider-vault"),
         "the provider's TRACE lines are in Terraform's log"
     );
+    // One line per AWS call: service, operation, attempt, HTTP status, duration.
+    let call = log
+        .lines()
+        .find(|l| l.contains("AWS call STS.GetCallerIdentity"))
+        .unwrap_or_else(|| panic!("no AWS call line for STS.GetCallerIdentity in the log"));
+    for field in ["service=STS", "attempt=1", "status=200", "duration_ms="] {
+        assert!(call.contains(field), "{field} missing from {call}");
+    }
     for (what, text) in [
         ("state", &state),
         ("show -json", &show.stdout),

@@ -2,8 +2,10 @@
 //! (`@level`, `@message`, `@timestamp`, `@module`, then the event's fields), at the level of
 //! `TF_LOG_PROVIDER`, else `TF_LOG`; nothing when neither is set.
 //!
-//! Other crates (the AWS SDK, hyper, rustls) log at most at DEBUG even under TRACE: their TRACE
-//! output includes raw wire data, and no secret may reach a log at any level.
+//! At DEBUG, every AWS call attempt is one line: service, operation, attempt, HTTP status and
+//! duration, read from the SDK's own spans. Other crates (the AWS SDK, hyper, rustls) log one
+//! level quieter than asked, and at most at DEBUG even under TRACE: their TRACE output includes
+//! raw wire data, and no secret may reach a log at any level.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -50,54 +52,217 @@ struct HclogJson {
     level: LevelFilter,
 }
 
+/// The SDK's span around one operation (`STS.GetCallerIdentity`).
+struct Operation {
+    service: String,
+    method: String,
+}
+
+/// The SDK's span around one attempt of an operation.
+struct Attempt {
+    number: String,
+    started: std::time::Instant,
+    status: Option<String>,
+}
+
 impl HclogJson {
-    fn enabled_for(&self, meta: &tracing::Metadata<'_>) -> bool {
-        let own = OWN_CRATES
+    fn own(meta: &tracing::Metadata<'_>) -> bool {
+        OWN_CRATES
             .iter()
-            .any(|c| meta.target() == *c || meta.target().starts_with(&format!("{c}::")));
-        let cap = if own {
-            self.level
+            .any(|c| meta.target() == *c || meta.target().starts_with(&format!("{c}::")))
+    }
+
+    /// AWS calls are logged (one line each) from DEBUG on.
+    fn calls_logged(&self) -> bool {
+        self.level >= LevelFilter::DEBUG
+    }
+
+    /// The SDK's TRACE event carrying each HTTP response: read for its status only.
+    fn is_response_event(meta: &tracing::Metadata<'_>) -> bool {
+        meta.is_event()
+            && meta.target() == "aws_smithy_runtime::client::orchestrator"
+            && meta.fields().field("response").is_some()
+    }
+
+    fn enabled_for(&self, meta: &tracing::Metadata<'_>) -> bool {
+        if Self::own(meta) {
+            return *meta.level() <= self.level;
+        }
+        if self.calls_logged()
+            && (meta.is_span() && meta.target().starts_with("aws_")
+                || Self::is_response_event(meta))
+        {
+            return true;
+        }
+        let cap = if self.level == LevelFilter::TRACE {
+            LevelFilter::DEBUG
         } else {
-            self.level.min(LevelFilter::DEBUG)
+            self.level.min(LevelFilter::INFO)
         };
         *meta.level() <= cap
     }
-}
 
-impl<S: Subscriber> Layer<S> for HclogJson {
-    fn enabled(&self, meta: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        self.enabled_for(meta)
-    }
-
-    fn max_level_hint(&self) -> Option<LevelFilter> {
-        Some(self.level)
-    }
-
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
-        let meta = event.metadata();
-        if !self.enabled_for(meta) {
-            return;
-        }
-        let line = format_line(
-            *meta.level(),
-            meta.target(),
-            std::time::SystemTime::now(),
-            |v| event.record(v),
-        );
+    fn write(level: Level, target: &str, fields: Fields) {
+        let line = format_line(level, target, std::time::SystemTime::now(), fields);
         let mut err = std::io::stderr().lock();
         let _ = err.write_all(line.as_bytes());
     }
 }
 
+impl<S> Layer<S> for HclogJson
+where
+    S: Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn enabled(&self, meta: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        self.enabled_for(meta)
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        // The SDK's response event is TRACE; it is needed for the status from DEBUG on.
+        Some(if self.calls_logged() {
+            LevelFilter::TRACE
+        } else {
+            self.level
+        })
+    }
+
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: Context<'_, S>,
+    ) {
+        let meta = attrs.metadata();
+        if !self.calls_logged() || !meta.target().starts_with("aws_") {
+            return;
+        }
+        let Some(span) = ctx.span(id) else { return };
+        let mut fields = Fields::default();
+        attrs.record(&mut fields);
+        let get = |name: &str| {
+            fields
+                .rest
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| match v {
+                    Json::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+        };
+        if meta.name() == "try_attempt" {
+            span.extensions_mut().insert(Attempt {
+                number: get("attempt").unwrap_or_default(),
+                started: std::time::Instant::now(),
+                status: None,
+            });
+        } else if let (Some(service), Some(method)) = (get("rpc.service"), get("rpc.method")) {
+            span.extensions_mut().insert(Operation { service, method });
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let meta = event.metadata();
+        if Self::is_response_event(meta) {
+            let mut status = StatusOf::default();
+            event.record(&mut status);
+            if let Some(scope) = ctx.event_scope(event) {
+                for span in scope {
+                    if let Some(a) = span.extensions_mut().get_mut::<Attempt>() {
+                        a.status = status.0.take();
+                        break;
+                    }
+                }
+            }
+            return;
+        }
+        if !self.enabled_for(meta) {
+            return;
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        Self::write(*meta.level(), meta.target(), fields);
+    }
+
+    fn on_close(&self, id: tracing::span::Id, ctx: Context<'_, S>) {
+        let Some(span) = ctx.span(&id) else { return };
+        let ext = span.extensions();
+        let Some(attempt) = ext.get::<Attempt>() else {
+            return;
+        };
+        let Some(operation) = span.scope().skip(1).find_map(|s| {
+            s.extensions()
+                .get::<Operation>()
+                .map(|o| (o.service.clone(), o.method.clone()))
+        }) else {
+            return;
+        };
+        let fields = Fields {
+            message: format!("AWS call {}.{}", operation.0, operation.1),
+            rest: vec![
+                ("service".into(), Json::from(operation.0)),
+                ("operation".into(), Json::from(operation.1)),
+                ("attempt".into(), Json::from(attempt.number.clone())),
+                (
+                    "status".into(),
+                    Json::from(
+                        attempt
+                            .status
+                            .clone()
+                            .unwrap_or_else(|| "no response".into()),
+                    ),
+                ),
+                (
+                    "duration_ms".into(),
+                    Json::from(attempt.started.elapsed().as_millis() as u64),
+                ),
+            ],
+        };
+        Self::write(Level::DEBUG, "terraform_provider_vault::aws_call", fields);
+    }
+}
+
+/// Reads the HTTP status from the SDK's debug rendering of a response, stopping the rendering
+/// right after it: the headers and body (which may hold a secret) are never formatted.
+#[derive(Default)]
+struct StatusOf(Option<String>);
+
+struct Prefix(String);
+
+impl std::fmt::Write for Prefix {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.push_str(s);
+        if self.0.contains("StatusCode(") && self.0.rfind(')') > self.0.find("StatusCode(")
+            || self.0.len() > 64
+        {
+            // Enough read: an error ends the rendering here.
+            return Err(std::fmt::Error);
+        }
+        Ok(())
+    }
+}
+
+fn status_from(rendered: &str) -> Option<String> {
+    let start = rendered.find("StatusCode(")? + "StatusCode(".len();
+    let digits: String = rendered[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (!digits.is_empty()).then_some(digits)
+}
+
+impl Visit for StatusOf {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() != "response" {
+            return;
+        }
+        let mut prefix = Prefix(String::new());
+        let _ = write!(prefix, "{value:?}");
+        self.0 = Some(status_from(&prefix.0).unwrap_or_else(|| "connection error".into()));
+    }
+}
+
 /// One hclog JSON line, newline included.
-fn format_line(
-    level: Level,
-    target: &str,
-    now: std::time::SystemTime,
-    record: impl FnOnce(&mut dyn Visit),
-) -> String {
-    let mut fields = Fields::default();
-    record(&mut fields);
+fn format_line(level: Level, target: &str, now: std::time::SystemTime, fields: Fields) -> String {
     let mut obj = Map::new();
     obj.insert("@level".into(), Json::from(hclog_level(level)));
     obj.insert("@message".into(), Json::from(fields.message));
@@ -204,6 +369,20 @@ mod tests {
     }
 
     #[test]
+    fn the_status_is_read_without_rendering_headers_or_body() {
+        struct Response;
+        impl std::fmt::Debug for Response {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "Ok(Response {{ status: StatusCode(503), ")?;
+                panic!("the body must not be rendered");
+            }
+        }
+        let mut prefix = Prefix(String::new());
+        let _ = write!(prefix, "{:?}", Response);
+        assert_eq!(status_from(&prefix.0).as_deref(), Some("503"));
+    }
+
+    #[test]
     fn timestamps_use_hclogs_format_in_utc() {
         let t = std::time::UNIX_EPOCH + std::time::Duration::from_micros(1_795_998_114_123_456);
         assert_eq!(timestamp(t), "2026-11-30T00:21:54.123456Z");
@@ -215,7 +394,12 @@ mod tests {
 
     #[test]
     fn a_line_is_one_hclog_json_object() {
-        let line = format_line(Level::INFO, "vault_aws::rds", std::time::UNIX_EPOCH, |_| {});
+        let line = format_line(
+            Level::INFO,
+            "vault_aws::rds",
+            std::time::UNIX_EPOCH,
+            Fields::default(),
+        );
         assert!(line.ends_with('\n') && !line.trim_end().contains('\n'));
         let v: Json = serde_json::from_str(&line).unwrap();
         assert_eq!(v["@level"], "info");
