@@ -115,11 +115,14 @@ pub async fn serve<P: Provider>(
     // A graceful shutdown waits for clients to hang up; Terraform's go-plugin client waits for
     // the process to exit instead. In-flight requests get a moment, then the process ends.
     tokio::select! {
-        served = server => served?,
+        served = server => {
+            served?;
+            tracing::debug!("server stopped: every connection closed");
+        }
         _ = async move {
             let _ = exit.wait_for(|stopped| *stopped).await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => {}
+        } => tracing::debug!("server stopped: shutdown grace over"),
     }
     drop(dir);
     Ok(())
