@@ -369,7 +369,9 @@ fn accept(
             let stream = match listener.accept().await {
                 Ok((s, _)) => s,
                 Err(e) => {
+                    // Out of file descriptors or similar: wait rather than spin.
                     tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }
             };
