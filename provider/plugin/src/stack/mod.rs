@@ -146,15 +146,31 @@ impl SecretsStackResource {
             &report.failure,
             Some(f) if matches!(f.error, vault_aws::error::AwsError::Interrupted(_))
         );
-        if interrupted || configured.stop.is_stopped() {
+        if interrupted {
             // A stopped run reads nothing more (each read could take as long as the wait that
             // was abandoned): the ids recorded so far are the state, and the next plan's refresh
             // reads the rest.
+            let planned = state.clone();
             let recorded = vault_aws::executor::Refreshed {
                 ids: report.ids.clone(),
                 ..Default::default()
             };
             lifecycle::set_outputs(&mut state, stack, &recorded);
+            // The cluster's outputs come from reading it; a cluster kept as it was keeps them.
+            if report
+                .ids
+                .contains_key(&vault_core::model::logical::db_cluster())
+            {
+                for (now, before) in [
+                    (&mut state.cluster_arn, &planned.cluster_arn),
+                    (&mut state.cluster_endpoint, &planned.cluster_endpoint),
+                    (&mut state.reader_endpoint, &planned.reader_endpoint),
+                ] {
+                    if now.is_null() && before.is_value() {
+                        *now = before.clone();
+                    }
+                }
+            }
             if let Some(f) = report.failure {
                 diags.root_error(
                     format!("The {action} was interrupted"),
