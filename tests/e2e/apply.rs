@@ -712,32 +712,21 @@ fn in_place_updates_change_only_what_they_name_on_terraform_1_15() {
     in_place_updates_change_only_what_they_name(Cli::V1_15);
 }
 
-/// Ctrl-C in a terminal during a slow apply (SPEC §2.1): the group gets SIGINT, Terraform asks
-/// the provider to stop, the apply ends within seconds with what exists in state and an
-/// "interrupted" error, and the next apply resumes without duplicates. Only Terraform 1.0 is a
-/// real executable here (1.15 runs inside Python), so only it receives a signal as a user's would.
-#[test]
-fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on_terraform_1_0() {
+/// Starts `terraform apply` (Terraform 1.0, a real executable) in its own process group, waits
+/// until `ready` (counting AWS calls reaching moto), sends the group SIGINT as a terminal's
+/// Ctrl-C does, and returns how long the apply took to end, how many AWS calls reached moto after
+/// the interrupt, and its output. The apply must fail.
+fn interrupt_apply(
+    ws: &Workspace,
+    moto: &Moto,
+    args: &[&str],
+    ready: impl Fn() -> bool,
+) -> (std::time::Duration, usize, String) {
     use std::time::{Duration, Instant};
-    let moto = Moto::start();
-    // Each AWS call held 700 ms: the whole apply would take minutes.
-    let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
-    let (ws, var) = basic(Cli::V1_0, &moto);
-    let slow = format!("aws_endpoint={}", proxy.url);
     let log = ws.dir.path().join("interrupted-apply.log");
-    let mut apply = ws.spawn_in_group(
-        &[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &slow,
-        ],
-        &log,
-    );
+    let mut apply = ws.spawn_in_group(args, &log);
     let deadline = Instant::now() + Duration::from_secs(180);
-    while moto.aws_requests().len() < 15 {
+    while !ready() {
         assert!(
             apply.try_wait().unwrap().is_none(),
             "the slow apply ended before it could be interrupted:\n{}",
@@ -773,26 +762,58 @@ fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on
     };
     let took = interrupted_at.elapsed();
     let output = fs::read_to_string(&log).unwrap();
-    // Calls already under way finish (each object's current step), nothing new starts: a few
-    // dozen calls at most, where the whole stack takes hundreds.
     let calls_after = moto.aws_requests().len() - calls_at_interrupt;
-    eprintln!("{calls_after} AWS calls reached moto after Ctrl-C");
-    assert!(
-        calls_after <= 40,
-        "{calls_after} AWS calls after Ctrl-C: new objects were started:\n{output}"
-    );
-    assert!(
-        took < Duration::from_secs(15),
-        "the apply ended {took:?} after Ctrl-C:\n{output}"
+    eprintln!(
+        "the apply ended {took:?} after Ctrl-C; {calls_after} AWS calls reached moto after it"
     );
     assert!(!status.success(), "an interrupted apply fails:\n{output}");
     assert!(
         output.contains("interrupted"),
         "the apply reports the interruption:\n{output}"
     );
+    assert!(
+        !output.contains("inconsistent result"),
+        "the state returned is consistent with the plan:\n{output}"
+    );
+    (took, calls_after, output)
+}
+
+/// Ctrl-C in a terminal during a slow apply (SPEC §2.1): the group gets SIGINT, Terraform asks
+/// the provider to stop, the apply ends within seconds with what exists in state and an
+/// "interrupted" error, and the next apply resumes without duplicates. Only Terraform 1.0 is a
+/// real executable here (1.15 runs inside Python), so only it receives a signal as a user's would.
+#[test]
+fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on_terraform_1_0() {
+    use std::time::Duration;
+    let moto = Moto::start();
+    // Each AWS call held 700 ms: the whole apply would take minutes.
+    let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let slow = format!("aws_endpoint={}", proxy.url);
+    let apply_slowly = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &slow,
+    ];
+    let (took, calls_after, output) = interrupt_apply(&ws, &moto, &apply_slowly, || {
+        moto.aws_requests().len() >= 15
+    });
+    assert!(
+        took < Duration::from_secs(15),
+        "the apply ended {took:?} after Ctrl-C:\n{output}"
+    );
+    // Calls already under way finish (each object's current step), nothing new starts: a few
+    // dozen calls at most, where the whole stack takes hundreds.
+    assert!(
+        calls_after <= 40,
+        "{calls_after} AWS calls after Ctrl-C: new objects were started:\n{output}"
+    );
     let recorded = state_components(&ws);
     let recorded = recorded.as_object().map_or(0, |m| m.len());
-    eprintln!("interrupted apply ended {took:?} after Ctrl-C with {recorded} objects in state");
+    eprintln!("{recorded} objects in state after Ctrl-C");
     assert!(
         recorded > 0,
         "what the interrupted apply created is in state:\n{output}"
@@ -824,6 +845,66 @@ fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on
     ] {
         assert_eq!(c[kind], n, "{kind}: nothing duplicated after Ctrl-C: {c}");
     }
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+/// Ctrl-C during a slow in-place update: the apply ends within seconds, the state it returns is
+/// consistent with the plan (outputs of objects it did not touch are kept), and the next apply
+/// finishes the update.
+#[test]
+fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finishes_it_on_terraform_1_0(
+) {
+    use std::time::Duration;
+    let moto = Moto::start();
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    ok(&ws.run(&apply_args), "apply");
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    // Two more instances and a tag on every object: many calls, each held 700 ms.
+    ws.write(
+        "main.tf",
+        &main
+            .replace("instance_count  = 2", "instance_count  = 4")
+            .replace("Compliance = \"PCI-DSS\"", "Compliance = \"SOC2\""),
+    );
+    let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
+    let slow = format!("aws_endpoint={}", proxy.url);
+    // No refresh: every AWS call of this apply is the update's own.
+    let apply_slowly = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-refresh=false",
+        "-var",
+        &slow,
+    ];
+    let before = moto.aws_requests().len();
+    let (took, _, output) = interrupt_apply(&ws, &moto, &apply_slowly, || {
+        moto.aws_requests().len() >= before + 3
+    });
+    assert!(
+        took < Duration::from_secs(15),
+        "the update ended {took:?} after Ctrl-C:\n{output}"
+    );
+    ok(&ws.run(&apply_args), "the apply after Ctrl-C");
+    assert_eq!(counts(&moto)["db_instance"], 4, "the update was finished");
     let plan = ws.run(&[
         "plan",
         "-detailed-exitcode",
