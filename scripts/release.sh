@@ -56,7 +56,7 @@ for t in "${!targets[@]}"; do
   os_arch=${targets[$t]}
   pack "target/$t/release/$name" "${os_arch%_*}" "${os_arch#*_}" "$out" >/dev/null
 done
-printf '{\n  "version": 1,\n  "metadata": {\n    "protocol_versions": ["6.0"]\n  }\n}\n' \
+printf '{\n  "version": 1,\n  "metadata": {\n    "protocol_versions": ["6.10"]\n  }\n}\n' \
   >"$out/${name}_${version}_manifest.json"
 (cd "$out" && sha256sum ./*.zip "${name}_${version}_manifest.json" | sed 's| \./| |' >"${name}_${version}_SHA256SUMS")
 ls -1 "$out"

@@ -9,7 +9,7 @@ mkdir -p "$tb/bin"
 
 need_apt=()
 command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
-# tf-provider's protocol files import protobuf's well-known types (google/protobuf/empty.proto).
+# proto/ imports protobuf's well-known types (google/protobuf/empty.proto, timestamp.proto).
 [ -f /usr/include/google/protobuf/empty.proto ] || need_apt+=(libprotobuf-dev)
 command -v mariadbd >/dev/null 2>&1 || need_apt+=(mariadb-server)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)

@@ -51,6 +51,7 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
     let trace = ws.dir.path().join("trace.log");
     let trace_env = [
         ("TF_LOG", "TRACE"),
+        ("TF_LOG_PROVIDER", "TRACE"),
         ("TF_LOG_PATH", trace.to_str().unwrap()),
     ];
     let apply = ws.run_with(
@@ -117,6 +118,19 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
     let state = fs::read_to_string(ws.path().join("terraform.tfstate")).unwrap();
     let log = fs::read_to_string(&trace).unwrap();
     assert!(log.len() > 10_000, "the trace log was captured");
+    // The provider's own structured lines reached Terraform's log (go-hclog JSON on stderr).
+    assert!(
+        log.contains("provider.terraform-provider-vault"),
+        "the provider's TRACE lines are in Terraform's log"
+    );
+    // One line per AWS call: service, operation, attempt, HTTP status, duration.
+    let call = log
+        .lines()
+        .find(|l| l.contains("AWS call STS.GetCallerIdentity"))
+        .unwrap_or_else(|| panic!("no AWS call line for STS.GetCallerIdentity in the log"));
+    for field in ["service=STS", "attempt=1", "status=200", "duration_ms="] {
+        assert!(call.contains(field), "{field} missing from {call}");
+    }
     for (what, text) in [
         ("state", &state),
         ("show -json", &show.stdout),
@@ -902,4 +916,209 @@ fn a_second_state_cannot_take_over_a_complete_stack_on_terraform_1_0() {
 #[test]
 fn a_second_state_cannot_take_over_a_complete_stack_on_terraform_1_15() {
     a_second_state_cannot_take_over_a_complete_stack(Cli::V1_15);
+}
+
+/// Starts `terraform apply` (Terraform 1.0, a real executable) in its own process group, waits
+/// until `ready` (counting AWS calls reaching moto), sends the group SIGINT as a terminal's
+/// Ctrl-C does, and returns how long the apply took to end, how many AWS calls reached moto after
+/// the interrupt, and its output. The apply must fail.
+fn interrupt_apply(
+    ws: &Workspace,
+    moto: &Moto,
+    args: &[&str],
+    ready: impl Fn() -> bool,
+) -> (std::time::Duration, usize, String) {
+    use std::time::{Duration, Instant};
+    let log = ws.dir.path().join("interrupted-apply.log");
+    let mut apply = ws.spawn_in_group(args, &log);
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !ready() {
+        assert!(
+            apply.try_wait().unwrap().is_none(),
+            "the slow apply ended before it could be interrupted:\n{}",
+            fs::read_to_string(&log).unwrap_or_default()
+        );
+        assert!(
+            Instant::now() < deadline,
+            "the slow apply made no AWS calls"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let calls_at_interrupt = moto.aws_requests().len();
+    let interrupted_at = Instant::now();
+    let group = format!("-{}", apply.id());
+    std::process::Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = apply.try_wait().unwrap() {
+            break status;
+        }
+        if interrupted_at.elapsed() > Duration::from_secs(60) {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .status();
+            panic!(
+                "the apply was still running 60 s after Ctrl-C:\n{}",
+                fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let took = interrupted_at.elapsed();
+    let output = fs::read_to_string(&log).unwrap();
+    let calls_after = moto.aws_requests().len() - calls_at_interrupt;
+    eprintln!(
+        "the apply ended {took:?} after Ctrl-C; {calls_after} AWS calls reached moto after it"
+    );
+    assert!(!status.success(), "an interrupted apply fails:\n{output}");
+    assert!(
+        output.contains("interrupted"),
+        "the apply reports the interruption:\n{output}"
+    );
+    assert!(
+        !output.contains("inconsistent result"),
+        "the state returned is consistent with the plan:\n{output}"
+    );
+    (took, calls_after, output)
+}
+
+/// Ctrl-C in a terminal during a slow apply (SPEC §2.1): the group gets SIGINT, Terraform asks
+/// the provider to stop, the apply ends within seconds with what exists in state and an
+/// "interrupted" error, and the next apply resumes without duplicates. Only Terraform 1.0 is a
+/// real executable here (1.15 runs inside Python), so only it receives a signal as a user's would.
+#[test]
+fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on_terraform_1_0() {
+    use std::time::Duration;
+    let moto = Moto::start();
+    // Each AWS call held 700 ms: the whole apply would take minutes.
+    let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let slow = format!("aws_endpoint={}", proxy.url);
+    let apply_slowly = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &slow,
+    ];
+    let (took, calls_after, output) = interrupt_apply(&ws, &moto, &apply_slowly, || {
+        moto.aws_requests().len() >= 15
+    });
+    assert!(
+        took < Duration::from_secs(15),
+        "the apply ended {took:?} after Ctrl-C:\n{output}"
+    );
+    // Calls already under way finish (each object's current step), nothing new starts: a few
+    // dozen calls at most, where the whole stack takes hundreds.
+    assert!(
+        calls_after <= 40,
+        "{calls_after} AWS calls after Ctrl-C: new objects were started:\n{output}"
+    );
+    let recorded = state_components(&ws);
+    let recorded = recorded.as_object().map_or(0, |m| m.len());
+    eprintln!("{recorded} objects in state after Ctrl-C");
+    assert!(
+        recorded > 0,
+        "what the interrupted apply created is in state:\n{output}"
+    );
+
+    // The next apply, at full speed, finishes the stack with exactly one of each object.
+    ok(
+        &ws.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "the apply after Ctrl-C",
+    );
+    let c = counts(&moto);
+    for (kind, n) in [
+        ("vpc", 1),
+        ("subnet", 3),
+        ("security_group", 3),
+        ("vpc_endpoint", 2),
+        ("kms_key", 3),
+        ("secret", 1),
+        ("db_cluster", 1),
+        ("db_instance", 2),
+        ("lambda_function", 1),
+    ] {
+        assert_eq!(c[kind], n, "{kind}: nothing duplicated after Ctrl-C: {c}");
+    }
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+/// Ctrl-C during a slow in-place update: the apply ends within seconds, the state it returns is
+/// consistent with the plan (outputs of objects it did not touch are kept), and the next apply
+/// finishes the update.
+#[test]
+fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finishes_it_on_terraform_1_0(
+) {
+    use std::time::Duration;
+    let moto = Moto::start();
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    ok(&ws.run(&apply_args), "apply");
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    // Two more instances and a tag on every object: many calls, each held 700 ms.
+    ws.write(
+        "main.tf",
+        &main
+            .replace("instance_count  = 2", "instance_count  = 4")
+            .replace("Compliance = \"PCI-DSS\"", "Compliance = \"SOC2\""),
+    );
+    let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
+    let slow = format!("aws_endpoint={}", proxy.url);
+    // No refresh: every AWS call of this apply is the update's own.
+    let apply_slowly = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-refresh=false",
+        "-var",
+        &slow,
+    ];
+    let before = moto.aws_requests().len();
+    let (took, _, output) = interrupt_apply(&ws, &moto, &apply_slowly, || {
+        moto.aws_requests().len() >= before + 3
+    });
+    assert!(
+        took < Duration::from_secs(15),
+        "the update ended {took:?} after Ctrl-C:\n{output}"
+    );
+    ok(&ws.run(&apply_args), "the apply after Ctrl-C");
+    assert_eq!(counts(&moto)["db_instance"], 4, "the update was finished");
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    destroy_leaves_nothing(&ws, &moto, &var);
 }

@@ -55,7 +55,20 @@ fn every_bad_input_fails_plan_at_its_attribute_without_aws_calls(cli: Cli) {
     for case in table["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         ws.write("main.tf.json", &config(&moto, &table["base"], case));
-        let run = ws.run(&["plan", "-json", "-input=false", "-no-color"]);
+        // Backtraces on, as many Rust users and CI images have them: diagnostics must not care.
+        let run = ws.run_with(
+            &["plan", "-json", "-input=false", "-no-color"],
+            &[("RUST_BACKTRACE", "1")],
+        );
+        for d in run.diagnostics() {
+            let text = format!("{} {}", d["summary"], d["detail"]);
+            if ["backtrace", ".rs:", "tf_provider", "::", "panicked"]
+                .iter()
+                .any(|internal| text.contains(internal))
+            {
+                failures.push(format!("{name}: Rust internals in a diagnostic: {text}"));
+            }
+        }
         let summary = case["summary"].as_str().unwrap();
         let snippet = expected_snippet(case);
         let found = run.diagnostics().into_iter().any(|d| {

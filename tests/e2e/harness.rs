@@ -170,6 +170,19 @@ impl Workspace {
             .expect("terraform starts")
     }
 
+    /// Starts a command in a process group of its own, output to `log`, so that the test can
+    /// interrupt the group as a terminal's Ctrl-C does (Terraform and its providers alike).
+    pub fn spawn_in_group(&self, args: &[&str], log: &std::path::Path) -> std::process::Child {
+        use std::os::unix::process::CommandExt;
+        let out = fs::File::create(log).unwrap();
+        self.command(args)
+            .stdout(Stdio::from(out.try_clone().unwrap()))
+            .stderr(Stdio::from(out))
+            .process_group(0)
+            .spawn()
+            .expect("terraform starts")
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(self.cli.binary());
         c.args(args)
@@ -227,4 +240,62 @@ pub fn provider_processes_in(dir: &std::path::Path) -> Vec<u32> {
         }
     }
     out
+}
+
+/// A TCP proxy in front of moto that holds every chunk a client sends for `delay` before passing
+/// it on: each AWS call takes at least that long, as a slow region or an Aurora wait would.
+pub struct SlowProxy {
+    pub url: String,
+    _stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SlowProxy {
+    pub fn start(target: &str, delay: std::time::Duration) -> SlowProxy {
+        use std::io::{Read, Write};
+        use std::net::{TcpListener, TcpStream};
+        let target = target.trim_start_matches("http://").to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                let Ok(client) = client else { continue };
+                let Ok(server) = TcpStream::connect(&target) else {
+                    continue;
+                };
+                let (mut c_in, mut s_out) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                let (mut s_in, mut c_out) = (server, client);
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 65536];
+                    while let Ok(n) = c_in.read(&mut buf) {
+                        if n == 0 || {
+                            std::thread::sleep(delay);
+                            s_out.write_all(&buf[..n]).is_err()
+                        } {
+                            break;
+                        }
+                    }
+                    let _ = s_out.shutdown(std::net::Shutdown::Write);
+                });
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut s_in, &mut c_out);
+                    let _ = c_out.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        });
+        SlowProxy { url, _stop: stop }
+    }
+}
+
+impl Drop for SlowProxy {
+    fn drop(&mut self) {
+        self._stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = std::net::TcpStream::connect(self.url.trim_start_matches("http://"));
+    }
 }

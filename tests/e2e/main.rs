@@ -7,4 +7,5 @@ mod harness;
 
 mod apply;
 mod bad_input;
+mod channel;
 mod plan;

@@ -154,6 +154,11 @@ pub fn provider_schema() -> Schema {
 }
 
 impl VaultProvider {
+    /// The switch `StopProvider` flips (for tests that watch it).
+    pub fn stop_handle(&self) -> vault_aws::clock::Stop {
+        self.stop.clone()
+    }
+
     /// The endpoints and the retry bound, checked; `None` after reporting what is wrong.
     fn settings(
         diags: &mut Diagnostics,
@@ -269,6 +274,13 @@ impl Provider for VaultProvider {
             .write()
             .expect("provider configuration lock") = Some(configured);
         Some(())
+    }
+
+    /// Terraform's `StopProvider` (Ctrl-C): every run's clock sees the stop, so no new object is
+    /// started, waits and retries end, and each apply returns what exists with an error.
+    fn stop(&self) {
+        tracing::info!("stopping: no new AWS object will be started");
+        self.stop.stop();
     }
 
     fn get_resources(

@@ -151,13 +151,11 @@ impl SecretsStackResource {
         match lifecycle::refuse_existing(&configured, suffix).await {
             Ok(()) => Some(()),
             Err(detail) => {
-                // Built directly: `Diagnostic::new` appends a Rust backtrace when
-                // RUST_BACKTRACE is set, which no user should see.
-                diags.add_error(protocol::Diagnostic {
-                    summary: "Stack already exists".into(),
-                    detail: detail.into(),
-                    attribute: AttributePath::new("environment_suffix"),
-                });
+                diags.error(
+                    "Stack already exists",
+                    detail,
+                    AttributePath::new("environment_suffix"),
+                );
                 None
             }
         }
@@ -172,6 +170,48 @@ impl SecretsStackResource {
         report: vault_aws::executor::Report,
         action: &str,
     ) -> StackState {
+        let interrupted = matches!(
+            &report.failure,
+            Some(f) if matches!(f.error, vault_aws::error::AwsError::Interrupted(_))
+        );
+        if interrupted {
+            // A stopped run reads nothing more (each read could take as long as the wait that
+            // was abandoned): the ids recorded so far are the state, and the next plan's refresh
+            // reads the rest.
+            let planned = state.clone();
+            let recorded = vault_aws::executor::Refreshed {
+                ids: report.ids.clone(),
+                ..Default::default()
+            };
+            lifecycle::set_outputs(&mut state, stack, &recorded);
+            // The cluster's outputs come from reading it; a cluster kept as it was keeps them.
+            if report
+                .ids
+                .contains_key(&vault_core::model::logical::db_cluster())
+            {
+                for (now, before) in [
+                    (&mut state.cluster_arn, &planned.cluster_arn),
+                    (&mut state.cluster_endpoint, &planned.cluster_endpoint),
+                    (&mut state.reader_endpoint, &planned.reader_endpoint),
+                ] {
+                    if now.is_null() && before.is_value() {
+                        *now = before.clone();
+                    }
+                }
+            }
+            if let Some(f) = report.failure {
+                diags.root_error(
+                    format!("The {action} was interrupted"),
+                    format!(
+                        "Terraform asked the provider to stop before {} was done. No new AWS \
+                         object was started after that; everything created so far is recorded \
+                         in state. Run apply again to resume, or destroy to remove it.",
+                        f.component
+                    ),
+                );
+            }
+            return state;
+        }
         match lifecycle::refresh(configured, stack, &report.ids).await {
             Ok(refreshed) => lifecycle::set_outputs(&mut state, stack, &refreshed),
             Err(e) => {
