@@ -18,6 +18,7 @@ use vault_aws::objects::database_and_rotation::secret_value::{SecretValue, FIELD
 use vault_aws::objects::database_and_rotation::KINDS;
 use vault_core::graph::ComponentId;
 use vault_core::model::component::{ComponentKind, KeyPurpose, SecurityGroupRole};
+use vault_core::model::Output;
 use vault_core::model::{logical, Component, RotationSchedule, Settings};
 use vault_core::policy::INVOKE_STATEMENT_ID;
 
@@ -220,7 +221,7 @@ async fn db_subnet_group_is_created_over_the_private_subnets_repaired_and_delete
     );
     let o = observed(&bed, &c, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    let arn = o.outputs["arn"].clone();
+    let arn = o.outputs[&Output::Arn].clone();
 
     let subnets: BTreeSet<String> = bed
         .stack
@@ -301,7 +302,7 @@ async fn parameter_group_requires_tls_and_a_change_out_of_band_is_repaired() {
     );
     let o = observed(&bed, &c, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    let arn = o.outputs["arn"].clone();
+    let arn = o.outputs[&Output::Arn].clone();
 
     let tls = |bed: &Bed| {
         let rds = bed.clients.rds.clone();
@@ -362,8 +363,8 @@ async fn secret_holds_a_fresh_password_under_the_secrets_key_and_a_rotation_is_n
     );
     let o = observed(&bed, &c, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert_eq!(o.outputs["arn"], id);
-    assert_eq!(o.outputs["name"], "secret-dev-database");
+    assert_eq!(o.outputs[&Output::Arn], id);
+    assert_eq!(o.outputs[&Output::Name], "secret-dev-database");
 
     let key = id_of(&bed, logical::kms_key(KeyPurpose::Secrets));
     let d = bed
@@ -478,10 +479,10 @@ async fn cluster_is_encrypted_private_uses_the_secret_s_password_and_writes_its_
         .unwrap()
         .db_clusters()[0]
         .clone();
-    assert_eq!(o.outputs["arn"], cluster.db_cluster_arn().unwrap());
-    assert_eq!(o.outputs["endpoint"], cluster.endpoint().unwrap());
+    assert_eq!(o.outputs[&Output::Arn], cluster.db_cluster_arn().unwrap());
+    assert_eq!(o.outputs[&Output::Endpoint], cluster.endpoint().unwrap());
     assert_eq!(
-        o.outputs["reader_endpoint"],
+        o.outputs[&Output::ReaderEndpoint],
         cluster.reader_endpoint().unwrap()
     );
 
@@ -629,7 +630,7 @@ async fn instance_joins_the_cluster_in_its_zone_privately_and_its_class_is_repai
     );
     let o = observed(&bed, &c, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert!(o.outputs.contains_key("arn"));
+    assert!(o.outputs.contains_key(&Output::Arn));
 
     let instance = bed
         .clients
@@ -680,7 +681,7 @@ async fn function_runs_the_embedded_bundle_in_the_private_subnets_and_drift_is_r
     );
     let o = observed(&bed, &c, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert_eq!(o.outputs["arn"], id);
+    assert_eq!(o.outputs[&Output::Arn], id);
 
     let f = bed
         .clients
@@ -875,7 +876,7 @@ async fn rotation_every_30_days_with_the_stack_s_function_is_configured_repaired
     );
     let o = observed(&bed, &c, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert_eq!(o.outputs["lambda_arn"], function);
+    assert_eq!(o.outputs[&Output::LambdaArn], function);
 
     let d = bed
         .clients

@@ -14,6 +14,7 @@ use vault_aws::objects::keys_and_audit::KINDS;
 use vault_aws::objects::{self, Ctx, Observed};
 use vault_core::graph::ComponentId;
 use vault_core::model::Component;
+use vault_core::model::Output;
 use vault_core::policy::{equivalent, normalize};
 
 const NO_DRIFT: Vec<String> = Vec::new();
@@ -58,7 +59,7 @@ async fn kms_key_is_created_with_rotation_and_its_policy_then_drift_is_repaired_
     assert_eq!(objects::find(&ctx, &key).await.unwrap(), Some(id.clone()));
     let o = observed(&ctx, &key, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert_eq!(o.outputs["arn"], id);
+    assert_eq!(o.outputs[&Output::Arn], id);
 
     let kms = &bed.clients.kms;
     let rotation = kms.get_key_rotation_status().key_id(&id).send().await;
@@ -175,9 +176,9 @@ async fn log_group_is_encrypted_with_the_logs_key_expires_and_has_its_drift_repa
     assert_eq!(objects::find(&ctx, &group).await.unwrap(), Some(id.clone()));
     let o = observed(&ctx, &group, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert_eq!(o.outputs["name"], id);
+    assert_eq!(o.outputs[&Output::Name], id);
     assert_eq!(
-        o.outputs["arn"],
+        o.outputs[&Output::Arn],
         "arn:aws:logs:us-east-1:123456789012:log-group:/vault/audit-dev"
     );
 
@@ -199,7 +200,7 @@ async fn log_group_is_encrypted_with_the_logs_key_expires_and_has_its_drift_repa
         .await
         .unwrap();
     logs.tag_resource()
-        .resource_arn(&o.outputs["arn"])
+        .resource_arn(&o.outputs[&Output::Arn])
         .tags("CostCenter", "Other")
         .send()
         .await
@@ -282,8 +283,8 @@ async fn audit_bucket_is_tagged_without_acls_and_destroy_empties_every_version_f
     );
     let o = observed(&ctx, &bucket, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert_eq!(o.outputs["name"], id);
-    assert_eq!(o.outputs["arn"], format!("arn:aws:s3:::{id}"));
+    assert_eq!(o.outputs[&Output::Name], id);
+    assert_eq!(o.outputs[&Output::Arn], format!("arn:aws:s3:::{id}"));
 
     let s3 = &bed.clients.s3;
     let tagging = s3.get_bucket_tagging().bucket(&id).send().await.unwrap();
@@ -535,7 +536,7 @@ async fn iam_role_trusts_only_its_service_and_is_deleted_with_policies_attached(
     let o = observed(&ctx, &role, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
     assert_eq!(
-        o.outputs["arn"],
+        o.outputs[&Output::Arn],
         "arn:aws:iam::123456789012:role/role-dev-cloudtrail"
     );
 
@@ -652,7 +653,7 @@ async fn cloudtrail_delivers_to_the_audit_group_logs_and_is_restarted_when_stopp
     assert_eq!(objects::find(&ctx, &trail).await.unwrap(), Some(id.clone()));
     let o = observed(&ctx, &trail, &id).await;
     assert_eq!(o.drift, NO_DRIFT);
-    assert_eq!(o.outputs["arn"], id);
+    assert_eq!(o.outputs[&Output::Arn], id);
     assert_trail_delivers_and_logs(&bed, &id).await;
 
     let ct = &bed.clients.cloudtrail;

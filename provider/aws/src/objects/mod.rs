@@ -215,7 +215,7 @@ pub fn assigned_ids(stack: &ResolvedStack, ids: &Ids) -> AssignedIds {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Observed {
     /// Values for the resource's outputs: `arn`, `endpoint`, `reader_endpoint`, ...
-    pub outputs: BTreeMap<&'static str, String>,
+    pub outputs: BTreeMap<vault_core::model::Output, String>,
     /// How the object differs from its settings, in words: "retention 30 days, want 365".
     /// Apply repairs these with [`update`]; the plan shows them as drift.
     pub drift: Vec<String>,

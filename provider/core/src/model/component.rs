@@ -205,6 +205,18 @@ impl ComponentKind {
     }
 }
 
+/// A value an object's read reports for the resource's outputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Output {
+    Arn,
+    Name,
+    Endpoint,
+    ReaderEndpoint,
+    AvailabilityZone,
+    /// The function a permission or rotation names.
+    LambdaArn,
+}
+
 /// How a component depends on another; decides what a replacement of the other does to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DependencyKind {

@@ -17,7 +17,7 @@ use crate::names::EnvironmentSuffix;
 use crate::policy::{AssignedIds, PolicyKind};
 use crate::Finding;
 
-pub use component::{Component, ComponentKind, Dependency, DependencyKind, Settings};
+pub use component::{Component, ComponentKind, Dependency, DependencyKind, Output, Settings};
 pub use inputs::{RotationSchedule, StackInputs};
 pub use naming::Naming;
 

@@ -11,7 +11,7 @@ use vault_core::classify::{ChangeSet, ComponentAction};
 use vault_core::model::component::{
     EndpointService, KeyPurpose, LogGroupPurpose, RolePurpose, SecurityGroupRole,
 };
-use vault_core::model::{logical, ComponentKind};
+use vault_core::model::{logical, ComponentKind, Output};
 use vault_core::{AccountId, ComponentId, PolicyKind, ProviderContext, ResolvedStack};
 
 use super::state::StackState;
@@ -162,17 +162,17 @@ fn map_of<K: Copy>(
 /// Sets every output from the objects' ids and what a refresh read.
 pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Refreshed) {
     let ids = &refreshed.ids;
-    let out = |c: &ComponentId, key: &str| {
+    let out = |c: &ComponentId, key: Output| {
         refreshed
             .observed
             .get(c)
-            .and_then(|o| o.outputs.get(key))
+            .and_then(|o| o.outputs.get(&key))
             .cloned()
     };
     let naming = stack.naming();
     state.secret_arn = s(ids.get(&logical::secret()));
     state.secret_name = if ids.contains_key(&logical::secret()) {
-        Value::Value(out(&logical::secret(), "name").unwrap_or_else(|| naming.secret()))
+        Value::Value(out(&logical::secret(), Output::Name).unwrap_or_else(|| naming.secret()))
     } else {
         Value::Null
     };
@@ -200,18 +200,18 @@ pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Re
         |k| k.as_str(),
         |k| {
             ids.get(&logical::kms_key(k))
-                .map(|id| out(&logical::kms_key(k), "arn").unwrap_or_else(|| id.clone()))
+                .map(|id| out(&logical::kms_key(k), Output::Arn).unwrap_or_else(|| id.clone()))
         },
     );
     let cluster = logical::db_cluster();
-    state.cluster_arn = s(out(&cluster, "arn").as_ref());
-    state.cluster_endpoint = s(out(&cluster, "endpoint").as_ref());
-    state.reader_endpoint = s(out(&cluster, "reader_endpoint").as_ref());
+    state.cluster_arn = s(out(&cluster, Output::Arn).as_ref());
+    state.cluster_endpoint = s(out(&cluster, Output::Endpoint).as_ref());
+    state.reader_endpoint = s(out(&cluster, Output::ReaderEndpoint).as_ref());
     state.rotation_lambda_arn = s(ids.get(&logical::lambda_function()));
     let role = logical::iam_role(RolePurpose::Rotation);
     state.rotation_role_arn = if ids.contains_key(&role) {
         Value::Value(
-            out(&role, "arn").unwrap_or_else(|| naming.iam_role_arn(RolePurpose::Rotation)),
+            out(&role, Output::Arn).unwrap_or_else(|| naming.iam_role_arn(RolePurpose::Rotation)),
         )
     } else {
         Value::Null

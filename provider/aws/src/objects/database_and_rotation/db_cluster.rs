@@ -13,6 +13,7 @@ use crate::error::AwsError;
 use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
+use vault_core::model::Output;
 
 /// States a cluster passes through on its own before it is usable again.
 const BUSY: &[&str] = &[
@@ -140,9 +141,9 @@ pub async fn read(
         }
     }
     for (output, value) in [
-        ("arn", cluster.db_cluster_arn()),
-        ("endpoint", cluster.endpoint()),
-        ("reader_endpoint", cluster.reader_endpoint()),
+        (Output::Arn, cluster.db_cluster_arn()),
+        (Output::Endpoint, cluster.endpoint()),
+        (Output::ReaderEndpoint, cluster.reader_endpoint()),
     ] {
         if let Some(v) = value {
             o.outputs.insert(output, v.to_string());

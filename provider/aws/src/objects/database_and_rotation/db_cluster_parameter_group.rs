@@ -10,6 +10,7 @@ use super::rds;
 use crate::error::AwsError;
 use crate::objects::tags::{rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
+use vault_core::model::Output;
 
 /// Parameters Aurora MySQL applies without a reboot. AWS refuses `immediate` for the others,
 /// which take effect at the next reboot.
@@ -77,7 +78,7 @@ pub async fn read(
     }
     if let Some(arn) = group.db_cluster_parameter_group_arn() {
         o.tags = Some(Tagged::Rds(arn).read(ctx).await?);
-        o.outputs.insert("arn", arn.to_string());
+        o.outputs.insert(Output::Arn, arn.to_string());
     }
     Ok(Some(o))
 }

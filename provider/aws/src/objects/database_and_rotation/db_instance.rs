@@ -11,6 +11,7 @@ use crate::error::AwsError;
 use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
+use vault_core::model::Output;
 
 /// States an instance passes through on its own before it is usable again.
 const BUSY: &[&str] = &[
@@ -114,10 +115,10 @@ pub async fn read(
     }
     o.tags = Some(tags::from_rds(instance.tag_list()));
     if let Some(arn) = instance.db_instance_arn() {
-        o.outputs.insert("arn", arn.to_string());
+        o.outputs.insert(Output::Arn, arn.to_string());
     }
     if let Some(zone) = instance.availability_zone() {
-        o.outputs.insert("availability_zone", zone.to_string());
+        o.outputs.insert(Output::AvailabilityZone, zone.to_string());
     }
     Ok(Some(o))
 }

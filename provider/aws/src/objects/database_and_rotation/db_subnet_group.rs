@@ -14,6 +14,7 @@ use crate::objects::tags::{rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
+use vault_core::model::Output;
 
 /// A group whose cluster is still being deleted cannot be deleted yet.
 const IN_USE: RetryPolicy = RetryPolicy::with(
@@ -85,7 +86,7 @@ pub async fn read(
     }
     if let Some(arn) = group.db_subnet_group_arn() {
         o.tags = Some(Tagged::Rds(arn).read(ctx).await?);
-        o.outputs.insert("arn", arn.to_string());
+        o.outputs.insert(Output::Arn, arn.to_string());
     }
     Ok(Some(o))
 }

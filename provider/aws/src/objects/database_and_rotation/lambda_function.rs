@@ -21,6 +21,7 @@ use crate::objects::tags::{self, is_managed, tag_map, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{self, Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
+use vault_core::model::Output;
 
 /// A new role (or its new inline policy) takes seconds to reach Lambda; the AWS provider
 /// allows IAM two minutes to propagate.
@@ -169,7 +170,7 @@ pub async fn read(
     }
     o.tags = Some(tags::from_map(f.tags()));
     if let Some(arn) = config.function_arn() {
-        o.outputs.insert("arn", arn.to_string());
+        o.outputs.insert(Output::Arn, arn.to_string());
     }
     Ok(Some(o))
 }

@@ -18,6 +18,7 @@ use crate::objects::tags::{self, is_managed, secret_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
+use vault_core::model::Output;
 
 /// Secrets Manager releases a force-deleted secret's name within seconds to minutes.
 const NAME_RELEASED: RetryPolicy = RetryPolicy::with(
@@ -114,10 +115,10 @@ pub async fn read(
     }
     o.tags = Some(tags::from_secret(d.tags()));
     if let Some(arn) = d.arn() {
-        o.outputs.insert("arn", arn.to_string());
+        o.outputs.insert(Output::Arn, arn.to_string());
     }
     if let Some(name) = d.name() {
-        o.outputs.insert("name", name.to_string());
+        o.outputs.insert(Output::Name, name.to_string());
     }
     Ok(Some(o))
 }

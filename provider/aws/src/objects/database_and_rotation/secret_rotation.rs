@@ -16,6 +16,7 @@ use super::secret::{describe, is_deleted};
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
+use vault_core::model::Output;
 
 // find
 
@@ -91,7 +92,7 @@ pub async fn read(
     o.drift
         .extend(schedule_drift(&s.schedule, d.rotation_rules()));
     if let Some(f) = d.rotation_lambda_arn() {
-        o.outputs.insert("lambda_arn", f.to_string());
+        o.outputs.insert(Output::LambdaArn, f.to_string());
     }
     Ok(Some(o))
 }

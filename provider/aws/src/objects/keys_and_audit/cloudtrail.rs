@@ -18,6 +18,7 @@ use crate::objects::tags::{is_managed, trail_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{self, Classifier, RetryPolicy};
 use crate::waiter::{Waiter, EXISTS};
+use vault_core::model::Output;
 
 /// IAM and resource-policy propagation usually takes seconds, rarely more than a minute.
 const POLICY_PROPAGATION: RetryPolicy = RetryPolicy::with(
@@ -120,7 +121,7 @@ pub async fn read(
     };
     let mut o = Observed::default();
     o.outputs
-        .insert("arn", trail.trail_arn().unwrap_or(id).to_string());
+        .insert(Output::Arn, trail.trail_arn().unwrap_or(id).to_string());
     let d = Destinations::of(ctx, s)?;
     for (what, have, want) in [
         ("bucket", trail.s3_bucket_name(), d.bucket.as_str()),

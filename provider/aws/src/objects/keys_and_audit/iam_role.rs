@@ -11,6 +11,7 @@ use crate::objects::tags::{self, iam_tags, is_managed, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry;
 use crate::waiter::{Waiter, EXISTS};
+use vault_core::model::Output;
 
 // find
 
@@ -62,7 +63,7 @@ pub async fn read(
         return Ok(None);
     };
     let mut o = Observed::default();
-    o.outputs.insert("arn", role.arn().to_string());
+    o.outputs.insert(Output::Arn, role.arn().to_string());
     o.drift.extend(policy_drift(
         ctx,
         s.trust_policy,

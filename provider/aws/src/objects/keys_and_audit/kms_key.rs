@@ -10,6 +10,7 @@ use crate::error::AwsError;
 use crate::objects::tags::{is_managed, kms_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
+use vault_core::model::Output;
 
 /// KMS has one key policy per key, always named `default`.
 const POLICY_NAME: &str = "default";
@@ -116,7 +117,8 @@ pub async fn read(
         return Ok(None);
     }
     let mut o = Observed::default();
-    o.outputs.insert("arn", key.arn().unwrap_or(id).to_string());
+    o.outputs
+        .insert(Output::Arn, key.arn().unwrap_or(id).to_string());
     if key.key_state() == Some(&KeyState::Disabled) {
         o.drift.push("key is disabled, want enabled".into());
     }

@@ -13,6 +13,7 @@ use crate::objects::tags::{tag_map, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{self, Classifier, RetryPolicy};
 use crate::waiter::{Waiter, EXISTS};
+use vault_core::model::Output;
 
 /// CloudWatch Logs refuses a key whose new policy it cannot see yet.
 const KEY_PROPAGATION: RetryPolicy =
@@ -72,8 +73,8 @@ pub async fn read(
     };
     let mut o = Observed::default();
     let arn = arn_of(ctx, &group, id);
-    o.outputs.insert("name", id.to_string());
-    o.outputs.insert("arn", arn.clone());
+    o.outputs.insert(Output::Name, id.to_string());
+    o.outputs.insert(Output::Arn, arn.clone());
     let want_days = i32::from(s.retention_days);
     match group.retention_in_days() {
         Some(d) if d == want_days => {}

@@ -14,6 +14,7 @@ use crate::error::AwsError;
 use crate::objects::tags::{is_managed, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, EXISTS};
+use vault_core::model::Output;
 
 /// `DeleteObjects` takes at most 1000 keys per call.
 const DELETE_BATCH: usize = 1000;
@@ -85,9 +86,9 @@ pub async fn read(ctx: &Ctx<'_>, _c: &Component, id: &str) -> Result<Option<Obse
         return Ok(None);
     }
     let mut o = Observed::default();
-    o.outputs.insert("name", id.to_string());
+    o.outputs.insert(Output::Name, id.to_string());
     o.outputs
-        .insert("arn", bucket_arn(ctx.stack.region().partition(), id));
+        .insert(Output::Arn, bucket_arn(ctx.stack.region().partition(), id));
     let tags = match Tagged::S3(id).read(ctx).await {
         Ok(tags) => tags,
         Err(e) if is_no_such_bucket(&e) => return Ok(None),
