@@ -401,24 +401,46 @@ pub async fn import(
     Ok((state, private))
 }
 
-/// Refuses to create a stack whose suffix a complete stack in the account and region already
-/// has: it belongs to another state (or to this one before it was lost), and adopting it would
-/// let this state's destroy delete another team's stack. Returns the diagnostic's detail.
-pub async fn refuse_existing(configured: &Configured, suffix: &str) -> Result<(), String> {
+/// Whether a new stack may take a suffix.
+pub enum SuffixCheck {
+    Free,
+    /// A complete stack has it: the diagnostic's detail.
+    Taken(String),
+    /// AWS could not be asked: why.
+    Unknown(String),
+}
+
+/// Whether a complete stack of `suffix` exists in the account and region. Such a stack belongs
+/// to another state (or to this one before it was lost); adopting it would let this state's
+/// destroy delete another team's stack. `limit` bounds the check (a plan must not hang on an
+/// unreachable AWS: apply checks again).
+pub async fn check_suffix(
+    configured: &Configured,
+    suffix: &str,
+    limit: Option<std::time::Duration>,
+) -> SuffixCheck {
     let clock = SystemClock::stoppable(configured.stop.clone());
-    let found = vault_aws::discover::complete_stack(&configured.clients, &clock, suffix)
-        .await
-        .map_err(|e| format!("Could not check whether stack {suffix:?} exists: {e}"))?;
-    let Some(existing) = found else { return Ok(()) };
-    Err(format!(
-        "A complete stack with environment_suffix {suffix:?} already exists in region {} (VPC \
-         {}, created {}). It is managed by another Terraform state, or by this one before its \
-         state was lost; creating it here would take it over.\n\nTo manage that stack from \
-         this configuration, import it:\n  terraform import vault_secrets_stack.<name> \
-         {suffix}\n(or an import block with id = \"{suffix}\"). To create a new stack, choose \
-         another environment_suffix.",
-        configured.clients.region, existing.vpc_id, existing.created
-    ))
+    let check = vault_aws::discover::complete_stack(&configured.clients, &clock, suffix);
+    let found = match limit {
+        Some(limit) => match tokio::time::timeout(limit, check).await {
+            Ok(found) => found,
+            Err(_) => return SuffixCheck::Unknown(format!("AWS did not answer within {limit:?}")),
+        },
+        None => check.await,
+    };
+    match found {
+        Ok(None) => SuffixCheck::Free,
+        Err(e) => SuffixCheck::Unknown(e.to_string()),
+        Ok(Some(existing)) => SuffixCheck::Taken(format!(
+            "A complete stack with environment_suffix {suffix:?} already exists in region {} \
+             (VPC {}, created {}). It is managed by another Terraform state, or by this one \
+             before its state was lost; creating it here would take it over.\n\nTo manage that \
+             stack from this configuration, import it:\n  terraform import \
+             vault_secrets_stack.<name> {suffix}\n(or an import block with id = \"{suffix}\"). \
+             To create a new stack, choose another environment_suffix.",
+            configured.clients.region, existing.vpc_id, existing.created
+        )),
+    }
 }
 
 /// Marks the stack complete once an apply finished with every object in place: from then on

@@ -134,9 +134,15 @@ impl SecretsStackResource {
     }
 
     /// Stops a create when a complete stack of the same suffix exists (see
-    /// [`lifecycle::refuse_existing`]); nothing is created or changed. Skipped while the suffix
-    /// or the provider's configuration is not known yet.
-    async fn refuse_existing(&self, diags: &mut Diagnostics, planned: &StackState) -> Option<()> {
+    /// [`lifecycle::check_suffix`]); nothing is created or changed. At plan the check is
+    /// bounded and only warns when AWS cannot be asked (apply checks again, and fails then).
+    /// Skipped while the suffix or the provider's configuration is not known yet.
+    async fn refuse_existing(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &StackState,
+        at_plan: bool,
+    ) -> Option<()> {
         let Value::Value(suffix) = &planned.environment_suffix else {
             return Some(());
         };
@@ -148,13 +154,27 @@ impl SecretsStackResource {
         let Some(configured) = configured else {
             return Some(());
         };
-        match lifecycle::refuse_existing(&configured, suffix).await {
-            Ok(()) => Some(()),
-            Err(detail) => {
+        let limit = at_plan.then_some(PLAN_CHECK_LIMIT);
+        let at = AttributePath::new("environment_suffix");
+        match lifecycle::check_suffix(&configured, suffix, limit).await {
+            lifecycle::SuffixCheck::Free => Some(()),
+            lifecycle::SuffixCheck::Taken(detail) => {
+                diags.error("Stack already exists", detail, at);
+                None
+            }
+            lifecycle::SuffixCheck::Unknown(why) if at_plan => {
+                diags.add_warning(protocol::Diagnostic::new(
+                    "Could not check whether this stack already exists",
+                    format!("{why}\n\nApply checks again before creating anything."),
+                    at,
+                ));
+                Some(())
+            }
+            lifecycle::SuffixCheck::Unknown(why) => {
                 diags.error(
-                    "Stack already exists",
-                    detail,
-                    AttributePath::new("environment_suffix"),
+                    "Could not check whether this stack already exists",
+                    format!("{why}\n\nNothing was created."),
+                    at,
                 );
                 None
             }
@@ -253,6 +273,9 @@ impl SecretsStackResource {
     }
 }
 
+/// How long a plan waits to learn whether a new stack's suffix is taken.
+const PLAN_CHECK_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[async_trait]
 impl Resource for SecretsStackResource {
     type State<'a> = StackState;
@@ -317,7 +340,7 @@ impl Resource for SecretsStackResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let (planned, _) = self.plan(diags, proposed_state, None)?;
-        self.refuse_existing(diags, &planned).await?;
+        self.refuse_existing(diags, &planned, true).await?;
         Some((planned, Value::Null))
     }
 
@@ -359,7 +382,7 @@ impl Resource for SecretsStackResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.configured(diags)?;
         // Checked again: another apply may have finished this suffix since the plan.
-        self.refuse_existing(diags, &planned_state).await?;
+        self.refuse_existing(diags, &planned_state, false).await?;
         let (stack, private) = match lifecycle::new_stack(&configured, &planned_state).await {
             Ok(x) => x,
             Err(e) => {
