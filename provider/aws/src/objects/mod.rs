@@ -223,134 +223,194 @@ pub struct Observed {
     pub tags: Option<vault_core::input::Tags>,
 }
 
+// Each kind's future is boxed: a match over 26 inline futures makes frames too large for a
+// debug build's default 2 MiB thread stack.
+
 /// Finds an object a previous, interrupted apply created, by its name or management tag.
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
     match &c.settings {
-        Settings::Vpc(_) => network::vpc::find(ctx, c).await,
-        Settings::Subnet(s) => network::subnet::find(ctx, c, s).await,
-        Settings::RouteTable(s) => network::route_table::find(ctx, c, s).await,
-        Settings::RouteTableAssociation(s) => network::route_table_association::find(ctx, s).await,
-        Settings::SecurityGroup(s) => network::security_group::find(ctx, c, s).await,
-        Settings::SecurityGroupRule(s) => network::security_group_rule::find(ctx, s).await,
-        Settings::VpcEndpoint(s) => network::vpc_endpoint::find(ctx, c, s).await,
-        Settings::KmsKey(s) => keys_and_audit::kms_key::find(ctx, c, s).await,
-        Settings::KmsAlias(_) => keys_and_audit::kms_alias::find(ctx, c).await,
-        Settings::LogGroup(_) => keys_and_audit::log_group::find(ctx, c).await,
-        Settings::MetricFilter(s) => keys_and_audit::metric_filter::find(ctx, c, s).await,
-        Settings::S3Bucket(_) => keys_and_audit::s3_bucket::find(ctx, c).await,
+        Settings::Vpc(_) => Box::pin(network::vpc::find(ctx, c)).await,
+        Settings::Subnet(s) => Box::pin(network::subnet::find(ctx, c, s)).await,
+        Settings::RouteTable(s) => Box::pin(network::route_table::find(ctx, c, s)).await,
+        Settings::RouteTableAssociation(s) => {
+            Box::pin(network::route_table_association::find(ctx, s)).await
+        }
+        Settings::SecurityGroup(s) => Box::pin(network::security_group::find(ctx, c, s)).await,
+        Settings::SecurityGroupRule(s) => {
+            Box::pin(network::security_group_rule::find(ctx, s)).await
+        }
+        Settings::VpcEndpoint(s) => Box::pin(network::vpc_endpoint::find(ctx, c, s)).await,
+        Settings::KmsKey(s) => Box::pin(keys_and_audit::kms_key::find(ctx, c, s)).await,
+        Settings::KmsAlias(_) => Box::pin(keys_and_audit::kms_alias::find(ctx, c)).await,
+        Settings::LogGroup(_) => Box::pin(keys_and_audit::log_group::find(ctx, c)).await,
+        Settings::MetricFilter(s) => Box::pin(keys_and_audit::metric_filter::find(ctx, c, s)).await,
+        Settings::S3Bucket(_) => Box::pin(keys_and_audit::s3_bucket::find(ctx, c)).await,
         Settings::S3BucketPublicAccessBlock(s) => {
-            keys_and_audit::s3_bucket_public_access_block::find(ctx, s).await
+            Box::pin(keys_and_audit::s3_bucket_public_access_block::find(ctx, s)).await
         }
-        Settings::S3BucketEncryption(s) => keys_and_audit::s3_bucket_encryption::find(ctx, s).await,
-        Settings::S3BucketPolicy(s) => keys_and_audit::s3_bucket_policy::find(ctx, s).await,
-        Settings::IamRole(_) => keys_and_audit::iam_role::find(ctx, c).await,
-        Settings::IamRolePolicy(s) => keys_and_audit::iam_role_policy::find(ctx, c, s).await,
-        Settings::CloudTrail(_) => keys_and_audit::cloudtrail::find(ctx, c).await,
-        Settings::DbSubnetGroup(_) => database_and_rotation::db_subnet_group::find(ctx, c).await,
+        Settings::S3BucketEncryption(s) => {
+            Box::pin(keys_and_audit::s3_bucket_encryption::find(ctx, s)).await
+        }
+        Settings::S3BucketPolicy(s) => {
+            Box::pin(keys_and_audit::s3_bucket_policy::find(ctx, s)).await
+        }
+        Settings::IamRole(_) => Box::pin(keys_and_audit::iam_role::find(ctx, c)).await,
+        Settings::IamRolePolicy(s) => {
+            Box::pin(keys_and_audit::iam_role_policy::find(ctx, c, s)).await
+        }
+        Settings::CloudTrail(_) => Box::pin(keys_and_audit::cloudtrail::find(ctx, c)).await,
+        Settings::DbSubnetGroup(_) => {
+            Box::pin(database_and_rotation::db_subnet_group::find(ctx, c)).await
+        }
         Settings::DbClusterParameterGroup(_) => {
-            database_and_rotation::db_cluster_parameter_group::find(ctx, c).await
+            Box::pin(database_and_rotation::db_cluster_parameter_group::find(
+                ctx, c,
+            ))
+            .await
         }
-        Settings::DbCluster(_) => database_and_rotation::db_cluster::find(ctx, c).await,
-        Settings::DbInstance(_) => database_and_rotation::db_instance::find(ctx, c).await,
-        Settings::Secret(_) => database_and_rotation::secret::find(ctx, c).await,
-        Settings::LambdaFunction(_) => database_and_rotation::lambda_function::find(ctx, c).await,
+        Settings::DbCluster(_) => Box::pin(database_and_rotation::db_cluster::find(ctx, c)).await,
+        Settings::DbInstance(_) => Box::pin(database_and_rotation::db_instance::find(ctx, c)).await,
+        Settings::Secret(_) => Box::pin(database_and_rotation::secret::find(ctx, c)).await,
+        Settings::LambdaFunction(_) => {
+            Box::pin(database_and_rotation::lambda_function::find(ctx, c)).await
+        }
         Settings::LambdaPermission(s) => {
-            database_and_rotation::lambda_permission::find(ctx, s).await
+            Box::pin(database_and_rotation::lambda_permission::find(ctx, s)).await
         }
-        Settings::SecretRotation(s) => database_and_rotation::secret_rotation::find(ctx, s).await,
+        Settings::SecretRotation(s) => {
+            Box::pin(database_and_rotation::secret_rotation::find(ctx, s)).await
+        }
     }
 }
 
 /// Creates the object and waits until it is usable; returns its AWS id.
 pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
     match &c.settings {
-        Settings::Vpc(s) => network::vpc::create(ctx, c, s).await,
-        Settings::Subnet(s) => network::subnet::create(ctx, c, s).await,
-        Settings::RouteTable(s) => network::route_table::create(ctx, c, s).await,
+        Settings::Vpc(s) => Box::pin(network::vpc::create(ctx, c, s)).await,
+        Settings::Subnet(s) => Box::pin(network::subnet::create(ctx, c, s)).await,
+        Settings::RouteTable(s) => Box::pin(network::route_table::create(ctx, c, s)).await,
         Settings::RouteTableAssociation(s) => {
-            network::route_table_association::create(ctx, s).await
+            Box::pin(network::route_table_association::create(ctx, s)).await
         }
-        Settings::SecurityGroup(s) => network::security_group::create(ctx, c, s).await,
-        Settings::SecurityGroupRule(s) => network::security_group_rule::create(ctx, s).await,
-        Settings::VpcEndpoint(s) => network::vpc_endpoint::create(ctx, c, s).await,
-        Settings::KmsKey(s) => keys_and_audit::kms_key::create(ctx, c, s).await,
-        Settings::KmsAlias(s) => keys_and_audit::kms_alias::create(ctx, c, s).await,
-        Settings::LogGroup(s) => keys_and_audit::log_group::create(ctx, c, s).await,
-        Settings::MetricFilter(s) => keys_and_audit::metric_filter::create(ctx, c, s).await,
-        Settings::S3Bucket(_) => keys_and_audit::s3_bucket::create(ctx, c).await,
+        Settings::SecurityGroup(s) => Box::pin(network::security_group::create(ctx, c, s)).await,
+        Settings::SecurityGroupRule(s) => {
+            Box::pin(network::security_group_rule::create(ctx, s)).await
+        }
+        Settings::VpcEndpoint(s) => Box::pin(network::vpc_endpoint::create(ctx, c, s)).await,
+        Settings::KmsKey(s) => Box::pin(keys_and_audit::kms_key::create(ctx, c, s)).await,
+        Settings::KmsAlias(s) => Box::pin(keys_and_audit::kms_alias::create(ctx, c, s)).await,
+        Settings::LogGroup(s) => Box::pin(keys_and_audit::log_group::create(ctx, c, s)).await,
+        Settings::MetricFilter(s) => {
+            Box::pin(keys_and_audit::metric_filter::create(ctx, c, s)).await
+        }
+        Settings::S3Bucket(_) => Box::pin(keys_and_audit::s3_bucket::create(ctx, c)).await,
         Settings::S3BucketPublicAccessBlock(s) => {
-            keys_and_audit::s3_bucket_public_access_block::create(ctx, s).await
+            Box::pin(keys_and_audit::s3_bucket_public_access_block::create(
+                ctx, s,
+            ))
+            .await
         }
         Settings::S3BucketEncryption(s) => {
-            keys_and_audit::s3_bucket_encryption::create(ctx, s).await
+            Box::pin(keys_and_audit::s3_bucket_encryption::create(ctx, s)).await
         }
-        Settings::S3BucketPolicy(s) => keys_and_audit::s3_bucket_policy::create(ctx, s).await,
-        Settings::IamRole(s) => keys_and_audit::iam_role::create(ctx, c, s).await,
-        Settings::IamRolePolicy(s) => keys_and_audit::iam_role_policy::create(ctx, c, s).await,
-        Settings::CloudTrail(s) => keys_and_audit::cloudtrail::create(ctx, c, s).await,
+        Settings::S3BucketPolicy(s) => {
+            Box::pin(keys_and_audit::s3_bucket_policy::create(ctx, s)).await
+        }
+        Settings::IamRole(s) => Box::pin(keys_and_audit::iam_role::create(ctx, c, s)).await,
+        Settings::IamRolePolicy(s) => {
+            Box::pin(keys_and_audit::iam_role_policy::create(ctx, c, s)).await
+        }
+        Settings::CloudTrail(s) => Box::pin(keys_and_audit::cloudtrail::create(ctx, c, s)).await,
         Settings::DbSubnetGroup(s) => {
-            database_and_rotation::db_subnet_group::create(ctx, c, s).await
+            Box::pin(database_and_rotation::db_subnet_group::create(ctx, c, s)).await
         }
         Settings::DbClusterParameterGroup(s) => {
-            database_and_rotation::db_cluster_parameter_group::create(ctx, c, s).await
+            Box::pin(database_and_rotation::db_cluster_parameter_group::create(
+                ctx, c, s,
+            ))
+            .await
         }
-        Settings::DbCluster(s) => database_and_rotation::db_cluster::create(ctx, c, s).await,
-        Settings::DbInstance(s) => database_and_rotation::db_instance::create(ctx, c, s).await,
-        Settings::Secret(s) => database_and_rotation::secret::create(ctx, c, s).await,
+        Settings::DbCluster(s) => {
+            Box::pin(database_and_rotation::db_cluster::create(ctx, c, s)).await
+        }
+        Settings::DbInstance(s) => {
+            Box::pin(database_and_rotation::db_instance::create(ctx, c, s)).await
+        }
+        Settings::Secret(s) => Box::pin(database_and_rotation::secret::create(ctx, c, s)).await,
         Settings::LambdaFunction(s) => {
-            database_and_rotation::lambda_function::create(ctx, c, s).await
+            Box::pin(database_and_rotation::lambda_function::create(ctx, c, s)).await
         }
         Settings::LambdaPermission(s) => {
-            database_and_rotation::lambda_permission::create(ctx, s).await
+            Box::pin(database_and_rotation::lambda_permission::create(ctx, s)).await
         }
-        Settings::SecretRotation(s) => database_and_rotation::secret_rotation::create(ctx, s).await,
+        Settings::SecretRotation(s) => {
+            Box::pin(database_and_rotation::secret_rotation::create(ctx, s)).await
+        }
     }
 }
 
 /// Reads the object; `None` when it no longer exists.
 pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
     let observed = match &c.settings {
-        Settings::Vpc(s) => network::vpc::read(ctx, c, s, id).await,
-        Settings::Subnet(s) => network::subnet::read(ctx, c, s, id).await,
-        Settings::RouteTable(s) => network::route_table::read(ctx, c, s, id).await,
+        Settings::Vpc(s) => Box::pin(network::vpc::read(ctx, c, s, id)).await,
+        Settings::Subnet(s) => Box::pin(network::subnet::read(ctx, c, s, id)).await,
+        Settings::RouteTable(s) => Box::pin(network::route_table::read(ctx, c, s, id)).await,
         Settings::RouteTableAssociation(s) => {
-            network::route_table_association::read(ctx, s, id).await
+            Box::pin(network::route_table_association::read(ctx, s, id)).await
         }
-        Settings::SecurityGroup(s) => network::security_group::read(ctx, c, s, id).await,
-        Settings::SecurityGroupRule(s) => network::security_group_rule::read(ctx, s, id).await,
-        Settings::VpcEndpoint(s) => network::vpc_endpoint::read(ctx, c, s, id).await,
-        Settings::KmsKey(s) => keys_and_audit::kms_key::read(ctx, c, s, id).await,
-        Settings::KmsAlias(s) => keys_and_audit::kms_alias::read(ctx, s, id).await,
-        Settings::LogGroup(s) => keys_and_audit::log_group::read(ctx, c, s, id).await,
-        Settings::MetricFilter(s) => keys_and_audit::metric_filter::read(ctx, s, id).await,
-        Settings::S3Bucket(_) => keys_and_audit::s3_bucket::read(ctx, c, id).await,
+        Settings::SecurityGroup(s) => Box::pin(network::security_group::read(ctx, c, s, id)).await,
+        Settings::SecurityGroupRule(s) => {
+            Box::pin(network::security_group_rule::read(ctx, s, id)).await
+        }
+        Settings::VpcEndpoint(s) => Box::pin(network::vpc_endpoint::read(ctx, c, s, id)).await,
+        Settings::KmsKey(s) => Box::pin(keys_and_audit::kms_key::read(ctx, c, s, id)).await,
+        Settings::KmsAlias(s) => Box::pin(keys_and_audit::kms_alias::read(ctx, s, id)).await,
+        Settings::LogGroup(s) => Box::pin(keys_and_audit::log_group::read(ctx, c, s, id)).await,
+        Settings::MetricFilter(s) => {
+            Box::pin(keys_and_audit::metric_filter::read(ctx, s, id)).await
+        }
+        Settings::S3Bucket(_) => Box::pin(keys_and_audit::s3_bucket::read(ctx, c, id)).await,
         Settings::S3BucketPublicAccessBlock(s) => {
-            keys_and_audit::s3_bucket_public_access_block::read(ctx, s, id).await
+            Box::pin(keys_and_audit::s3_bucket_public_access_block::read(
+                ctx, s, id,
+            ))
+            .await
         }
         Settings::S3BucketEncryption(s) => {
-            keys_and_audit::s3_bucket_encryption::read(ctx, s, id).await
+            Box::pin(keys_and_audit::s3_bucket_encryption::read(ctx, s, id)).await
         }
-        Settings::S3BucketPolicy(s) => keys_and_audit::s3_bucket_policy::read(ctx, s, id).await,
-        Settings::IamRole(s) => keys_and_audit::iam_role::read(ctx, c, s, id).await,
-        Settings::IamRolePolicy(s) => keys_and_audit::iam_role_policy::read(ctx, s, id).await,
-        Settings::CloudTrail(s) => keys_and_audit::cloudtrail::read(ctx, c, s, id).await,
+        Settings::S3BucketPolicy(s) => {
+            Box::pin(keys_and_audit::s3_bucket_policy::read(ctx, s, id)).await
+        }
+        Settings::IamRole(s) => Box::pin(keys_and_audit::iam_role::read(ctx, c, s, id)).await,
+        Settings::IamRolePolicy(s) => {
+            Box::pin(keys_and_audit::iam_role_policy::read(ctx, s, id)).await
+        }
+        Settings::CloudTrail(s) => Box::pin(keys_and_audit::cloudtrail::read(ctx, c, s, id)).await,
         Settings::DbSubnetGroup(s) => {
-            database_and_rotation::db_subnet_group::read(ctx, c, s, id).await
+            Box::pin(database_and_rotation::db_subnet_group::read(ctx, c, s, id)).await
         }
         Settings::DbClusterParameterGroup(s) => {
-            database_and_rotation::db_cluster_parameter_group::read(ctx, c, s, id).await
+            Box::pin(database_and_rotation::db_cluster_parameter_group::read(
+                ctx, c, s, id,
+            ))
+            .await
         }
-        Settings::DbCluster(s) => database_and_rotation::db_cluster::read(ctx, c, s, id).await,
-        Settings::DbInstance(s) => database_and_rotation::db_instance::read(ctx, c, s, id).await,
-        Settings::Secret(s) => database_and_rotation::secret::read(ctx, c, s, id).await,
+        Settings::DbCluster(s) => {
+            Box::pin(database_and_rotation::db_cluster::read(ctx, c, s, id)).await
+        }
+        Settings::DbInstance(s) => {
+            Box::pin(database_and_rotation::db_instance::read(ctx, c, s, id)).await
+        }
+        Settings::Secret(s) => Box::pin(database_and_rotation::secret::read(ctx, c, s, id)).await,
         Settings::LambdaFunction(s) => {
-            database_and_rotation::lambda_function::read(ctx, c, s, id).await
+            Box::pin(database_and_rotation::lambda_function::read(ctx, c, s, id)).await
         }
         Settings::LambdaPermission(s) => {
-            database_and_rotation::lambda_permission::read(ctx, s, id).await
+            Box::pin(database_and_rotation::lambda_permission::read(ctx, s, id)).await
         }
         Settings::SecretRotation(s) => {
-            database_and_rotation::secret_rotation::read(ctx, s, id).await
+            Box::pin(database_and_rotation::secret_rotation::read(ctx, s, id)).await
         }
     }?;
     Ok(observed.map(|mut o| {
@@ -366,47 +426,75 @@ pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Obser
 /// Brings the object in line with its settings (what [`read`] reported as drift).
 pub async fn update(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<(), AwsError> {
     match &c.settings {
-        Settings::Vpc(s) => network::vpc::update(ctx, c, s, id).await,
-        Settings::Subnet(s) => network::subnet::update(ctx, c, s, id).await,
-        Settings::RouteTable(s) => network::route_table::update(ctx, c, s, id).await,
+        Settings::Vpc(s) => Box::pin(network::vpc::update(ctx, c, s, id)).await,
+        Settings::Subnet(s) => Box::pin(network::subnet::update(ctx, c, s, id)).await,
+        Settings::RouteTable(s) => Box::pin(network::route_table::update(ctx, c, s, id)).await,
         Settings::RouteTableAssociation(s) => {
-            network::route_table_association::update(ctx, s, id).await
+            Box::pin(network::route_table_association::update(ctx, s, id)).await
         }
-        Settings::SecurityGroup(s) => network::security_group::update(ctx, c, s, id).await,
-        Settings::SecurityGroupRule(s) => network::security_group_rule::update(ctx, s, id).await,
-        Settings::VpcEndpoint(s) => network::vpc_endpoint::update(ctx, c, s, id).await,
-        Settings::KmsKey(s) => keys_and_audit::kms_key::update(ctx, c, s, id).await,
-        Settings::KmsAlias(s) => keys_and_audit::kms_alias::update(ctx, s, id).await,
-        Settings::LogGroup(s) => keys_and_audit::log_group::update(ctx, c, s, id).await,
-        Settings::MetricFilter(s) => keys_and_audit::metric_filter::update(ctx, s, id).await,
-        Settings::S3Bucket(_) => keys_and_audit::s3_bucket::update(ctx, c, id).await,
+        Settings::SecurityGroup(s) => {
+            Box::pin(network::security_group::update(ctx, c, s, id)).await
+        }
+        Settings::SecurityGroupRule(s) => {
+            Box::pin(network::security_group_rule::update(ctx, s, id)).await
+        }
+        Settings::VpcEndpoint(s) => Box::pin(network::vpc_endpoint::update(ctx, c, s, id)).await,
+        Settings::KmsKey(s) => Box::pin(keys_and_audit::kms_key::update(ctx, c, s, id)).await,
+        Settings::KmsAlias(s) => Box::pin(keys_and_audit::kms_alias::update(ctx, s, id)).await,
+        Settings::LogGroup(s) => Box::pin(keys_and_audit::log_group::update(ctx, c, s, id)).await,
+        Settings::MetricFilter(s) => {
+            Box::pin(keys_and_audit::metric_filter::update(ctx, s, id)).await
+        }
+        Settings::S3Bucket(_) => Box::pin(keys_and_audit::s3_bucket::update(ctx, c, id)).await,
         Settings::S3BucketPublicAccessBlock(s) => {
-            keys_and_audit::s3_bucket_public_access_block::update(ctx, s, id).await
+            Box::pin(keys_and_audit::s3_bucket_public_access_block::update(
+                ctx, s, id,
+            ))
+            .await
         }
         Settings::S3BucketEncryption(s) => {
-            keys_and_audit::s3_bucket_encryption::update(ctx, s, id).await
+            Box::pin(keys_and_audit::s3_bucket_encryption::update(ctx, s, id)).await
         }
-        Settings::S3BucketPolicy(s) => keys_and_audit::s3_bucket_policy::update(ctx, s, id).await,
-        Settings::IamRole(s) => keys_and_audit::iam_role::update(ctx, c, s, id).await,
-        Settings::IamRolePolicy(s) => keys_and_audit::iam_role_policy::update(ctx, s, id).await,
-        Settings::CloudTrail(s) => keys_and_audit::cloudtrail::update(ctx, c, s, id).await,
+        Settings::S3BucketPolicy(s) => {
+            Box::pin(keys_and_audit::s3_bucket_policy::update(ctx, s, id)).await
+        }
+        Settings::IamRole(s) => Box::pin(keys_and_audit::iam_role::update(ctx, c, s, id)).await,
+        Settings::IamRolePolicy(s) => {
+            Box::pin(keys_and_audit::iam_role_policy::update(ctx, s, id)).await
+        }
+        Settings::CloudTrail(s) => {
+            Box::pin(keys_and_audit::cloudtrail::update(ctx, c, s, id)).await
+        }
         Settings::DbSubnetGroup(s) => {
-            database_and_rotation::db_subnet_group::update(ctx, c, s, id).await
+            Box::pin(database_and_rotation::db_subnet_group::update(
+                ctx, c, s, id,
+            ))
+            .await
         }
         Settings::DbClusterParameterGroup(s) => {
-            database_and_rotation::db_cluster_parameter_group::update(ctx, c, s, id).await
+            Box::pin(database_and_rotation::db_cluster_parameter_group::update(
+                ctx, c, s, id,
+            ))
+            .await
         }
-        Settings::DbCluster(s) => database_and_rotation::db_cluster::update(ctx, c, s, id).await,
-        Settings::DbInstance(s) => database_and_rotation::db_instance::update(ctx, c, s, id).await,
-        Settings::Secret(s) => database_and_rotation::secret::update(ctx, c, s, id).await,
+        Settings::DbCluster(s) => {
+            Box::pin(database_and_rotation::db_cluster::update(ctx, c, s, id)).await
+        }
+        Settings::DbInstance(s) => {
+            Box::pin(database_and_rotation::db_instance::update(ctx, c, s, id)).await
+        }
+        Settings::Secret(s) => Box::pin(database_and_rotation::secret::update(ctx, c, s, id)).await,
         Settings::LambdaFunction(s) => {
-            database_and_rotation::lambda_function::update(ctx, c, s, id).await
+            Box::pin(database_and_rotation::lambda_function::update(
+                ctx, c, s, id,
+            ))
+            .await
         }
         Settings::LambdaPermission(s) => {
-            database_and_rotation::lambda_permission::update(ctx, s, id).await
+            Box::pin(database_and_rotation::lambda_permission::update(ctx, s, id)).await
         }
         Settings::SecretRotation(s) => {
-            database_and_rotation::secret_rotation::update(ctx, s, id).await
+            Box::pin(database_and_rotation::secret_rotation::update(ctx, s, id)).await
         }
     }
 }
@@ -415,47 +503,65 @@ pub async fn update(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<(), AwsErr
 /// Works from the kind and id alone: the object may no longer be part of the model.
 pub async fn delete(ctx: &Ctx<'_>, kind: ComponentKind, id: &str) -> Result<(), AwsError> {
     match kind {
-        ComponentKind::Vpc => network::vpc::delete(ctx, id).await,
-        ComponentKind::Subnet => network::subnet::delete(ctx, id).await,
-        ComponentKind::RouteTable => network::route_table::delete(ctx, id).await,
+        ComponentKind::Vpc => Box::pin(network::vpc::delete(ctx, id)).await,
+        ComponentKind::Subnet => Box::pin(network::subnet::delete(ctx, id)).await,
+        ComponentKind::RouteTable => Box::pin(network::route_table::delete(ctx, id)).await,
         ComponentKind::RouteTableAssociation => {
-            network::route_table_association::delete(ctx, id).await
+            Box::pin(network::route_table_association::delete(ctx, id)).await
         }
-        ComponentKind::SecurityGroup => network::security_group::delete(ctx, id).await,
-        ComponentKind::SecurityGroupRule => network::security_group_rule::delete(ctx, id).await,
-        ComponentKind::VpcEndpoint => network::vpc_endpoint::delete(ctx, id).await,
-        ComponentKind::KmsKey => keys_and_audit::kms_key::delete(ctx, id).await,
-        ComponentKind::KmsAlias => keys_and_audit::kms_alias::delete(ctx, id).await,
-        ComponentKind::LogGroup => keys_and_audit::log_group::delete(ctx, id).await,
-        ComponentKind::MetricFilter => keys_and_audit::metric_filter::delete(ctx, id).await,
-        ComponentKind::S3Bucket => keys_and_audit::s3_bucket::delete(ctx, id).await,
+        ComponentKind::SecurityGroup => Box::pin(network::security_group::delete(ctx, id)).await,
+        ComponentKind::SecurityGroupRule => {
+            Box::pin(network::security_group_rule::delete(ctx, id)).await
+        }
+        ComponentKind::VpcEndpoint => Box::pin(network::vpc_endpoint::delete(ctx, id)).await,
+        ComponentKind::KmsKey => Box::pin(keys_and_audit::kms_key::delete(ctx, id)).await,
+        ComponentKind::KmsAlias => Box::pin(keys_and_audit::kms_alias::delete(ctx, id)).await,
+        ComponentKind::LogGroup => Box::pin(keys_and_audit::log_group::delete(ctx, id)).await,
+        ComponentKind::MetricFilter => {
+            Box::pin(keys_and_audit::metric_filter::delete(ctx, id)).await
+        }
+        ComponentKind::S3Bucket => Box::pin(keys_and_audit::s3_bucket::delete(ctx, id)).await,
         ComponentKind::S3BucketPublicAccessBlock => {
-            keys_and_audit::s3_bucket_public_access_block::delete(ctx, id).await
+            Box::pin(keys_and_audit::s3_bucket_public_access_block::delete(
+                ctx, id,
+            ))
+            .await
         }
         ComponentKind::S3BucketEncryption => {
-            keys_and_audit::s3_bucket_encryption::delete(ctx, id).await
+            Box::pin(keys_and_audit::s3_bucket_encryption::delete(ctx, id)).await
         }
-        ComponentKind::S3BucketPolicy => keys_and_audit::s3_bucket_policy::delete(ctx, id).await,
-        ComponentKind::IamRole => keys_and_audit::iam_role::delete(ctx, id).await,
-        ComponentKind::IamRolePolicy => keys_and_audit::iam_role_policy::delete(ctx, id).await,
-        ComponentKind::CloudTrail => keys_and_audit::cloudtrail::delete(ctx, id).await,
+        ComponentKind::S3BucketPolicy => {
+            Box::pin(keys_and_audit::s3_bucket_policy::delete(ctx, id)).await
+        }
+        ComponentKind::IamRole => Box::pin(keys_and_audit::iam_role::delete(ctx, id)).await,
+        ComponentKind::IamRolePolicy => {
+            Box::pin(keys_and_audit::iam_role_policy::delete(ctx, id)).await
+        }
+        ComponentKind::CloudTrail => Box::pin(keys_and_audit::cloudtrail::delete(ctx, id)).await,
         ComponentKind::DbSubnetGroup => {
-            database_and_rotation::db_subnet_group::delete(ctx, id).await
+            Box::pin(database_and_rotation::db_subnet_group::delete(ctx, id)).await
         }
         ComponentKind::DbClusterParameterGroup => {
-            database_and_rotation::db_cluster_parameter_group::delete(ctx, id).await
+            Box::pin(database_and_rotation::db_cluster_parameter_group::delete(
+                ctx, id,
+            ))
+            .await
         }
-        ComponentKind::DbCluster => database_and_rotation::db_cluster::delete(ctx, id).await,
-        ComponentKind::DbInstance => database_and_rotation::db_instance::delete(ctx, id).await,
-        ComponentKind::Secret => database_and_rotation::secret::delete(ctx, id).await,
+        ComponentKind::DbCluster => {
+            Box::pin(database_and_rotation::db_cluster::delete(ctx, id)).await
+        }
+        ComponentKind::DbInstance => {
+            Box::pin(database_and_rotation::db_instance::delete(ctx, id)).await
+        }
+        ComponentKind::Secret => Box::pin(database_and_rotation::secret::delete(ctx, id)).await,
         ComponentKind::LambdaFunction => {
-            database_and_rotation::lambda_function::delete(ctx, id).await
+            Box::pin(database_and_rotation::lambda_function::delete(ctx, id)).await
         }
         ComponentKind::LambdaPermission => {
-            database_and_rotation::lambda_permission::delete(ctx, id).await
+            Box::pin(database_and_rotation::lambda_permission::delete(ctx, id)).await
         }
         ComponentKind::SecretRotation => {
-            database_and_rotation::secret_rotation::delete(ctx, id).await
+            Box::pin(database_and_rotation::secret_rotation::delete(ctx, id)).await
         }
     }
 }
