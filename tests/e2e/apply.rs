@@ -509,7 +509,22 @@ fn a_killed_apply_is_adopted_by_the_next_without_duplicates(cli: Cli) {
     let later = moto.aws_requests().len() + 100;
     kill_provider_when(&ws, &var, || moto.aws_requests().len() >= later);
     ok(&ws.run(&apply_args), "the apply after two crashes");
-    let c = counts(&moto);
+    assert_one_stack(&moto, "after the crashes");
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+/// Exactly one stack's objects exist in moto: nothing was duplicated.
+fn assert_one_stack(moto: &Moto, when: &str) {
+    let c = counts(moto);
     for (kind, n) in [
         ("vpc", 1),
         ("subnet", 3),
@@ -521,21 +536,8 @@ fn a_killed_apply_is_adopted_by_the_next_without_duplicates(cli: Cli) {
         ("db_instance", 2),
         ("lambda_function", 1),
     ] {
-        assert_eq!(
-            c[kind], n,
-            "{kind}: nothing duplicated after the crashes: {c}"
-        );
+        assert_eq!(c[kind], n, "{kind}: nothing duplicated {when}: {c}");
     }
-    let plan = ws.run(&[
-        "plan",
-        "-detailed-exitcode",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
-    assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
-    destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
@@ -843,19 +845,20 @@ fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded_on_
     an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded(Cli::V1_15);
 }
 
-fn counts_json(moto: &Moto) -> serde_json::Value {
-    serde_json::from_str(&verify(moto, &["dev", "--count"]).stdout).unwrap()
-}
-
 fn a_second_state_cannot_take_over_a_complete_stack(cli: Cli) {
     let moto = Moto::start();
     let (a, var) = basic(cli, &moto);
     apply_ok(&a, &var, "apply in A");
-    let before = counts_json(&moto);
+    let before = counts(&moto);
     let components = state_components(&a);
 
-    // B: the same configuration, a fresh state.
+    // B: the same configuration, a fresh state; its provider logs every AWS call.
     let (b, _) = basic(cli, &moto);
+    let calls = b.dir.path().join("calls.log");
+    let debug = [
+        ("TF_LOG_PROVIDER", "DEBUG"),
+        ("TF_LOG_PATH", calls.to_str().unwrap()),
+    ];
     let refused = |run: &crate::harness::Run, what: &str| {
         let all = format!("{}{}", run.stdout, run.stderr);
         assert_eq!(run.code, 1, "{what} in B must fail:\n{all}");
@@ -865,31 +868,37 @@ fn a_second_state_cannot_take_over_a_complete_stack(cli: Cli) {
             all.contains("terraform import vault_secrets_stack"),
             "{what}: {all}"
         );
-        assert_eq!(counts_json(&moto), before, "{what} in B changed nothing");
+        assert_eq!(counts(&moto), before, "{what} in B changed nothing");
     };
     refused(
-        &b.run(&["plan", "-input=false", "-no-color", "-var", &var]),
+        &b.run_with(&["plan", "-input=false", "-no-color", "-var", &var], &debug),
         "plan",
     );
     refused(
-        &b.run(&[
-            "apply",
+        &b.run_with(
+            &[
+                "apply",
+                "-auto-approve",
+                "-input=false",
+                "-no-color",
+                "-var",
+                &var,
+            ],
+            &debug,
+        ),
+        "apply",
+    );
+    let destroy = b.run_with(
+        &[
+            "destroy",
             "-auto-approve",
             "-input=false",
             "-no-color",
             "-var",
             &var,
-        ]),
-        "apply",
+        ],
+        &debug,
     );
-    let destroy = b.run(&[
-        "destroy",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
     if cli == Cli::V1_0 {
         // Terraform 1.0 plans the configuration normally before a destroy, so the refusal
         // shows there too; nothing is touched either way.
@@ -897,11 +906,24 @@ fn a_second_state_cannot_take_over_a_complete_stack(cli: Cli) {
     } else {
         ok(&destroy, "destroy in B");
     }
-    assert_eq!(
-        counts_json(&moto),
-        before,
-        "destroy in B touched nothing of A's"
-    );
+    assert_eq!(counts(&moto), before, "destroy in B touched nothing of A's");
+    let log = fs::read_to_string(&calls).unwrap();
+    let made: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split("AWS call ").nth(1))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(!made.is_empty(), "B's AWS calls are logged:\n{log}");
+    let writes: Vec<&&str> = made
+        .iter()
+        .filter(|call| {
+            let op = call.split('.').nth(1).unwrap_or(call);
+            !["Describe", "Get", "List"]
+                .iter()
+                .any(|r| op.starts_with(r))
+        })
+        .collect();
+    assert!(writes.is_empty(), "B made only read calls: {writes:?}");
     assert_eq!(state_components(&a), components);
     let plan = plan_code(&a, &var);
     assert_eq!(plan.code, 0, "A still plans empty:\n{}", plan.stdout);
@@ -1121,4 +1143,109 @@ fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finish
     ]);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
     destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+/// Two working directories apply the same suffix at once: exactly one creates the stack, the
+/// other stops on `environment_suffix` with nothing created, and nothing is duplicated.
+fn two_applies_racing_for_one_suffix_cannot_both_win(cli: Cli) {
+    let moto = Moto::start();
+    let (a, var) = basic(cli, &moto);
+    let (b, _) = basic(cli, &moto);
+    let args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    let (log_a, log_b) = (a.dir.path().join("race.log"), b.dir.path().join("race.log"));
+    let mut run_a = a.spawn_in_group(&args, &log_a);
+    let mut run_b = b.spawn_in_group(&args, &log_b);
+    let (won_a, won_b) = (
+        run_a.wait().unwrap().success(),
+        run_b.wait().unwrap().success(),
+    );
+    let out = |log: &std::path::Path| fs::read_to_string(log).unwrap_or_default();
+    assert!(
+        won_a != won_b,
+        "exactly one apply wins:\nA:\n{}\nB:\n{}",
+        out(&log_a),
+        out(&log_b)
+    );
+    let (winner, loser, lost) = if won_a {
+        (&a, &b, out(&log_b))
+    } else {
+        (&b, &a, out(&log_a))
+    };
+    assert!(
+        lost.contains("Stack belongs to another working directory")
+            || lost.contains("Stack already exists"),
+        "the loser says why:\n{lost}"
+    );
+    assert!(lost.contains("environment_suffix"), "{lost}");
+    assert_one_stack(&moto, "after the race");
+    let before = counts(&moto);
+    destroy(loser, &var);
+    assert_eq!(counts(&moto), before, "the loser's destroy touches nothing");
+    assert_eq!(plan_code(winner, &var).code, 0, "the winner plans empty");
+    destroy_leaves_nothing(winner, &moto, &var);
+}
+
+#[test]
+fn two_applies_racing_for_one_suffix_cannot_both_win_on_terraform_1_0() {
+    two_applies_racing_for_one_suffix_cannot_both_win(Cli::V1_0);
+}
+
+#[test]
+fn two_applies_racing_for_one_suffix_cannot_both_win_on_terraform_1_15() {
+    two_applies_racing_for_one_suffix_cannot_both_win(Cli::V1_15);
+}
+
+/// A create killed midway is finished from its own directory, never adopted from another one.
+fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another(cli: Cli) {
+    let moto = Moto::start();
+    let (a, var) = basic(cli, &moto);
+    kill_provider_when(&a, &var, || moto.aws_requests().len() >= 60);
+    let before = counts(&moto);
+    let (b, _) = basic(cli, &moto);
+    let run = b.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 1,
+        "B may not adopt A's interrupted create:\n{all}"
+    );
+    assert!(
+        all.contains("Stack belongs to another working directory"),
+        "{all}"
+    );
+    assert!(all.contains("environment_suffix"), "{all}");
+    assert_eq!(counts(&moto), before, "B created and changed nothing");
+    destroy(&b, &var);
+    assert_eq!(
+        counts(&moto),
+        before,
+        "B's destroy deletes none of A's objects"
+    );
+    apply_ok(&a, &var, "the apply in A after its crash");
+    assert_one_stack(&moto, "after A finished its create");
+    assert_eq!(plan_code(&a, &var).code, 0, "A plans empty");
+    destroy_leaves_nothing(&a, &moto, &var);
+}
+
+#[test]
+fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another_on_terraform_1_0() {
+    a_killed_create_is_finished_by_its_own_directory_and_refused_to_another(Cli::V1_0);
+}
+
+#[test]
+fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another_on_terraform_1_15() {
+    a_killed_create_is_finished_by_its_own_directory_and_refused_to_another(Cli::V1_15);
 }

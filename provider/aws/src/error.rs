@@ -34,6 +34,15 @@ pub enum AwsError {
     /// Terraform asked the provider to stop (Ctrl-C) while this was under way.
     #[error("interrupted: Terraform asked the provider to stop before {0} finished")]
     Interrupted(String),
+    /// Another working directory holds the stack's claim ([`crate::claim`]).
+    #[error(
+        "the stack with environment_suffix {suffix:?} belongs to another Terraform working \
+         directory ({owner}), which created it or is creating it; nothing was created or \
+         changed. Use another environment_suffix, or run the apply from that directory. To take \
+         the stack over deliberately, import it: terraform import vault_secrets_stack.<name> \
+         {suffix}"
+    )]
+    Claimed { suffix: String, owner: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -137,6 +146,23 @@ impl AwsError {
     pub fn is_code(&self, codes: &[&str]) -> bool {
         self.code().is_some_and(|c| codes.contains(&c))
     }
+}
+
+/// A lookup's result with "does not exist" as `None` rather than an error.
+pub fn found<T>(result: Result<T, AwsError>) -> Result<Option<T>, AwsError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A value a successful call must return (`what`: "id", "ARN"); its absence is AWS's fault,
+/// reported as such rather than unwrapped.
+pub fn returned(operation: &str, what: &str, value: Option<&str>) -> Result<String, AwsError> {
+    value
+        .map(str::to_string)
+        .ok_or_else(|| AwsError::Invalid(format!("{operation} returned no {what}")))
 }
 
 /// Turns an SDK error into an [`AwsError`] naming the operation.

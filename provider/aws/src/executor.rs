@@ -11,9 +11,10 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use vault_core::graph::ComponentId;
 use vault_core::model::{Component, ResolvedStack};
 
+use crate::claim;
 use crate::clients::Clients;
 use crate::clock::Clock;
-use crate::error::AwsError;
+use crate::error::{AwsError, ErrorKind};
 use crate::objects::{self, Ctx, Ids, Observed};
 
 /// How many AWS objects are worked on at once within a layer.
@@ -22,6 +23,8 @@ const CONCURRENCY: usize = 8;
 pub struct Executor<'a> {
     pub clients: &'a Clients,
     pub clock: &'a dyn Clock,
+    /// Who runs this apply ([`crate::claim::local_owner`]).
+    pub owner: &'a str,
 }
 
 /// Where a walk ended: the ids of every object that exists, and the failure that stopped it.
@@ -74,6 +77,7 @@ impl<'a> Executor<'a> {
             stack,
             ids,
             timeout,
+            owner: self.owner,
         }
     }
 
@@ -104,6 +108,23 @@ impl<'a> Executor<'a> {
                 return report;
             }
             ids = report.ids;
+        }
+        let claim = claim::component();
+        if let (false, Some(component)) = (ids.contains_key(&claim), stack.component(&claim)) {
+            // Alone and first: nothing else is created or adopted until the stack is ours.
+            let ctx = self.ctx(stack, &ids, timeout);
+            match Box::pin(take_claim(&ctx, component)).await {
+                Ok(id) => {
+                    ids.insert(claim, id);
+                }
+                Err(error) => {
+                    let failure = Some(Failure {
+                        component: claim,
+                        error,
+                    });
+                    return Report { ids, failure };
+                }
+            }
         }
         let graph = stack.graph();
         let todo: Vec<ComponentId> = stack.components().iter().map(|c| c.id.clone()).collect();
@@ -203,6 +224,8 @@ impl<'a> Executor<'a> {
 
     /// Deletes every object of the stack, dependents first. Objects not in `ids` are looked up
     /// by name and management tag, so what a crashed apply created goes too.
+    /// Unrecorded objects are looked for only when the stack's claim is this state's (recorded)
+    /// or this working directory's: another state's stack is never touched.
     pub async fn destroy(&self, stack: &ResolvedStack, ids: Ids, timeout: Duration) -> Report {
         let all: BTreeSet<ComponentId> = stack
             .components()
@@ -210,7 +233,18 @@ impl<'a> Executor<'a> {
             .map(|c| c.id.clone())
             .chain(ids.keys().cloned())
             .collect();
-        self.delete_in_order(stack, ids, &all, timeout, true).await
+        let ours = ids.contains_key(&claim::component()) || {
+            let ctx = self.ctx(stack, &ids, timeout);
+            match claim::holder(&ctx).await {
+                Ok(holder) => !matches!(holder, claim::Holder::Other(_)),
+                Err(error) => {
+                    let component = claim::component();
+                    let failure = Some(Failure { component, error });
+                    return Report { ids, failure };
+                }
+            }
+        };
+        self.delete_in_order(stack, ids, &all, timeout, ours).await
     }
 
     /// Deletes `doomed`, each object once the objects that depend on it in `order` are gone.
@@ -313,6 +347,21 @@ async fn ensure(ctx: &Ctx<'_>, c: &Component, planned_update: bool) -> Result<St
         return Ok(id);
     }
     objects::create(ctx, c).await
+}
+
+/// Takes the stack's claim: adopts it when it is ours, creates it when nobody holds it, and fails
+/// when another working directory holds it, also when that one wins a race for its creation.
+async fn take_claim(ctx: &Ctx<'_>, component: &Component) -> Result<String, AwsError> {
+    claim::check(ctx).await?;
+    match ensure(ctx, component, false).await {
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            // Created between our look and our create: by a racing apply, or by our own create
+            // whose response was lost. Whose it is decides.
+            claim::check(ctx).await?;
+            ensure(ctx, component, false).await
+        }
+        result => result,
+    }
 }
 
 async fn remove(ctx: &Ctx<'_>, c: &ComponentId, find_unrecorded: bool) -> Result<(), AwsError> {

@@ -2,6 +2,7 @@
 //! finder, create, read, update, delete and waiters.
 
 pub mod account;
+pub mod claim;
 pub mod clients;
 pub mod clock;
 pub mod config;

@@ -58,6 +58,11 @@ pub const MANAGEMENT_TAG: &str = "vault:stack";
 /// complete stack belongs to the state that created it (or imported it), and a create from
 /// another state stops at plan instead of adopting it. Tag reconciliation leaves it alone.
 pub const CREATED_TAG: &str = "vault:created";
+/// Who is creating the stack: written when the stack's claim (its rotation role, whose name is
+/// unique in the account) is created, as `host:working-directory`. A create adopts what an
+/// interrupted create left only when the claim is its own; two applies racing for one suffix
+/// cannot both create the claim. Tag reconciliation leaves it alone.
+pub const OWNER_TAG: &str = "vault:owner";
 pub const MANDATORY_TAGS: &[&str] = &["CostCenter", "Compliance"];
 /// AWS allows 50 tags per object; the provider adds `Environment` and the management tag.
 pub const MAX_TAGS: usize = 50;

@@ -8,9 +8,12 @@ use crate::input::Tags;
 /// Tags under AWS's reserved prefix: set by AWS (CloudFormation, Backup, ...), never removable.
 const AWS_RESERVED_PREFIX: &str = "aws:";
 
-/// Tags the configuration does not own: AWS's own, and the provider's completion mark.
+/// Tags the configuration does not own: AWS's own, the provider's completion mark and the
+/// stack's owner.
 fn reserved(key: &str) -> bool {
-    key.starts_with(AWS_RESERVED_PREFIX) || key == crate::defaults::CREATED_TAG
+    key.starts_with(AWS_RESERVED_PREFIX)
+        || key == crate::defaults::CREATED_TAG
+        || key == crate::defaults::OWNER_TAG
 }
 
 /// How to bring an object's tags to the wanted ones: the configuration is authoritative, as in
@@ -141,6 +144,12 @@ mod tests {
     #[test]
     fn the_completion_mark_is_not_drift_and_never_removed() {
         let have = tags_of(&[("A", "1"), ("vault:created", "2026-11-30T10:00:00Z")]);
+        assert!(TagChange::between(&tags_of(&[("A", "1")]), &have).is_empty());
+    }
+
+    #[test]
+    fn the_owner_mark_is_not_drift_and_never_removed() {
+        let have = tags_of(&[("A", "1"), ("vault:owner", "ci-7:/work/infra/prod")]);
         assert!(TagChange::between(&tags_of(&[("A", "1")]), &have).is_empty());
     }
 

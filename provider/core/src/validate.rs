@@ -115,15 +115,18 @@ fn check_tags(
     }
     merged.insert("Environment".into(), String::new());
     merged.insert(d::MANAGEMENT_TAG.into(), String::new());
-    if merged.len() > d::MAX_TAGS {
+    // The VPC also carries the completion mark and the rotation role the owner mark.
+    let carried = merged.len() + 1;
+    if carried > d::MAX_TAGS {
         out.push(Finding::error(
             Path::attr("tags"),
             "Too many tags",
             format!(
-                "With default_tags, Environment and {} every object would carry {} tags; AWS \
-                 allows {}.",
+                "With default_tags, Environment, {} and {} (or {}) the stack's objects would \
+                 carry up to {carried} tags; AWS allows {}.",
                 d::MANAGEMENT_TAG,
-                merged.len(),
+                d::CREATED_TAG,
+                d::OWNER_TAG,
                 d::MAX_TAGS
             ),
         ));

@@ -27,6 +27,9 @@ pub struct Configured {
     pub clients: Clients,
     /// Flipped by Terraform's `StopProvider` (Ctrl-C); every run's clock watches it.
     pub stop: vault_aws::clock::Stop,
+    /// Who runs Terraform here (`host:working-directory`): the owner a create claims its stack
+    /// for (`vault_aws::claim`).
+    pub owner: String,
 }
 
 pub type SharedConfig = Arc<RwLock<Option<Configured>>>;
@@ -268,6 +271,7 @@ impl Provider for VaultProvider {
             },
             clients: Clients::new(&sdk, &aws.endpoints),
             stop: self.stop.clone(),
+            owner: vault_aws::claim::local_owner(),
         };
         *self
             .configured

@@ -23,7 +23,7 @@ use vault_core::policy::{AssignedIds, PolicyKind};
 
 use crate::clients::Clients;
 use crate::clock::Clock;
-use crate::error::{api, AwsError};
+use crate::error::{api, found, AwsError};
 use crate::retry::{self, RetryPolicy};
 use crate::waiter::Waiter;
 
@@ -39,6 +39,8 @@ pub struct Ctx<'a> {
     pub ids: &'a Ids,
     /// How long one object may take to become ready or go away (the `timeouts` block).
     pub timeout: Duration,
+    /// Who runs this apply ([`crate::claim::local_owner`]), written on the stack's claim.
+    pub owner: &'a str,
 }
 
 impl Ctx<'_> {
@@ -109,11 +111,7 @@ impl Ctx<'_> {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug,
     {
-        match self.call(operation, op).await {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
-        }
+        found(self.call(operation, op).await)
     }
 
     /// A delete whose object may be gone already, which is not an error.

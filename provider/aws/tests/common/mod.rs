@@ -82,6 +82,7 @@ impl Bed {
             stack: &self.stack,
             ids: &self.ids,
             timeout: Duration::from_secs(60),
+            owner: "test-host:/work/test",
         }
     }
 

@@ -55,10 +55,11 @@ impl Builder<'_> {
         let suffix = self.inputs.suffix.as_str().to_string();
         tags.insert("Environment".into(), suffix.clone());
         tags.insert(d::MANAGEMENT_TAG.into(), suffix);
-        // Validation allows 50 tags counting Environment and the management tag; `Name` comes
-        // on top, so it is added only where AWS's limit of 50 leaves room (or replaces the user's).
+        // Validation allows 50 tags counting Environment, the management tag and one mark
+        // (completion or owner); `Name` comes on top, so it is added only where AWS's limit of
+        // 50 leaves room (or replaces the user's).
         if let (true, Some(name)) = (kind.named_by_tag(), name) {
-            if tags.len() < d::MAX_TAGS || tags.contains_key("Name") {
+            if tags.len() + 1 < d::MAX_TAGS || tags.contains_key("Name") {
                 tags.insert("Name".into(), name.to_string());
             }
         }

@@ -100,6 +100,15 @@ pub fn ids_of(state: &StackState) -> Ids {
     }
 }
 
+/// The executor of one run, on this run's clock.
+fn executor<'a>(configured: &'a Configured, clock: &'a SystemClock) -> Executor<'a> {
+    Executor {
+        clients: &configured.clients,
+        clock,
+        owner: &configured.owner,
+    }
+}
+
 pub async fn apply(
     configured: &Configured,
     stack: &ResolvedStack,
@@ -109,19 +118,13 @@ pub async fn apply(
     timeout: std::time::Duration,
 ) -> Report {
     let clock = SystemClock::stoppable(configured.stop.clone());
-    let executor = Executor {
-        clients: &configured.clients,
-        clock: &clock,
-    };
+    let executor = executor(configured, &clock);
     Box::pin(executor.apply(stack, prior, ids, planned, timeout)).await
 }
 
 pub async fn destroy(configured: &Configured, stack: &ResolvedStack, ids: Ids) -> Report {
     let clock = SystemClock::stoppable(configured.stop.clone());
-    let executor = Executor {
-        clients: &configured.clients,
-        clock: &clock,
-    };
+    let executor = executor(configured, &clock);
     executor
         .destroy(stack, ids, stack.inputs().timeouts.delete)
         .await
@@ -133,10 +136,7 @@ pub async fn refresh(
     ids: &Ids,
 ) -> Result<Refreshed, String> {
     let clock = SystemClock::stoppable(configured.stop.clone());
-    let executor = Executor {
-        clients: &configured.clients,
-        clock: &clock,
-    };
+    let executor = executor(configured, &clock);
     executor
         .refresh(stack, ids, stack.inputs().timeouts.update)
         .await
@@ -388,10 +388,7 @@ pub async fn import(
         default_tags: default_tags.clone(),
     };
     let stack = stack_of(&state, &private, &clients.region)?;
-    let executor = Executor {
-        clients,
-        clock: &clock,
-    };
+    let executor = executor(configured, &clock);
     let ids = executor
         .discover(&stack, stack.inputs().timeouts.update)
         .await

@@ -251,15 +251,17 @@ impl SecretsStackResource {
                 );
             }
         }
-        if report.failure.is_none() {
-            if let Err(e) = lifecycle::mark_complete(configured, &report.ids).await {
-                diags.root_error(
-                    format!("Could not mark the stack complete after {action}"),
-                    e,
-                );
-            }
-        }
         if let Some(f) = report.failure {
+            if let vault_aws::error::AwsError::Claimed { .. } = f.error {
+                // Nothing was created: the "resume" advice below would mislead.
+                let at = AttributePath::new("environment_suffix");
+                diags.error(
+                    "Stack belongs to another working directory",
+                    f.error.to_string(),
+                    at,
+                );
+                return state;
+            }
             diags.root_error(
                 format!("Could not {action} {}", f.component),
                 format!(

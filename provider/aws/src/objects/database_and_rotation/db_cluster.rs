@@ -7,56 +7,17 @@ use aws_sdk_rds::types::DbCluster;
 use vault_core::model::component::{DbClusterSettings, Settings};
 use vault_core::model::{logical, Component};
 
-use super::rds::{self, PENDING_MODIFICATIONS};
+use super::rds;
 use super::{name, same_set, secret};
 use crate::error::AwsError;
-use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
+use crate::objects::tags::{self, rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::waiter::{Waiter, GONE};
 use vault_core::model::Output;
-
-/// States a cluster passes through on its own before it is usable again.
-const BUSY: &[&str] = &[
-    PENDING_MODIFICATIONS,
-    "creating",
-    "backing-up",
-    "modifying",
-    "upgrading",
-    "migrating",
-    "preparing-data-migration",
-    "resetting-master-credentials",
-    "renaming",
-    "configuring-iam-database-auth",
-    "configuring-activity-stream",
-    "maintenance",
-];
-
-/// States a cluster may show until its deletion completes: a deletion asked for while it was
-/// busy starts when it is done.
-const DELETING: &[&str] = &[
-    "deleting",
-    "available",
-    PENDING_MODIFICATIONS,
-    "creating",
-    "backing-up",
-    "modifying",
-    "upgrading",
-    "migrating",
-    "preparing-data-migration",
-    "resetting-master-credentials",
-    "renaming",
-    "configuring-iam-database-auth",
-    "configuring-activity-stream",
-    "maintenance",
-];
 
 // find
 
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
-    Ok(describe(ctx, name(c)?)
-        .await?
-        .filter(|d| is_managed(ctx, &tags::from_rds(d.tag_list())))
-        .and_then(|d| d.db_cluster_identifier().map(str::to_string)))
+    rds::find::<DbCluster>(ctx, c).await
 }
 
 // create
@@ -103,7 +64,7 @@ pub async fn create(
     })
     .await
     .map_err(|e| value.scrub(e))?;
-    let cluster = available(ctx, id).await?;
+    let cluster = rds::available::<DbCluster>(ctx, id).await?;
     secret::set_host(ctx, secret_arn, endpoint(&cluster, id)?).await?;
     Ok(id.to_string())
 }
@@ -116,7 +77,7 @@ pub async fn read(
     s: &DbClusterSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
-    let Some(cluster) = describe(ctx, id).await? else {
+    let Some(cluster) = rds::describe::<DbCluster>(ctx, id).await? else {
         return Ok(None);
     };
     let mut o = Observed {
@@ -250,9 +211,7 @@ pub async fn update(
     s: &DbClusterSettings,
     id: &str,
 ) -> Result<(), AwsError> {
-    let mut cluster = describe(ctx, id)
-        .await?
-        .ok_or_else(|| AwsError::Invalid(format!("aurora cluster {id} is gone")))?;
+    let mut cluster = rds::existing::<DbCluster>(ctx, id).await?;
     let changes = Changes::between(ctx, s, &cluster)?;
     if !changes.is_empty() {
         ctx.call("ModifyDBCluster", || {
@@ -270,7 +229,7 @@ pub async fn update(
                 .send()
         })
         .await?;
-        cluster = available(ctx, id).await?;
+        cluster = rds::available::<DbCluster>(ctx, id).await?;
     }
     if let Some(arn) = cluster.db_cluster_arn() {
         Tagged::Rds(arn).sync(ctx, c).await?;
@@ -310,58 +269,10 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
             }
         })
         .await;
-    let waiter = Waiter::new(format!("aurora cluster {id}"), DELETING, &[GONE]);
-    rds::wait_deleted(
-        ctx,
-        waiter,
-        result,
-        "InvalidDBClusterStateFault",
-        || async { status(ctx, id).await },
-    )
-    .await
+    rds::deleted::<DbCluster, _>(ctx, id, result).await
 }
 
-// waiters
-
-async fn available(ctx: &Ctx<'_>, id: &str) -> Result<DbCluster, AwsError> {
-    ctx.wait(
-        Waiter::new(format!("aurora cluster {id}"), BUSY, &["available"]),
-        || async { status(ctx, id).await },
-    )
-    .await?;
-    describe(ctx, id)
-        .await?
-        .ok_or_else(|| AwsError::Invalid(format!("aurora cluster {id} went away")))
-}
-
-/// The cluster's status as the waiters see it ([`rds::status`]).
-async fn status(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
-    let none = aws_sdk_rds::types::ClusterPendingModifiedValues::builder().build();
-    Ok(describe_any(ctx, id).await?.map(|d| {
-        let pending = d.pending_modified_values().is_some_and(|p| *p != none);
-        rds::status(d.status(), pending)
-    }))
-}
-
-/// The cluster, unless it is gone or being deleted.
-async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbCluster>, AwsError> {
-    Ok(describe_any(ctx, id)
-        .await?
-        .filter(|d| d.status() != Some("deleting")))
-}
-
-async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbCluster>, AwsError> {
-    Ok(ctx
-        .call_found("DescribeDBClusters", || {
-            ctx.clients
-                .rds
-                .describe_db_clusters()
-                .db_cluster_identifier(id)
-                .send()
-        })
-        .await?
-        .and_then(|out| out.db_clusters().first().cloned()))
-}
+// helpers
 
 fn endpoint<'a>(cluster: &'a DbCluster, id: &str) -> Result<&'a str, AwsError> {
     cluster.endpoint().filter(|e| !e.is_empty()).ok_or_else(|| {

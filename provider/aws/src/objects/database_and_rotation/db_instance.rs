@@ -6,58 +6,16 @@ use vault_core::model::component::DbInstanceSettings;
 use vault_core::model::Component;
 
 use super::name;
-use super::rds::{self, PENDING_MODIFICATIONS};
+use super::rds;
 use crate::error::AwsError;
-use crate::objects::tags::{self, is_managed, rds_tags, Tagged};
+use crate::objects::tags::{self, rds_tags, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::waiter::{Waiter, GONE};
 use vault_core::model::Output;
-
-/// States an instance passes through on its own before it is usable again.
-const BUSY: &[&str] = &[
-    PENDING_MODIFICATIONS,
-    "creating",
-    "backing-up",
-    "modifying",
-    "rebooting",
-    "starting",
-    "upgrading",
-    "renaming",
-    "maintenance",
-    "storage-optimization",
-    "configuring-enhanced-monitoring",
-    "configuring-iam-database-auth",
-    "configuring-log-exports",
-    "resetting-master-credentials",
-];
-
-/// States an instance may show until its deletion completes.
-const DELETING: &[&str] = &[
-    "deleting",
-    "available",
-    PENDING_MODIFICATIONS,
-    "creating",
-    "backing-up",
-    "modifying",
-    "rebooting",
-    "starting",
-    "upgrading",
-    "renaming",
-    "maintenance",
-    "storage-optimization",
-    "configuring-enhanced-monitoring",
-    "configuring-iam-database-auth",
-    "configuring-log-exports",
-    "resetting-master-credentials",
-];
 
 // find
 
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
-    Ok(describe(ctx, name(c)?)
-        .await?
-        .filter(|d| is_managed(ctx, &tags::from_rds(d.tag_list())))
-        .and_then(|d| d.db_instance_identifier().map(str::to_string)))
+    rds::find::<DbInstance>(ctx, c).await
 }
 
 // create
@@ -83,7 +41,7 @@ pub async fn create(
             .send()
     })
     .await?;
-    available(ctx, id).await?;
+    rds::available::<DbInstance>(ctx, id).await?;
     Ok(id.to_string())
 }
 
@@ -95,7 +53,7 @@ pub async fn read(
     s: &DbInstanceSettings,
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
-    let Some(instance) = describe(ctx, id).await? else {
+    let Some(instance) = rds::describe::<DbInstance>(ctx, id).await? else {
         return Ok(None);
     };
     let mut o = Observed::default();
@@ -131,9 +89,7 @@ pub async fn update(
     s: &DbInstanceSettings,
     id: &str,
 ) -> Result<(), AwsError> {
-    let mut instance = describe(ctx, id)
-        .await?
-        .ok_or_else(|| AwsError::Invalid(format!("aurora instance {id} is gone")))?;
+    let mut instance = rds::existing::<DbInstance>(ctx, id).await?;
     let class = (instance.db_instance_class() != Some(s.instance_class.as_str()))
         .then(|| s.instance_class.clone());
     let public = (instance.publicly_accessible().unwrap_or(false) != s.publicly_accessible)
@@ -150,7 +106,7 @@ pub async fn update(
                 .send()
         })
         .await?;
-        instance = available(ctx, id).await?;
+        instance = rds::available::<DbInstance>(ctx, id).await?;
     }
     if let Some(arn) = instance.db_instance_arn() {
         Tagged::Rds(arn).sync(ctx, c).await?;
@@ -172,51 +128,5 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
                 .send()
         })
         .await;
-    let waiter = Waiter::new(format!("aurora instance {id}"), DELETING, &[GONE]);
-    rds::wait_deleted(ctx, waiter, result, "InvalidDBInstanceState", || async {
-        status(ctx, id).await
-    })
-    .await
-}
-
-// waiters
-
-async fn available(ctx: &Ctx<'_>, id: &str) -> Result<DbInstance, AwsError> {
-    ctx.wait(
-        Waiter::new(format!("aurora instance {id}"), BUSY, &["available"]),
-        || async { status(ctx, id).await },
-    )
-    .await?;
-    describe(ctx, id)
-        .await?
-        .ok_or_else(|| AwsError::Invalid(format!("aurora instance {id} went away")))
-}
-
-/// The instance's status as the waiters see it ([`rds::status`]).
-async fn status(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
-    let none = aws_sdk_rds::types::PendingModifiedValues::builder().build();
-    Ok(describe_any(ctx, id).await?.map(|d| {
-        let pending = d.pending_modified_values().is_some_and(|p| *p != none);
-        rds::status(d.db_instance_status(), pending)
-    }))
-}
-
-/// The instance, unless it is gone or being deleted.
-async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbInstance>, AwsError> {
-    Ok(describe_any(ctx, id)
-        .await?
-        .filter(|d| d.db_instance_status() != Some("deleting")))
-}
-
-async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<DbInstance>, AwsError> {
-    Ok(ctx
-        .call_found("DescribeDBInstances", || {
-            ctx.clients
-                .rds
-                .describe_db_instances()
-                .db_instance_identifier(id)
-                .send()
-        })
-        .await?
-        .and_then(|out| out.db_instances().first().cloned()))
+    rds::deleted::<DbInstance, _>(ctx, id, result).await
 }

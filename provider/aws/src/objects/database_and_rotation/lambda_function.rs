@@ -16,7 +16,7 @@ use vault_core::model::Component;
 
 use super::function_code::{code_sha256, package};
 use super::{name, same_set};
-use crate::error::AwsError;
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, is_managed, tag_map, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{self, Classifier, RetryPolicy};
@@ -75,10 +75,7 @@ pub async fn create(
                 .send()
         })
         .await?;
-    let arn = out
-        .function_arn()
-        .ok_or_else(|| AwsError::Invalid("CreateFunction returned no ARN".into()))?
-        .to_string();
+    let arn = returned("CreateFunction", "ARN", out.function_arn())?;
     active(ctx, &arn).await?;
     updated(ctx, &arn).await?;
     Ok(arn)

@@ -136,19 +136,17 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
 /// or the statement is gone.
 async fn statement(ctx: &Ctx<'_>, id: &str) -> Result<Option<Value>, AwsError> {
     let (function, statement_id) = parse_id(id)?;
-    let result = ctx
-        .call("GetPolicy", || {
+    let Some(out) = ctx
+        .call_found("GetPolicy", || {
             ctx.clients
                 .lambda
                 .get_policy()
                 .function_name(function)
                 .send()
         })
-        .await;
-    let out = match result {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+        .await?
+    else {
+        return Ok(None);
     };
     let Some(text) = out.policy() else {
         return Ok(None);

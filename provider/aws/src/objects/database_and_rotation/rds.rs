@@ -1,12 +1,228 @@
-//! What the Aurora cluster and instance modules share: their status as the waiters see it, and
-//! waiting out a deletion.
+//! What the Aurora cluster and instance modules share: finding, describing, their status as the
+//! waiters see it, waiting until usable, and waiting out a deletion. The two differ only in the
+//! SDK's types and the states each passes through ([`RdsObject`]).
 
 use std::future::Future;
 
+use aws_sdk_rds::types::{DbCluster, DbInstance};
+use vault_core::model::Component;
+
+use super::name;
 use crate::error::AwsError;
-use crate::objects::tags::{is_managed, Tagged};
+use crate::objects::tags::{self, is_managed, Tagged};
 use crate::objects::Ctx;
-use crate::waiter::Waiter;
+use crate::waiter::{Waiter, GONE};
+
+/// An Aurora cluster or instance as `Describe*` returns it.
+pub trait RdsObject: Clone {
+    /// The noun waiters and errors use: "aurora cluster".
+    const NOUN: &'static str;
+    /// States it passes through on its own before it is usable again.
+    const BUSY: &'static [&'static str];
+    /// States it may show until its deletion completes: a deletion asked for while it was busy
+    /// starts when it is done.
+    const DELETING: &'static [&'static str];
+    /// The error code of a delete refused because of its state (also "already deleting").
+    const STATE_FAULT: &'static str;
+
+    /// The object of this identifier, in whatever state, `None` when AWS does not know it.
+    fn describe_any(
+        ctx: &Ctx<'_>,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<Self>, AwsError>>;
+    fn identifier(&self) -> Option<&str>;
+    fn raw_status(&self) -> Option<&str>;
+    fn modifications_pending(&self) -> bool;
+    fn tag_list(&self) -> &[aws_sdk_rds::types::Tag];
+}
+
+impl RdsObject for DbCluster {
+    const NOUN: &'static str = "aurora cluster";
+    const BUSY: &'static [&'static str] = &[
+        PENDING_MODIFICATIONS,
+        "creating",
+        "backing-up",
+        "modifying",
+        "upgrading",
+        "migrating",
+        "preparing-data-migration",
+        "resetting-master-credentials",
+        "renaming",
+        "configuring-iam-database-auth",
+        "configuring-activity-stream",
+        "maintenance",
+    ];
+    const DELETING: &'static [&'static str] = &[
+        "deleting",
+        "available",
+        PENDING_MODIFICATIONS,
+        "creating",
+        "backing-up",
+        "modifying",
+        "upgrading",
+        "migrating",
+        "preparing-data-migration",
+        "resetting-master-credentials",
+        "renaming",
+        "configuring-iam-database-auth",
+        "configuring-activity-stream",
+        "maintenance",
+    ];
+    const STATE_FAULT: &'static str = "InvalidDBClusterStateFault";
+
+    async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<Self>, AwsError> {
+        Ok(ctx
+            .call_found("DescribeDBClusters", || {
+                ctx.clients
+                    .rds
+                    .describe_db_clusters()
+                    .db_cluster_identifier(id)
+                    .send()
+            })
+            .await?
+            .and_then(|out| out.db_clusters().first().cloned()))
+    }
+
+    fn identifier(&self) -> Option<&str> {
+        self.db_cluster_identifier()
+    }
+
+    fn raw_status(&self) -> Option<&str> {
+        self.status()
+    }
+
+    fn modifications_pending(&self) -> bool {
+        let none = aws_sdk_rds::types::ClusterPendingModifiedValues::builder().build();
+        self.pending_modified_values().is_some_and(|p| *p != none)
+    }
+
+    fn tag_list(&self) -> &[aws_sdk_rds::types::Tag] {
+        DbCluster::tag_list(self)
+    }
+}
+
+impl RdsObject for DbInstance {
+    const NOUN: &'static str = "aurora instance";
+    const BUSY: &'static [&'static str] = &[
+        PENDING_MODIFICATIONS,
+        "creating",
+        "backing-up",
+        "modifying",
+        "rebooting",
+        "starting",
+        "upgrading",
+        "renaming",
+        "maintenance",
+        "storage-optimization",
+        "configuring-enhanced-monitoring",
+        "configuring-iam-database-auth",
+        "configuring-log-exports",
+        "resetting-master-credentials",
+    ];
+    const DELETING: &'static [&'static str] = &[
+        "deleting",
+        "available",
+        PENDING_MODIFICATIONS,
+        "creating",
+        "backing-up",
+        "modifying",
+        "rebooting",
+        "starting",
+        "upgrading",
+        "renaming",
+        "maintenance",
+        "storage-optimization",
+        "configuring-enhanced-monitoring",
+        "configuring-iam-database-auth",
+        "configuring-log-exports",
+        "resetting-master-credentials",
+    ];
+    const STATE_FAULT: &'static str = "InvalidDBInstanceState";
+
+    async fn describe_any(ctx: &Ctx<'_>, id: &str) -> Result<Option<Self>, AwsError> {
+        Ok(ctx
+            .call_found("DescribeDBInstances", || {
+                ctx.clients
+                    .rds
+                    .describe_db_instances()
+                    .db_instance_identifier(id)
+                    .send()
+            })
+            .await?
+            .and_then(|out| out.db_instances().first().cloned()))
+    }
+
+    fn identifier(&self) -> Option<&str> {
+        self.db_instance_identifier()
+    }
+
+    fn raw_status(&self) -> Option<&str> {
+        self.db_instance_status()
+    }
+
+    fn modifications_pending(&self) -> bool {
+        let none = aws_sdk_rds::types::PendingModifiedValues::builder().build();
+        self.pending_modified_values().is_some_and(|p| *p != none)
+    }
+
+    fn tag_list(&self) -> &[aws_sdk_rds::types::Tag] {
+        DbInstance::tag_list(self)
+    }
+}
+
+/// The object of the component's name, when its tags mark it as this stack's.
+pub async fn find<T: RdsObject>(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    Ok(describe::<T>(ctx, name(c)?)
+        .await?
+        .filter(|d| is_managed(ctx, &tags::from_rds(d.tag_list())))
+        .and_then(|d| d.identifier().map(str::to_string)))
+}
+
+/// The object, unless it is gone or being deleted.
+pub async fn describe<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<Option<T>, AwsError> {
+    Ok(T::describe_any(ctx, id)
+        .await?
+        .filter(|d| d.raw_status() != Some("deleting")))
+}
+
+/// The object, which an update expects to exist.
+pub async fn existing<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<T, AwsError> {
+    describe(ctx, id)
+        .await?
+        .ok_or_else(|| AwsError::Invalid(format!("{} {id} is gone", T::NOUN)))
+}
+
+/// Waits until the object is available with nothing pending, and returns it.
+pub async fn available<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<T, AwsError> {
+    ctx.wait(
+        Waiter::new(format!("{} {id}", T::NOUN), T::BUSY, &["available"]),
+        || async { waiter_status::<T>(ctx, id).await },
+    )
+    .await?;
+    describe(ctx, id)
+        .await?
+        .ok_or_else(|| AwsError::Invalid(format!("{} {id} went away", T::NOUN)))
+}
+
+/// The object's status as the waiters see it ([`status`]).
+async fn waiter_status<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
+    Ok(T::describe_any(ctx, id)
+        .await?
+        .map(|d| status(d.raw_status(), d.modifications_pending())))
+}
+
+/// After a delete call (`sent`): waits until the object is gone.
+pub async fn deleted<T: RdsObject, R>(
+    ctx: &Ctx<'_>,
+    id: &str,
+    sent: Result<R, AwsError>,
+) -> Result<(), AwsError> {
+    let waiter = Waiter::new(format!("{} {id}", T::NOUN), T::DELETING, &[GONE]);
+    wait_deleted(ctx, waiter, sent, T::STATE_FAULT, || async {
+        waiter_status::<T>(ctx, id).await
+    })
+    .await
+}
 
 /// Not an RDS status: what the waiters call "available" with modifications still pending.
 pub const PENDING_MODIFICATIONS: &str = "available (modifications pending)";
@@ -36,7 +252,7 @@ pub async fn managed_name(
 
 /// After a delete call: an object gone already is done; one whose deletion is already under way
 /// (`state_fault` about deleting) is waited for like one just deleted.
-pub async fn wait_deleted<T, P, PFut>(
+async fn wait_deleted<T, P, PFut>(
     ctx: &Ctx<'_>,
     waiter: Waiter,
     sent: Result<T, AwsError>,

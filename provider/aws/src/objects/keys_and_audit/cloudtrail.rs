@@ -13,7 +13,7 @@ use vault_core::model::component::CloudTrailSettings;
 use vault_core::model::Component;
 
 use super::log_group;
-use crate::error::AwsError;
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{is_managed, trail_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{self, Classifier, RetryPolicy};
@@ -99,10 +99,7 @@ pub async fn create(
                 .send()
         })
         .await?;
-    let arn = out
-        .trail_arn()
-        .ok_or_else(|| AwsError::Invalid("CreateTrail returned no trail ARN".into()))?
-        .to_string();
+    let arn = returned("CreateTrail", "trail ARN", out.trail_arn())?;
     put_event_selectors(ctx, s, &arn).await?;
     start_logging(ctx, &arn).await?;
     Ok(arn)
@@ -166,16 +163,16 @@ pub async fn read(
             o.drift.push(format!("{what} is {have}, want {want}"));
         }
     }
-    let status = ctx
-        .call("GetTrailStatus", || {
+    let Some(status) = ctx
+        .call_found("GetTrailStatus", || {
             ctx.clients.cloudtrail.get_trail_status().name(id).send()
         })
-        .await;
-    match status {
-        Ok(status) if status.is_logging() == Some(true) => {}
-        Ok(_) => o.drift.push("logging is stopped, want on".into()),
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+        .await?
+    else {
+        return Ok(None);
+    };
+    if status.is_logging() != Some(true) {
+        o.drift.push("logging is stopped, want on".into());
     }
     let selectors = ctx
         .call("GetEventSelectors", || {

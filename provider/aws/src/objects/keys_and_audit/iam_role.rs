@@ -35,7 +35,17 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &IamRoleSettings) -> Result
         .clone()
         .ok_or_else(|| AwsError::Invalid(format!("{} has no role name", c.id)))?;
     let trust = ctx.policy(s.trust_policy);
-    let tags = c.tags.as_ref().map(iam_tags).transpose()?;
+    let mut tags = c.tags.clone();
+    if c.id == crate::claim::component() {
+        // In the create itself: of two racing applies, the one whose role exists owns the stack.
+        if let Some(t) = tags.as_mut() {
+            t.insert(
+                vault_core::defaults::OWNER_TAG.into(),
+                ctx.owner.to_string(),
+            );
+        }
+    }
+    let tags = tags.as_ref().map(iam_tags).transpose()?;
     ctx.call("CreateRole", || {
         ctx.clients
             .iam

@@ -6,7 +6,7 @@ use vault_core::model::component::KmsKeySettings;
 use vault_core::model::Component;
 
 use super::documents::policy_drift;
-use crate::error::AwsError;
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{is_managed, kms_tags, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -92,11 +92,11 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &KmsKeySettings) -> Result<
                 .send()
         })
         .await?;
-    let arn = out
-        .key_metadata()
-        .and_then(|k| k.arn())
-        .ok_or_else(|| AwsError::Invalid("CreateKey returned no key ARN".into()))?
-        .to_string();
+    let arn = returned(
+        "CreateKey",
+        "key ARN",
+        out.key_metadata().and_then(|k| k.arn()),
+    )?;
     enabled(ctx, &arn).await?;
     set_rotation(ctx, s, &arn).await?;
     Ok(arn)

@@ -147,21 +147,15 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         if describe(ctx, group, name).await?.is_none() {
             return Ok(None);
         }
-        let result = ctx
-            .call("DeleteMetricFilter", || {
-                ctx.clients
-                    .logs
-                    .delete_metric_filter()
-                    .log_group_name(group)
-                    .filter_name(name)
-                    .send()
-            })
-            .await;
-        match result {
-            Ok(_) => {}
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e) => return Err(e),
-        }
+        ctx.call_delete("DeleteMetricFilter", || {
+            ctx.clients
+                .logs
+                .delete_metric_filter()
+                .log_group_name(group)
+                .filter_name(name)
+                .send()
+        })
+        .await?;
         Ok(describe(ctx, group, name)
             .await?
             .map(|_| EXISTS.to_string()))
@@ -182,8 +176,8 @@ async fn describe(
     let mut token: Option<String> = None;
     let mut found = None;
     loop {
-        let result = ctx
-            .call("DescribeMetricFilters", || {
+        let Some(page) = ctx
+            .call_found("DescribeMetricFilters", || {
                 ctx.clients
                     .logs
                     .describe_metric_filters()
@@ -192,11 +186,9 @@ async fn describe(
                     .set_next_token(token.clone())
                     .send()
             })
-            .await;
-        let page = match result {
-            Ok(page) => page,
-            Err(e) if e.is_not_found() => return Ok(None),
-            Err(e) => return Err(e),
+            .await?
+        else {
+            return Ok(None);
         };
         if let Some(f) = page
             .metric_filters()

@@ -1,12 +1,19 @@
 //! What every EC2 module shares: not-found codes, tags, the filters finders use, and the checks
 //! reads make of ids and policies.
 
+use std::future::Future;
+
 use aws_sdk_ec2::types::Filter;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use vault_core::graph::ComponentId;
 use vault_core::model::Component;
 use vault_core::policy::PolicyKind;
 
+use crate::error::AwsError;
 use crate::objects::Ctx;
+use crate::retry;
+use crate::waiter::Waiter;
 
 /// Objects of this stack carry `vault:stack = <suffix>`.
 pub fn management_filter(ctx: &Ctx<'_>) -> Filter {
@@ -55,4 +62,27 @@ pub fn policy_matches(ctx: &Ctx<'_>, kind: PolicyKind, have: Option<&str>) -> bo
     }
     have.and_then(|h| parse_like(&want, h))
         .is_some_and(|have| vault_core::policy::equivalent(&want, &have))
+}
+
+/// Deletes an object network interfaces can hold (the VPC, a subnet, a group): a deleted Lambda
+/// function's interfaces take a while to be released, so the delete is retried while they do,
+/// then `state` is polled with `waiter` until the object is gone.
+pub async fn delete_draining<T, E, R, F, Fut, P, PFut>(
+    ctx: &Ctx<'_>,
+    operation: &'static str,
+    op: F,
+    waiter: Waiter,
+    state: P,
+) -> Result<(), AwsError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, R>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+    P: FnMut() -> PFut,
+    PFut: Future<Output = Result<Option<String>, AwsError>>,
+{
+    let draining = retry::interfaces_draining(ctx.timeout);
+    ctx.delete_and_wait(&draining, operation, op, waiter, state)
+        .await
 }

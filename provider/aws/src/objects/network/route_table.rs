@@ -7,7 +7,7 @@ use vault_core::model::component::RouteTableSettings;
 use vault_core::model::Component;
 
 use super::ec2::{in_stack_vpc, management_filter, name_filter, reference_drift};
-use crate::error::AwsError;
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{self};
@@ -56,11 +56,11 @@ pub async fn create(
                 .send()
         })
         .await?;
-    let id = out
-        .route_table()
-        .and_then(|t| t.route_table_id())
-        .ok_or_else(|| AwsError::Invalid("CreateRouteTable returned no id".into()))?
-        .to_string();
+    let id = returned(
+        "CreateRouteTable",
+        "id",
+        out.route_table().and_then(|t| t.route_table_id()),
+    )?;
     visible(ctx, &id).await?;
     Ok(id)
 }

@@ -5,7 +5,7 @@ use aws_sdk_ec2::types::{Filter, RouteTableAssociation};
 use vault_core::model::component::RouteTableAssociationSettings;
 
 use super::ec2::reference_drift;
-use crate::error::AwsError;
+use crate::error::{returned, AwsError};
 use crate::objects::{Ctx, Observed};
 use crate::retry;
 use crate::waiter::{Waiter, GONE};
@@ -22,19 +22,17 @@ pub async fn find(
 ) -> Result<Option<String>, AwsError> {
     let table_id = ctx.id(&s.route_table)?;
     let subnet_id = ctx.id(&s.subnet)?;
-    let result = ctx
-        .call("DescribeRouteTables", || {
+    let Some(out) = ctx
+        .call_found("DescribeRouteTables", || {
             ctx.clients
                 .ec2
                 .describe_route_tables()
                 .route_table_ids(table_id)
                 .send()
         })
-        .await;
-    let out = match result {
-        Ok(out) => out,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+        .await?
+    else {
+        return Ok(None);
     };
     Ok(out
         .route_tables()
@@ -60,10 +58,7 @@ pub async fn create(ctx: &Ctx<'_>, s: &RouteTableAssociationSettings) -> Result<
                 .send()
         })
         .await?;
-    let id = out
-        .association_id()
-        .ok_or_else(|| AwsError::Invalid("AssociateRouteTable returned no id".into()))?
-        .to_string();
+    let id = returned("AssociateRouteTable", "id", out.association_id())?;
     ctx.wait(
         Waiter::new(
             format!("route table association {id}"),

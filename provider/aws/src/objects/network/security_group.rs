@@ -8,11 +8,10 @@ use aws_sdk_ec2::types::{Filter, ResourceType, SecurityGroup, SecurityGroupRule}
 use vault_core::model::component::{Direction, SecurityGroupSettings, Settings};
 use vault_core::model::Component;
 
-use super::ec2::{in_stack_vpc, management_filter, reference_drift};
-use crate::error::AwsError;
+use super::ec2::{delete_draining, in_stack_vpc, management_filter, reference_drift};
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{self};
 use crate::waiter::{Waiter, EXISTS};
 
 // find
@@ -69,10 +68,7 @@ pub async fn create(
                 .send()
         })
         .await?;
-    let id = out
-        .group_id()
-        .ok_or_else(|| AwsError::Invalid("CreateSecurityGroup returned no id".into()))?
-        .to_string();
+    let id = returned("CreateSecurityGroup", "id", out.group_id())?;
     visible(ctx, &id).await?;
     if s.revoke_default_egress {
         let defaults: Vec<SecurityGroupRule> = rules(ctx, &id)
@@ -298,12 +294,9 @@ async fn revoke(
 
 // delete
 
-/// Deletes the group, retrying while network interfaces (a deleted Lambda function's take a
-/// while to be released) still use it.
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let interfaces_draining = retry::interfaces_draining(ctx.timeout);
-    ctx.delete_and_wait(
-        &interfaces_draining,
+    delete_draining(
+        ctx,
         "DeleteSecurityGroup",
         || ctx.clients.ec2.delete_security_group().group_id(id).send(),
         Waiter::gone(format!("security group {id}")),

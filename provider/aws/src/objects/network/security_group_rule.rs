@@ -12,7 +12,7 @@ use aws_sdk_ec2::types::{
 use vault_core::model::component::{Direction, SecurityGroupRuleSettings};
 
 use super::security_group::{rule_text, rules};
-use crate::error::AwsError;
+use crate::error::{found, AwsError};
 use crate::objects::{Ctx, Observed};
 
 const TCP: &str = "tcp";
@@ -48,11 +48,8 @@ pub async fn find(
 ) -> Result<Option<String>, AwsError> {
     let group = ctx.id(&s.group)?;
     let peer = ctx.id(&s.peer)?;
-    let result = rules(ctx, group).await;
-    let all = match result {
-        Ok(all) => all,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(e),
+    let Some(all) = found(rules(ctx, group).await)? else {
+        return Ok(None);
     };
     Ok(all
         .iter()

@@ -5,11 +5,10 @@ use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Subnet};
 use vault_core::model::component::SubnetSettings;
 use vault_core::model::Component;
 
-use super::ec2::{in_stack_vpc, management_filter, name_filter, reference_drift};
-use crate::error::AwsError;
+use super::ec2::{delete_draining, in_stack_vpc, management_filter, name_filter, reference_drift};
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{self};
 use crate::waiter::{Waiter, GONE};
 
 // find
@@ -53,11 +52,11 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &SubnetSettings) -> Result<
                 .send()
         })
         .await?;
-    let id = out
-        .subnet()
-        .and_then(|s| s.subnet_id())
-        .ok_or_else(|| AwsError::Invalid("CreateSubnet returned no id".into()))?
-        .to_string();
+    let id = returned(
+        "CreateSubnet",
+        "id",
+        out.subnet().and_then(|s| s.subnet_id()),
+    )?;
     available(ctx, &id).await?;
     set_map_public_ip_on_launch(ctx, s, &id).await?;
     Ok(id)
@@ -137,12 +136,9 @@ async fn set_map_public_ip_on_launch(
 
 // delete
 
-/// Deletes the subnet, retrying while network interfaces (a deleted Lambda function's take a
-/// while to be released) still use it.
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let interfaces_draining = retry::interfaces_draining(ctx.timeout);
-    ctx.delete_and_wait(
-        &interfaces_draining,
+    delete_draining(
+        ctx,
         "DeleteSubnet",
         || ctx.clients.ec2.delete_subnet().subnet_id(id).send(),
         Waiter::new(format!("subnet {id}"), &["available", "pending"], &[GONE]),

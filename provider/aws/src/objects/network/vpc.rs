@@ -5,11 +5,10 @@ use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType};
 use vault_core::model::component::VpcSettings;
 use vault_core::model::Component;
 
-use super::ec2::{management_filter, name_filter};
-use crate::error::AwsError;
+use super::ec2::{delete_draining, management_filter, name_filter};
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
-use crate::retry::{self};
 use crate::waiter::{Waiter, GONE};
 
 // find
@@ -45,11 +44,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &VpcSettings) -> Result<Str
                 .send()
         })
         .await?;
-    let id = out
-        .vpc()
-        .and_then(|v| v.vpc_id())
-        .ok_or_else(|| AwsError::Invalid("CreateVpc returned no id".into()))?
-        .to_string();
+    let id = returned("CreateVpc", "id", out.vpc().and_then(|v| v.vpc_id()))?;
     available(ctx, &id).await?;
     update(ctx, c, s, &id).await?;
     Ok(id)
@@ -193,18 +188,12 @@ async fn restrict_default_security_group(ctx: &Ctx<'_>, vpc_id: &str) -> Result<
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    // Lambda network interfaces can hold the VPC's last subnet or group for a while.
-    let interfaces_draining = retry::interfaces_draining(ctx.timeout);
-    ctx.delete_and_wait(
-        &interfaces_draining,
+    delete_draining(
+        ctx,
         "DeleteVpc",
         || ctx.clients.ec2.delete_vpc().vpc_id(id).send(),
         Waiter::new(format!("vpc {id}"), &["available", "pending"], &[GONE]),
-        || async {
-            Ok(describe(ctx, id)
-                .await?
-                .and_then(|v| v.state().map(|s| s.as_str().to_string())))
-        },
+        || async { state(ctx, id).await },
     )
     .await
 }
@@ -214,14 +203,16 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
 async fn available(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
     ctx.wait(
         Waiter::new(format!("vpc {id}"), &["pending"], &["available"]),
-        || async {
-            Ok(describe(ctx, id)
-                .await?
-                .and_then(|v| v.state().map(|s| s.as_str().to_string())))
-        },
+        || async { state(ctx, id).await },
     )
     .await?;
     Ok(())
+}
+
+async fn state(ctx: &Ctx<'_>, id: &str) -> Result<Option<String>, AwsError> {
+    Ok(describe(ctx, id)
+        .await?
+        .and_then(|v| v.state().map(|s| s.as_str().to_string())))
 }
 
 async fn describe(ctx: &Ctx<'_>, id: &str) -> Result<Option<aws_sdk_ec2::types::Vpc>, AwsError> {

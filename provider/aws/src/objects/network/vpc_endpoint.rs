@@ -10,7 +10,7 @@ use vault_core::model::component::VpcEndpointSettings;
 use vault_core::model::Component;
 
 use super::ec2::{in_stack_vpc, management_filter, name_filter, policy_matches, reference_drift};
-use crate::error::AwsError;
+use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -70,11 +70,11 @@ pub async fn create(
                 .send()
         })
         .await?;
-    let id = out
-        .vpc_endpoint()
-        .and_then(|e| e.vpc_endpoint_id())
-        .ok_or_else(|| AwsError::Invalid("CreateVpcEndpoint returned no id".into()))?
-        .to_string();
+    let id = returned(
+        "CreateVpcEndpoint",
+        "id",
+        out.vpc_endpoint().and_then(|e| e.vpc_endpoint_id()),
+    )?;
     available(ctx, &id).await?;
     Ok(id)
 }
