@@ -4,50 +4,36 @@
 use aws_sdk_ec2::types::Filter;
 
 use crate::clients::Clients;
-use crate::clock::Clock;
 use crate::error::{api, AwsError};
-use crate::retry::DEFAULT;
 
 /// The account the credentials belong to (STS GetCallerIdentity).
-pub async fn caller_account(clients: &Clients, clock: &dyn Clock) -> Result<String, AwsError> {
-    let out = DEFAULT
-        .run(clock, || async {
-            clients
-                .sts
-                .get_caller_identity()
-                .send()
-                .await
-                .map_err(api("GetCallerIdentity"))
-        })
-        .await?;
+pub async fn caller_account(clients: &Clients) -> Result<String, AwsError> {
+    let out = clients
+        .sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(api("GetCallerIdentity"))?;
     out.account()
         .map(str::to_string)
         .ok_or_else(|| AwsError::Invalid("GetCallerIdentity returned no account".into()))
 }
 
 /// The region's first `count` zones (by name) that are available without opting in.
-pub async fn default_zones(
-    clients: &Clients,
-    clock: &dyn Clock,
-    count: usize,
-) -> Result<Vec<String>, AwsError> {
-    let out = DEFAULT
-        .run(clock, || async {
-            clients
-                .ec2
-                .describe_availability_zones()
-                .filters(Filter::builder().name("state").values("available").build())
-                .filters(
-                    Filter::builder()
-                        .name("opt-in-status")
-                        .values("opt-in-not-required")
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(api("DescribeAvailabilityZones"))
-        })
-        .await?;
+pub async fn default_zones(clients: &Clients, count: usize) -> Result<Vec<String>, AwsError> {
+    let out = clients
+        .ec2
+        .describe_availability_zones()
+        .filters(Filter::builder().name("state").values("available").build())
+        .filters(
+            Filter::builder()
+                .name("opt-in-status")
+                .values("opt-in-not-required")
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(api("DescribeAvailabilityZones"))?;
     let mut zones: Vec<String> = out
         .availability_zones()
         .iter()

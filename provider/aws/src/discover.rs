@@ -10,9 +10,7 @@ use vault_core::model::component::LogGroupPurpose;
 use vault_core::model::Naming;
 
 use crate::clients::Clients;
-use crate::clock::Clock;
 use crate::error::{api, AwsError};
-use crate::retry::DEFAULT;
 
 /// A stack's inputs as AWS holds them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,11 +48,7 @@ fn not_found(what: &str, naming: &Naming) -> AwsError {
 }
 
 /// Reads the inputs of the stack `naming` names.
-pub async fn discover(
-    clients: &Clients,
-    clock: &dyn Clock,
-    naming: &Naming,
-) -> Result<Discovered, AwsError> {
+pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, AwsError> {
     let suffix = naming.suffix().as_str().to_string();
     let tagged = || {
         Filter::builder()
@@ -62,17 +56,13 @@ pub async fn discover(
             .values(&suffix)
             .build()
     };
-    let vpcs = DEFAULT
-        .run(clock, || async {
-            clients
-                .ec2
-                .describe_vpcs()
-                .filters(tagged())
-                .send()
-                .await
-                .map_err(api("DescribeVpcs"))
-        })
-        .await?;
+    let vpcs = clients
+        .ec2
+        .describe_vpcs()
+        .filters(tagged())
+        .send()
+        .await
+        .map_err(api("DescribeVpcs"))?;
     let vpc = vpcs
         .vpcs()
         .first()
@@ -91,23 +81,19 @@ pub async fn discover(
             .collect(),
         ..Discovered::default()
     };
-    let subnets = DEFAULT
-        .run(clock, || async {
-            clients
-                .ec2
-                .describe_subnets()
-                .filters(tagged())
-                .filters(
-                    Filter::builder()
-                        .name("vpc-id")
-                        .values(vpc.vpc_id().unwrap_or_default())
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(api("DescribeSubnets"))
-        })
-        .await?;
+    let subnets = clients
+        .ec2
+        .describe_subnets()
+        .filters(tagged())
+        .filters(
+            Filter::builder()
+                .name("vpc-id")
+                .values(vpc.vpc_id().unwrap_or_default())
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(api("DescribeSubnets"))?;
     let mut zones: Vec<(Ipv4Addr, String)> = subnets
         .subnets()
         .iter()
@@ -120,17 +106,13 @@ pub async fn discover(
     d.availability_zones = zones.into_iter().map(|(_, z)| z).collect();
 
     let cluster_id = naming.db_cluster();
-    let clusters = DEFAULT
-        .run(clock, || async {
-            clients
-                .rds
-                .describe_db_clusters()
-                .db_cluster_identifier(&cluster_id)
-                .send()
-                .await
-                .map_err(api("DescribeDBClusters"))
-        })
-        .await?;
+    let clusters = clients
+        .rds
+        .describe_db_clusters()
+        .db_cluster_identifier(&cluster_id)
+        .send()
+        .await
+        .map_err(api("DescribeDBClusters"))?;
     let cluster = clusters
         .db_clusters()
         .first()
@@ -143,17 +125,13 @@ pub async fn discover(
     let members = cluster.db_cluster_members();
     d.instance_count = members.len() as i64;
     if let Some(first) = members.first().and_then(|m| m.db_instance_identifier()) {
-        let instances = DEFAULT
-            .run(clock, || async {
-                clients
-                    .rds
-                    .describe_db_instances()
-                    .db_instance_identifier(first)
-                    .send()
-                    .await
-                    .map_err(api("DescribeDBInstances"))
-            })
-            .await?;
+        let instances = clients
+            .rds
+            .describe_db_instances()
+            .db_instance_identifier(first)
+            .send()
+            .await
+            .map_err(api("DescribeDBInstances"))?;
         d.instance_class = instances
             .db_instances()
             .first()
@@ -163,17 +141,13 @@ pub async fn discover(
     }
 
     let function = naming.lambda_function();
-    let f = DEFAULT
-        .run(clock, || async {
-            clients
-                .lambda
-                .get_function_configuration()
-                .function_name(&function)
-                .send()
-                .await
-                .map_err(api("GetFunctionConfiguration"))
-        })
-        .await?;
+    let f = clients
+        .lambda
+        .get_function_configuration()
+        .function_name(&function)
+        .send()
+        .await
+        .map_err(api("GetFunctionConfiguration"))?;
     d.runtime = f
         .runtime()
         .map(|r| r.as_str().to_string())
@@ -189,17 +163,13 @@ pub async fn discover(
     d.password_length = env.get("PASSWORD_LENGTH").and_then(|v| v.parse().ok());
 
     let secret_name = naming.secret();
-    let secret = DEFAULT
-        .run(clock, || async {
-            clients
-                .secretsmanager
-                .describe_secret()
-                .secret_id(&secret_name)
-                .send()
-                .await
-                .map_err(api("DescribeSecret"))
-        })
-        .await?;
+    let secret = clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(&secret_name)
+        .send()
+        .await
+        .map_err(api("DescribeSecret"))?;
     if let Some(rules) = secret.rotation_rules() {
         d.automatically_after_days = rules.automatically_after_days();
         d.schedule_expression = rules.schedule_expression().map(str::to_string);
@@ -207,17 +177,13 @@ pub async fn discover(
     }
 
     let group = naming.log_group(LogGroupPurpose::Rotation);
-    let groups = DEFAULT
-        .run(clock, || async {
-            clients
-                .logs
-                .describe_log_groups()
-                .log_group_name_prefix(&group)
-                .send()
-                .await
-                .map_err(api("DescribeLogGroups"))
-        })
-        .await?;
+    let groups = clients
+        .logs
+        .describe_log_groups()
+        .log_group_name_prefix(&group)
+        .send()
+        .await
+        .map_err(api("DescribeLogGroups"))?;
     d.log_retention_days = groups
         .log_groups()
         .iter()
@@ -226,17 +192,13 @@ pub async fn discover(
         .map(i64::from);
 
     let trail = naming.trail();
-    let trails = DEFAULT
-        .run(clock, || async {
-            clients
-                .cloudtrail
-                .describe_trails()
-                .trail_name_list(&trail)
-                .send()
-                .await
-                .map_err(api("DescribeTrails"))
-        })
-        .await?;
+    let trails = clients
+        .cloudtrail
+        .describe_trails()
+        .trail_name_list(&trail)
+        .send()
+        .await
+        .map_err(api("DescribeTrails"))?;
     d.cloudtrail = trails
         .trail_list()
         .iter()
@@ -256,31 +218,26 @@ pub struct ExistingStack {
 /// The complete stack of `suffix`, if one exists: one read call.
 pub async fn complete_stack(
     clients: &Clients,
-    clock: &dyn Clock,
     suffix: &str,
 ) -> Result<Option<ExistingStack>, AwsError> {
-    let out = DEFAULT
-        .run(clock, || async {
-            clients
-                .ec2
-                .describe_vpcs()
-                .filters(
-                    Filter::builder()
-                        .name(format!("tag:{MANAGEMENT_TAG}"))
-                        .values(suffix)
-                        .build(),
-                )
-                .filters(
-                    Filter::builder()
-                        .name("tag-key")
-                        .values(CREATED_TAG)
-                        .build(),
-                )
-                .send()
-                .await
-                .map_err(api("DescribeVpcs"))
-        })
-        .await?;
+    let out = clients
+        .ec2
+        .describe_vpcs()
+        .filters(
+            Filter::builder()
+                .name(format!("tag:{MANAGEMENT_TAG}"))
+                .values(suffix)
+                .build(),
+        )
+        .filters(
+            Filter::builder()
+                .name("tag-key")
+                .values(CREATED_TAG)
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(api("DescribeVpcs"))?;
     Ok(out.vpcs().first().map(|v| ExistingStack {
         vpc_id: v.vpc_id().unwrap_or_default().to_string(),
         created: v
@@ -297,22 +254,17 @@ pub async fn complete_stack(
 /// apply that finished.
 pub async fn mark_complete(
     clients: &Clients,
-    clock: &dyn Clock,
     vpc_id: &str,
     now: std::time::SystemTime,
 ) -> Result<(), AwsError> {
-    let tags = DEFAULT
-        .run(clock, || async {
-            clients
-                .ec2
-                .describe_tags()
-                .filters(Filter::builder().name("resource-id").values(vpc_id).build())
-                .filters(Filter::builder().name("key").values(CREATED_TAG).build())
-                .send()
-                .await
-                .map_err(api("DescribeTags"))
-        })
-        .await?;
+    let tags = clients
+        .ec2
+        .describe_tags()
+        .filters(Filter::builder().name("resource-id").values(vpc_id).build())
+        .filters(Filter::builder().name("key").values(CREATED_TAG).build())
+        .send()
+        .await
+        .map_err(api("DescribeTags"))?;
     if !tags.tags().is_empty() {
         return Ok(());
     }
@@ -326,17 +278,13 @@ pub async fn mark_complete(
         .key(CREATED_TAG)
         .value(when)
         .build();
-    DEFAULT
-        .run(clock, || async {
-            clients
-                .ec2
-                .create_tags()
-                .resources(vpc_id)
-                .tags(tag.clone())
-                .send()
-                .await
-                .map_err(api("CreateTags"))
-        })
-        .await?;
+    clients
+        .ec2
+        .create_tags()
+        .resources(vpc_id)
+        .tags(tag.clone())
+        .send()
+        .await
+        .map_err(api("CreateTags"))?;
     Ok(())
 }

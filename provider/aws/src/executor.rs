@@ -353,15 +353,16 @@ async fn ensure(ctx: &Ctx<'_>, c: &Component, planned_update: bool) -> Result<St
 /// when another working directory holds it, also when that one wins a race for its creation.
 async fn take_claim(ctx: &Ctx<'_>, component: &Component) -> Result<String, AwsError> {
     claim::check(ctx).await?;
-    match ensure(ctx, component, false).await {
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-            // Created between our look and our create: by a racing apply, or by our own create
-            // whose response was lost. Whose it is decides.
-            claim::check(ctx).await?;
-            ensure(ctx, component, false).await
-        }
+    let id = match ensure(ctx, component, false).await {
+        // Created between our look and our create: by a racing apply, or by our own create
+        // whose response was lost. The check below decides whose it is.
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => ensure(ctx, component, false).await,
         result => result,
-    }
+    }?;
+    // Again after: a racing apply may have created the role between the first check and our
+    // finder, which then adopted it. The owner tag, written by the create itself, decides.
+    claim::check(ctx).await?;
+    Ok(id)
 }
 
 async fn remove(ctx: &Ctx<'_>, c: &ComponentId, find_unrecorded: bool) -> Result<(), AwsError> {

@@ -53,6 +53,9 @@ impl Classifier {
                 e.is_code(&["KMSInvalidStateException", "KMSNotFoundException"])
                     || (e.is_code(&["InvalidParameterException", "InvalidParameterCombination"])
                         && msg.contains("KMS"))
+                    // CloudWatch Logs' answer while a new key's policy has not reached it:
+                    // "The specified KMS key does not exist or is not allowed to be used ...".
+                    || (e.is_code(&["AccessDeniedException"]) && msg.contains("KMS key"))
             }
             Classifier::TrailDeliveryNotYetPermitted => {
                 e.is_code(&[
@@ -187,6 +190,20 @@ mod tests {
             "CloudTrail cannot validate the specified log group ARN."
         )));
         assert!(!c.matches(&api("TrailAlreadyExistsException", "exists")));
+    }
+
+    #[test]
+    fn logs_refusing_a_new_key_whose_policy_it_cannot_see_yet_is_retried() {
+        let c = Classifier::KmsKeyNotYetUsable;
+        assert!(c.matches(&api(
+            "AccessDeniedException",
+            "The specified KMS key does not exist or is not allowed to be used with Arn \
+             'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/x'"
+        )));
+        assert!(!c.matches(&api(
+            "AccessDeniedException",
+            "User is not authorized to perform: logs:CreateLogGroup"
+        )));
     }
 
     #[test]

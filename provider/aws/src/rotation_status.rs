@@ -5,9 +5,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::clients::Clients;
-use crate::clock::Clock;
 use crate::error::{api, AwsError};
-use crate::retry::DEFAULT;
 
 /// How far back the rotation log group is searched for failures.
 const LOG_LOOKBACK: Duration = Duration::from_secs(90 * 24 * 3600);
@@ -20,22 +18,14 @@ fn to_system_time(d: &aws_smithy_types::DateTime) -> Option<SystemTime> {
 }
 
 /// Reads the status of `secret_id` (an ARN or a name).
-pub async fn read(
-    clients: &Clients,
-    clock: &dyn Clock,
-    secret_id: &str,
-) -> Result<RotationStatus, AwsError> {
-    let d = DEFAULT
-        .run(clock, || async {
-            clients
-                .secretsmanager
-                .describe_secret()
-                .secret_id(secret_id)
-                .send()
-                .await
-                .map_err(api("DescribeSecret"))
-        })
-        .await?;
+pub async fn read(clients: &Clients, secret_id: &str) -> Result<RotationStatus, AwsError> {
+    let d = clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(secret_id)
+        .send()
+        .await
+        .map_err(api("DescribeSecret"))?;
     let mut status = RotationStatus {
         secret_arn: d.arn().unwrap_or(secret_id).to_string(),
         rotation_enabled: d.rotation_enabled().unwrap_or(false),
@@ -63,17 +53,13 @@ pub async fn read(
             status.pending_version_id = Some(id.clone());
         }
     }
-    let listed = DEFAULT
-        .run(clock, || async {
-            clients
-                .secretsmanager
-                .list_secret_version_ids()
-                .secret_id(secret_id)
-                .send()
-                .await
-                .map_err(api("ListSecretVersionIds"))
-        })
-        .await?;
+    let listed = clients
+        .secretsmanager
+        .list_secret_version_ids()
+        .secret_id(secret_id)
+        .send()
+        .await
+        .map_err(api("ListSecretVersionIds"))?;
     status.versions = listed
         .versions()
         .iter()
@@ -95,7 +81,7 @@ pub async fn read(
             "/aws/lambda/{}",
             function.rsplit(':').next().unwrap_or(function)
         );
-        match last_failure(clients, clock, &group).await {
+        match last_failure(clients, &group).await {
             Ok(e) => status.last_error = e,
             Err(e) => status.log_unreadable = Some(e.to_string()),
         }
@@ -107,7 +93,6 @@ pub async fn read(
 /// `step: errorCode: message` (the function never logs secret values).
 async fn last_failure(
     clients: &Clients,
-    clock: &dyn Clock,
     group: &str,
 ) -> Result<Option<(SystemTime, String)>, AwsError> {
     let since = SystemTime::now()
@@ -116,19 +101,15 @@ async fn last_failure(
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_millis() as i64;
-    let out = DEFAULT
-        .run(clock, || async {
-            clients
-                .logs
-                .filter_log_events()
-                .log_group_name(group)
-                .start_time(since)
-                .filter_pattern("failed")
-                .send()
-                .await
-                .map_err(api("FilterLogEvents"))
-        })
-        .await;
+    let out = clients
+        .logs
+        .filter_log_events()
+        .log_group_name(group)
+        .start_time(since)
+        .filter_pattern("failed")
+        .send()
+        .await
+        .map_err(api("FilterLogEvents"));
     let out = match out {
         Ok(o) => o,
         Err(e) if e.is_not_found() => return Ok(None),

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use vault_aws::clock::SystemClock;
 use vault_core::{AccountId, AssignedIds, ResolvedStack};
 
 use crate::protocol::{self, DataSource, Diagnostics, Schema, Value, ValueEmpty};
@@ -151,16 +150,13 @@ impl DataSource for PolicyDocumentDataSource {
         if !check_for_plan(diags, &stack_state, &configured.context) {
             return None;
         }
-        let account =
-            match vault_aws::account::caller_account(&configured.clients, &SystemClock::default())
-                .await
-            {
-                Ok(a) => a,
-                Err(e) => {
-                    diags.root_error("Cannot look up the caller identity", e.to_string());
-                    return None;
-                }
-            };
+        let account = match vault_aws::account::caller_account(&configured.clients).await {
+            Ok(a) => a,
+            Err(e) => {
+                diags.root_error("Cannot look up the caller identity", e.to_string());
+                return None;
+            }
+        };
         let account_id = match AccountId::parse(&account) {
             Ok(a) => a,
             Err(e) => {

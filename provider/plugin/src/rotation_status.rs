@@ -7,7 +7,6 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use vault_aws::clock::SystemClock;
 use vault_aws::rotation_status::{self, RotationStatus};
 use vault_core::model::Naming;
 use vault_core::{AccountId, EnvironmentSuffix, Region};
@@ -136,8 +135,7 @@ async fn secret_id(
             return None;
         }
     };
-    let clock = SystemClock::default();
-    let account = vault_aws::account::caller_account(&configured.clients, &clock).await;
+    let account = vault_aws::account::caller_account(&configured.clients).await;
     let (Ok(account), Ok(region)) = (
         account
             .map_err(|e| e.to_string())
@@ -155,7 +153,7 @@ pub async fn read_status(
     configured: &Configured,
     secret_id: &str,
 ) -> Result<RotationStatus, String> {
-    rotation_status::read(&configured.clients, &SystemClock::default(), secret_id)
+    rotation_status::read(&configured.clients, secret_id)
         .await
         .map_err(|e| e.to_string())
 }

@@ -24,7 +24,7 @@ use vault_core::policy::{AssignedIds, PolicyKind};
 use crate::clients::Clients;
 use crate::clock::Clock;
 use crate::error::{api, found, AwsError};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::waiter::Waiter;
 
 /// AWS ids of a stack's objects by logical name: what state records as `components`.
@@ -66,16 +66,20 @@ impl Ctx<'_> {
         self.stack.policy(kind, &self.assigned()).to_string()
     }
 
-    /// One AWS call with the default retries (throttling, transport), its error named after
-    /// the operation.
-    pub async fn call<T, E, R, F, Fut>(&self, operation: &'static str, op: F) -> Result<T, AwsError>
+    /// One AWS call, its error named after the operation. Throttling and transient faults are
+    /// retried by the SDK (the provider's `max_retries`), not here.
+    pub async fn call<T, E, R, F, Fut>(
+        &self,
+        operation: &'static str,
+        mut op: F,
+    ) -> Result<T, AwsError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, R>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug,
     {
-        self.call_with(&retry::DEFAULT, operation, op).await
+        op().await.map_err(api(operation))
     }
 
     /// One AWS call, also retrying the conditions `policy` names (role propagation, ...).

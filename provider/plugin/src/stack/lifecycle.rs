@@ -50,9 +50,8 @@ pub async fn new_stack(
     configured: &Configured,
     planned: &StackState,
 ) -> Result<(ResolvedStack, Private), String> {
-    let clock = SystemClock::stoppable(configured.stop.clone());
     let clients = &configured.clients;
-    let account = vault_aws::account::caller_account(clients, &clock)
+    let account = vault_aws::account::caller_account(clients)
         .await
         .map_err(|e| format!("looking up the AWS account: {e}"))?;
     let config = planned.to_config();
@@ -64,7 +63,6 @@ pub async fn new_stack(
         Some(z) => z.clone(),
         None => vault_aws::account::default_zones(
             clients,
-            &clock,
             vault_core::defaults::AVAILABILITY_ZONE_COUNT,
         )
         .await
@@ -308,7 +306,7 @@ pub async fn import(
         .map_err(|e| format!("the import id is the stack's environment_suffix: {suffix:?} {e}"))?;
     let clock = SystemClock::stoppable(configured.stop.clone());
     let clients = &configured.clients;
-    let account = vault_aws::account::caller_account(clients, &clock)
+    let account = vault_aws::account::caller_account(clients)
         .await
         .map_err(|e| format!("looking up the AWS account: {e}"))?;
     let naming = vault_core::model::Naming::new(
@@ -316,7 +314,7 @@ pub async fn import(
         AccountId::parse(&account).map_err(|e| e.to_string())?,
         vault_core::Region::parse(&clients.region).map_err(|e| e.to_string())?,
     );
-    let d = vault_aws::discover::discover(clients, &clock, &naming)
+    let d = vault_aws::discover::discover(clients, &naming)
         .await
         .map_err(|e| e.to_string())?;
     let default_tags = &configured.context.default_tags;
@@ -416,8 +414,7 @@ pub async fn check_suffix(
     suffix: &str,
     limit: Option<std::time::Duration>,
 ) -> SuffixCheck {
-    let clock = SystemClock::stoppable(configured.stop.clone());
-    let check = vault_aws::discover::complete_stack(&configured.clients, &clock, suffix);
+    let check = vault_aws::discover::complete_stack(&configured.clients, suffix);
     let found = match limit {
         Some(limit) => match tokio::time::timeout(limit, check).await {
             Ok(found) => found,
@@ -446,13 +443,7 @@ pub async fn mark_complete(configured: &Configured, ids: &Ids) -> Result<(), Str
     let Some(vpc) = ids.get(&logical::vpc()) else {
         return Ok(());
     };
-    let clock = SystemClock::stoppable(configured.stop.clone());
-    vault_aws::discover::mark_complete(
-        &configured.clients,
-        &clock,
-        vpc,
-        std::time::SystemTime::now(),
-    )
-    .await
-    .map_err(|e| e.to_string())
+    vault_aws::discover::mark_complete(&configured.clients, vpc, std::time::SystemTime::now())
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -182,6 +182,16 @@ impl SecretsStackResource {
     }
 
     /// The state after a walk: ids recorded, outputs read back, and the walk's error reported.
+    /// Another working directory holds the stack's claim: said on `environment_suffix`.
+    fn claimed(diags: &mut Diagnostics, error: &vault_aws::error::AwsError) {
+        let at = AttributePath::new("environment_suffix");
+        diags.error(
+            "Stack belongs to another working directory",
+            error.to_string(),
+            at,
+        );
+    }
+
     async fn settle(
         diags: &mut Diagnostics,
         configured: &Configured,
@@ -254,12 +264,7 @@ impl SecretsStackResource {
         if let Some(f) = report.failure {
             if let vault_aws::error::AwsError::Claimed { .. } = f.error {
                 // Nothing was created: the "resume" advice below would mislead.
-                let at = AttributePath::new("environment_suffix");
-                diags.error(
-                    "Stack belongs to another working directory",
-                    f.error.to_string(),
-                    at,
-                );
+                Self::claimed(diags, &f.error);
                 return state;
             }
             diags.root_error(
@@ -404,6 +409,14 @@ impl Resource for SecretsStackResource {
             timeout,
         )
         .await;
+        if let (Some(f), true) = (&report.failure, report.ids.is_empty()) {
+            if let vault_aws::error::AwsError::Claimed { .. } = f.error {
+                // Nothing exists: no state, so this directory's next plan is a plain create
+                // again and its destroy has nothing to do.
+                Self::claimed(diags, &f.error);
+                return None;
+            }
+        }
         let state = Box::pin(Self::settle(
             diags,
             &configured,
