@@ -163,21 +163,27 @@ fn page(root: &Path, p: &Page) -> String {
              it differs from its default; `kms`, `audit` (unless the trail is off) and `timeouts` \
              are left to their defaults. A configuration that omits `logs` at its default plans \
              empty right after import.\n\n{}\nOr, with Terraform 1.5 and newer:\n\n{}\n\
-             ## Ownership\n\nA stack belongs to the state that created it. The last step of a \
-             create that finished tags the stack's VPC `vault:created = <time>`. A create from \
-             another state (a teammate's directory, a lost state) for a suffix whose stack is \
-             complete fails at plan, on `environment_suffix`, naming the stack, and changes \
-             nothing; `terraform import` is the deliberate way to take such a stack over. A \
-             create *may* adopt the objects of an incomplete stack (no `vault:created` yet): that \
-             is how an apply interrupted mid-create (a killed process) is finished by the next \
-             one, without duplicates. Destroy deletes what its own state records, plus what is \
-             left of its own create.\n",
+             {OWNERSHIP}",
             example(root, import, "shell"),
             example(root, "examples/resources/vault_secrets_stack/import-by-block.tf", "terraform")
         );
     }
     out
 }
+
+/// Who may create, adopt and destroy a stack: the rules of `vault_aws::claim` and the
+/// completion mark, for the resource page.
+const OWNERSHIP: &str = r#"## Ownership
+
+A stack belongs to the state that created it. Two marks say so:
+
+- **The claim.** Before a create makes anything, it creates the stack's rotation role (its name, `role-<suffix>-rotation`, is unique in the account) with the tag `vault:owner = <host>:<working directory>`. IAM refuses a second role of that name, so of two applies racing for one suffix exactly one creates the claim; the other fails on `environment_suffix` ("Stack belongs to another working directory", naming the owner) before it has created anything.
+- **Completion.** The last step of a create that finished tags the stack's VPC `vault:created = <time>`. A create from another state for a suffix whose stack is complete fails already at plan, on `environment_suffix` ("Stack already exists"), and changes nothing.
+
+A create adopts the objects of an incomplete stack only when the claim is its own: that is how an apply interrupted mid-create (a killed process, a lost connection) is finished by the next apply *from the same directory*, without duplicates. From another directory, the same apply is refused, with the owner named. Destroy deletes what its own state records, plus the leftovers of its own create; while another directory holds the claim it deletes nothing it has not recorded. `terraform import vault_secrets_stack.<name> <suffix>` stays the deliberate way to take a stack over. Neither mark is drift, and tag reconciliation leaves both alone.
+
+The owner is the host name and the directory Terraform runs in, so two Terraform workspaces (`terraform workspace`) of one directory count as one owner: give them different suffixes, as the naming requires anyway. A claim without `vault:owner` (a stack created by an older provider version) is treated as the current directory's.
+"#;
 
 /// Every docs file as (path relative to the repository, content).
 pub fn render(root: &Path) -> Vec<(String, String)> {
