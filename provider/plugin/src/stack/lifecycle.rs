@@ -55,13 +55,8 @@ pub async fn new_stack(
     let account = vault_aws::account::caller_account(clients, &clock)
         .await
         .map_err(|e| format!("looking up the AWS account: {e}"))?;
-    let config = planned.to_config();
-    let zones = match config
-        .network
-        .as_ref()
-        .and_then(|n| n.availability_zones.known())
-    {
-        Some(z) => z.clone(),
+    let zones = match configured_zones(planned) {
+        Some(z) => z,
         None => vault_aws::account::default_zones(
             clients,
             &clock,
@@ -77,6 +72,14 @@ pub async fn new_stack(
     };
     let stack = stack_of(planned, &private, &clients.region)?;
     Ok((stack, private))
+}
+
+/// The zones a configuration names, when it names them.
+pub fn configured_zones(state: &StackState) -> Option<Vec<String>> {
+    state
+        .to_config()
+        .network
+        .and_then(|n| n.availability_zones.known().cloned())
 }
 
 /// The zones the stack was applied in, shown in a written `network` block.

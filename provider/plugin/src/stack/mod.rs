@@ -2,6 +2,8 @@
 
 mod defaults;
 mod lifecycle;
+#[cfg(test)]
+mod plan_tests;
 pub mod schema;
 pub mod state;
 #[cfg(test)]
@@ -471,11 +473,15 @@ impl Resource for SecretsStackResource {
         let prior_stack = prior_private
             .as_ref()
             .and_then(|p| lifecycle::stack_of(&prior_state, p, &region).ok());
-        let private = Private {
+        let mut state = planned_state;
+        let mut private = Private {
             default_tags: configured.context.default_tags.clone(),
             ..prior_private.clone().unwrap_or_default()
         };
-        let mut state = planned_state;
+        // Zones the configuration now names are the stack's zones (recorded in state below).
+        if let Some(zones) = lifecycle::configured_zones(&state) {
+            private.zones = zones;
+        }
         let (stack, private) = match (&prior_stack, lifecycle::stack_of(&state, &private, &region))
         {
             (Some(_), Ok(stack)) => (stack, private),
