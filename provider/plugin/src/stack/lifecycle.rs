@@ -75,11 +75,21 @@ pub async fn new_stack(
 }
 
 /// The zones a configuration names, when it names them.
-pub fn configured_zones(state: &StackState) -> Option<Vec<String>> {
+fn configured_zones(state: &StackState) -> Option<Vec<String>> {
     state
         .to_config()
         .network
         .and_then(|n| n.availability_zones.known().cloned())
+}
+
+/// What an update of a stack to `planned` records: the provider's current default tags, and
+/// the zones the configuration now names (else those recorded before).
+pub fn private_for_update(prior: &Private, planned: &StackState, ctx: &ProviderContext) -> Private {
+    Private {
+        default_tags: ctx.default_tags.clone(),
+        zones: configured_zones(planned).unwrap_or_else(|| prior.zones.clone()),
+        ..prior.clone()
+    }
 }
 
 /// The zones the stack was applied in, shown in a written `network` block.

@@ -120,15 +120,10 @@ impl SecretsStackResource {
         let drifted = matches!(&prior.drift, Value::Value(d) if !d.is_empty());
         let unknown_inputs = changes.changes.iter().any(|c| !c.is_known());
         if !changes.components.is_empty() || !rebuilt.is_empty() || drifted || unknown_inputs {
-            // The stack as apply will build it (with the provider's current default tags).
-            let applied = Private {
-                default_tags: ctx.default_tags.clone(),
-                ..private.clone()
-            };
+            let applied = lifecycle::private_for_update(private, &planned, &ctx);
             match lifecycle::stack_of(&planned, &applied, region) {
                 // A value apply learns could change any object: nothing computed is guessed.
-                _ if unknown_inputs => defaults::unknown_outputs(&mut planned),
-                Ok(next) => {
+                Ok(next) if !unknown_inputs => {
                     let planned_ids = lifecycle::planned_ids(&next, &ids, &rebuilt);
                     lifecycle::plan_outputs(&mut planned, &next, &planned_ids);
                     if let Err(preview) = lifecycle::rotation_policy(&next, &planned_ids) {
@@ -141,7 +136,7 @@ impl SecretsStackResource {
                             vault_core::policy::changed_statements(&before, &preview);
                     }
                 }
-                Err(_) => defaults::unknown_outputs(&mut planned),
+                _ => defaults::unknown_outputs(&mut planned),
             }
             // Apply brings every object in line with the configuration: nothing is left to
             // report as drift.
@@ -474,14 +469,11 @@ impl Resource for SecretsStackResource {
             .as_ref()
             .and_then(|p| lifecycle::stack_of(&prior_state, p, &region).ok());
         let mut state = planned_state;
-        let mut private = Private {
-            default_tags: configured.context.default_tags.clone(),
-            ..prior_private.clone().unwrap_or_default()
-        };
-        // Zones the configuration now names are the stack's zones (recorded in state below).
-        if let Some(zones) = lifecycle::configured_zones(&state) {
-            private.zones = zones;
-        }
+        let private = lifecycle::private_for_update(
+            &prior_private.clone().unwrap_or_default(),
+            &state,
+            &configured.context,
+        );
         let (stack, private) = match (&prior_stack, lifecycle::stack_of(&state, &private, &region))
         {
             (Some(_), Ok(stack)) => (stack, private),
