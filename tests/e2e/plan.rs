@@ -269,3 +269,182 @@ fn policy_document_plan_prints_the_policies_on_terraform_1_0() {
 fn policy_document_plan_prints_the_policies_on_terraform_1_15() {
     policy_document_plan_prints_the_policies(Cli::V1_15);
 }
+
+/// `terraform apply` (or `apply <saved plan>`), which must succeed.
+fn apply(ws: &Workspace, args: &[&str], what: &str) {
+    let mut all = vec!["apply", "-auto-approve", "-input=false", "-no-color"];
+    all.extend_from_slice(args);
+    let run = ws.run(&all);
+    assert_eq!(
+        run.code, 0,
+        "{:?} {what}:\n{}\n{}",
+        ws.cli, run.stdout, run.stderr
+    );
+}
+
+/// Issue 17's change on a two-zone stack: one zone swapped, the rotation days changed. The saved
+/// plan marks unknown only the entries that change, keeps what is kept known, plans `drift`
+/// empty, and Terraform accepts the applied values as conforming to it.
+fn a_zone_swap_plans_only_the_changed_entries_unknown_and_applies_as_planned(cli: Cli) {
+    // The swap modifies the DB subnet group, which unfixed moto then loses.
+    let moto = Moto::start_with_fixes();
+    let ws = basic_example(cli);
+    let var = format!("aws_endpoint={}", moto.url);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let two_zones = main.replace(
+        "[\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]",
+        "[\"us-east-1a\", \"us-east-1b\"]",
+    );
+    assert_ne!(two_zones, main, "examples/basic names three zones");
+    ws.write("main.tf", &two_zones);
+    apply(&ws, &["-var", &var], "apply of the two-zone stack");
+    let show: Json = serde_json::from_str(&ws.run(&["show", "-json"]).stdout).unwrap();
+    let before = show["values"]["root_module"]["resources"][0]["values"].clone();
+
+    let swapped = two_zones
+        .replace("\"us-east-1b\"]", "\"us-east-1c\"]")
+        .replace(
+            "automatically_after_days = 30",
+            "automatically_after_days = 7",
+        );
+    ws.write("main.tf", &swapped);
+    let plan = ws.run(&[
+        "plan",
+        "-out=tfplan",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(
+        plan.code, 0,
+        "{cli:?} plan:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
+    eprintln!(
+        "{cli:?}: the plan of the zone swap is {} lines",
+        plan.stdout.lines().count()
+    );
+    assert!(
+        plan.stdout.contains(
+            "Warning: vault_secrets_stack: objects will be replaced (2 created, 6 updated, 1 \
+             replaced, 2 deleted)"
+        ),
+        "{}",
+        plan.stdout
+    );
+    assert!(
+        plan.stdout
+            .contains("changes statement CreateNetworkInterfacesInStackSubnets"),
+        "{}",
+        plan.stdout
+    );
+    // Terraform hides the kept entries itself: none of them is listed.
+    assert!(
+        !plan.stdout.contains("\"kms_key/secrets\""),
+        "{}",
+        plan.stdout
+    );
+
+    let show = ws.run(&["show", "-json", "tfplan"]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    let doc: Json = serde_json::from_str(&show.stdout).unwrap();
+    let change = &doc["resource_changes"][0]["change"];
+    assert_eq!(change["actions"], serde_json::json!(["update"]), "{change}");
+    let (after, unknown) = (&change["after"], &change["after_unknown"]);
+    assert_eq!(
+        unknown["components"],
+        serde_json::json!({
+            "db_instance/2": true,
+            "route_table_association/us-east-1c": true,
+            "subnet/us-east-1c": true,
+        }),
+        "only the replaced and new entries are unknown"
+    );
+    // `after` holds the known values: every kept entry with its id, nothing of the deleted ones.
+    let planned: std::collections::BTreeMap<&String, &Json> = after["components"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, id)| !id.is_null())
+        .collect();
+    let kept: std::collections::BTreeMap<&String, &Json> = before["components"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(name, _)| {
+            ![
+                "subnet/us-east-1b",
+                "route_table_association/us-east-1b",
+                "db_instance/2",
+            ]
+            .contains(&name.as_str())
+        })
+        .collect();
+    assert_eq!(planned, kept);
+    assert_eq!(after["cluster_endpoint"], before["cluster_endpoint"]);
+    assert!(after["cluster_endpoint"].is_string());
+    assert!(unknown.get("cluster_endpoint").is_none(), "{unknown}");
+    assert_eq!(
+        after["private_subnet_ids"][0],
+        before["private_subnet_ids"][0]
+    );
+    assert_eq!(
+        unknown["private_subnet_ids"],
+        serde_json::json!([false, true])
+    );
+    assert_eq!(after["drift"], serde_json::json!([]));
+    // A known collection's `after_unknown` is its shape with nothing marked; an unknown one's
+    // is `true`.
+    assert_eq!(unknown["drift"], serde_json::json!([]), "{unknown}");
+    for kept in ["secret_arn", "vpc_id", "cluster_arn", "rotation_lambda_arn"] {
+        assert_eq!(after[kept], before[kept], "{kept} is kept");
+        assert!(unknown.get(kept).is_none(), "{kept}: {unknown}");
+    }
+    for kept in [
+        "security_group_ids",
+        "kms_key_arns",
+        "log_group_names",
+        "vpc_endpoint_ids",
+    ] {
+        assert_eq!(after[kept], before[kept], "{kept} is kept");
+        assert_eq!(unknown[kept], serde_json::json!({}), "{kept}: {unknown}");
+    }
+    // The new subnet's id is assigned at apply, and the role policy names it.
+    assert_eq!(unknown["rotation_policy_json"], true);
+
+    // Terraform checks the applied values against the plan: every known value must match.
+    apply(&ws, &["tfplan"], "apply of the saved plan");
+    let replan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(
+        replan.code, 0,
+        "{cli:?} converged:\n{}\n{}",
+        replan.stdout, replan.stderr
+    );
+    let destroy = ws.run(&[
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(destroy.code, 0, "{}\n{}", destroy.stdout, destroy.stderr);
+}
+
+#[test]
+fn a_zone_swap_plans_only_the_changed_entries_unknown_and_applies_as_planned_on_terraform_1_0() {
+    a_zone_swap_plans_only_the_changed_entries_unknown_and_applies_as_planned(Cli::V1_0);
+}
+
+#[test]
+fn a_zone_swap_plans_only_the_changed_entries_unknown_and_applies_as_planned_on_terraform_1_15() {
+    a_zone_swap_plans_only_the_changed_entries_unknown_and_applies_as_planned(Cli::V1_15);
+}

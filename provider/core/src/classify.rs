@@ -26,6 +26,16 @@ pub enum ComponentAction {
 }
 
 impl ComponentAction {
+    /// "created", as in "2 created".
+    pub fn participle(self) -> &'static str {
+        match self {
+            ComponentAction::Create => "created",
+            ComponentAction::Update => "updated",
+            ComponentAction::Replace => "replaced",
+            ComponentAction::Delete => "deleted",
+        }
+    }
+
     pub fn verb(self) -> &'static str {
         match self {
             ComponentAction::Create => "creates",
@@ -92,6 +102,10 @@ pub struct ChangeSet {
     /// Every affected object once, with the most drastic action of all changes together (known
     /// values only).
     pub components: Vec<ComponentChange>,
+    /// Statements of the rotation role's policy that will name ids AWS assigns only at apply,
+    /// so the plan cannot show the policy. Classification cannot tell (it knows no ids): the
+    /// caller that plans the outputs fills this in for the warning.
+    pub rotation_statements_after_apply: Vec<String>,
 }
 
 impl ChangeSet {
@@ -119,6 +133,18 @@ impl ChangeSet {
 
     pub fn change(&self, attribute: Attribute) -> Option<&AttributeChange> {
         self.changes.iter().find(|c| c.attribute == attribute)
+    }
+
+    /// How many objects each action touches, for known values: created, updated, replaced,
+    /// deleted, in that order.
+    pub fn counts(&self) -> [(ComponentAction, usize); 4] {
+        [
+            ComponentAction::Create,
+            ComponentAction::Update,
+            ComponentAction::Replace,
+            ComponentAction::Delete,
+        ]
+        .map(|a| (a, self.components.iter().filter(|c| c.action == a).count()))
     }
 }
 
@@ -308,6 +334,7 @@ pub fn classify(
     Ok(ChangeSet {
         changes,
         components: total,
+        rotation_statements_after_apply: Vec::new(),
     })
 }
 

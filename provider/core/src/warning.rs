@@ -16,11 +16,29 @@ pub fn plan_warning(changes: &ChangeSet) -> Option<Finding> {
     if worth_telling.is_empty() {
         return None;
     }
-    let summary = match changes.effect() {
-        Effect::ReplaceStack => "vault_secrets_stack: every object will be replaced",
-        Effect::Replace => "vault_secrets_stack: objects will be replaced",
-        Effect::Update => "vault_secrets_stack: objects will be updated",
-        Effect::NoOp => "vault_secrets_stack: no object changes now",
+    let effect = match changes.effect() {
+        Effect::ReplaceStack => "every object will be replaced",
+        Effect::Replace => "objects will be replaced",
+        Effect::Update => "objects will be updated",
+        Effect::NoOp => "no object changes now",
+    };
+    // The review summary first, as Terraform's own "Plan:" line: a reviewer sees the size of the
+    // change before reading the list.
+    let summary = if changes.effect() == Effect::NoOp {
+        format!("vault_secrets_stack: {effect}")
+    } else {
+        let counts = changes
+            .counts()
+            .iter()
+            .map(|(action, n)| format!("{n} {}", action.participle()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let so_far = if changes.changes.iter().any(|c| !c.is_known()) {
+            "known so far: "
+        } else {
+            ""
+        };
+        format!("vault_secrets_stack: {effect} ({so_far}{counts})")
     };
     let mut lines = Vec::new();
     for change in worth_telling {
@@ -46,6 +64,18 @@ pub fn plan_warning(changes: &ChangeSet) -> Option<Finding> {
         for note in &change.notes {
             lines.push(format!("  note: {note}"));
         }
+    }
+    if !changes.rotation_statements_after_apply.is_empty() {
+        let plural = if changes.rotation_statements_after_apply.len() == 1 {
+            "statement"
+        } else {
+            "statements"
+        };
+        lines.push(format!(
+            "rotation_policy_json is known after apply (it will name ids AWS assigns then): \
+             changes {plural} {}",
+            changes.rotation_statements_after_apply.join(", ")
+        ));
     }
     Some(Finding::warning(
         crate::Path::root(),

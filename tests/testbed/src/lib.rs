@@ -45,10 +45,22 @@ pub struct Moto {
 
 impl Moto {
     pub fn start() -> Moto {
+        Moto::start_command(Command::new(testbed_bin("moto_server")))
+    }
+
+    /// Moto with the fixes in `tests/testbed/moto_fixes.py`, for tests that need AWS's behaviour
+    /// where moto 5.2 differs (a DB subnet group whose subnets change).
+    pub fn start_with_fixes() -> Moto {
+        let mut c = Command::new(repo_root().join(".testbed/venv/bin/python"));
+        c.arg(repo_root().join("tests/testbed/moto_fixes.py"));
+        Moto::start_command(c)
+    }
+
+    fn start_command(mut command: Command) -> Moto {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("moto.log");
         let port = free_port();
-        let child = Command::new(testbed_bin("moto_server"))
+        let child = command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(Stdio::from(

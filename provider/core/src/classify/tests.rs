@@ -608,7 +608,7 @@ fn the_warning_lists_each_object_under_its_attribute() {
     assert_eq!(warning.severity, crate::Severity::Warning);
     assert_eq!(
         warning.summary,
-        "vault_secrets_stack: objects will be updated"
+        "vault_secrets_stack: objects will be updated (1 created, 0 updated, 0 replaced, 0 deleted)"
     );
     assert_eq!(
         warning.detail,
@@ -625,7 +625,7 @@ fn the_warning_for_a_replaced_stack_is_one_line_and_a_count() {
     let warning = plan_warning(&set).unwrap();
     assert_eq!(
         warning.summary,
-        "vault_secrets_stack: every object will be replaced"
+        "vault_secrets_stack: every object will be replaced (0 created, 0 updated, 44 replaced, 0 deleted)"
     );
     let lines: Vec<&str> = warning.detail.lines().collect();
     assert_eq!(
@@ -657,7 +657,7 @@ fn the_warning_for_a_replacement_names_every_object_and_the_data_loss() {
     let warning = plan_warning(&set).unwrap();
     assert_eq!(
         warning.summary,
-        "vault_secrets_stack: objects will be replaced"
+        "vault_secrets_stack: objects will be replaced (0 created, 1 updated, 3 replaced, 0 deleted)"
     );
     assert_eq!(
         warning.detail.lines().collect::<Vec<_>>(),
@@ -685,4 +685,54 @@ fn unknown_values_that_cannot_change_any_object_are_not_reported() {
         ..config()
     });
     assert!(set.is_empty(), "{set:#?}");
+}
+
+#[test]
+fn the_warning_summary_counts_objects_by_action_before_the_list() {
+    // Issue 17's change on a two-zone stack: one zone swapped, the rotation days changed.
+    let two = fixtures::build(&with_zones(&["us-east-1a", "us-east-1b"]));
+    let mut proposed = with_zones(&["us-east-1a", "us-east-1c"]);
+    proposed.rotation = Some(RotationConfig {
+        automatically_after_days: Input::Set(7),
+        ..RotationConfig::default()
+    });
+    let set = classify(&two, &proposed, &ctx(), &zones()).unwrap();
+    let warning = plan_warning(&set).unwrap();
+    assert_eq!(
+        warning.summary,
+        "vault_secrets_stack: objects will be replaced (2 created, 6 updated, 1 replaced, 2 deleted)"
+    );
+    let listed = warning
+        .detail
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .count();
+    assert_eq!(listed, 11, "{}", warning.detail);
+}
+
+#[test]
+fn the_warning_counts_only_known_changes_and_says_so() {
+    let set = changes(&with_database(|d| {
+        d.instance_class = Input::Unknown;
+        d.backup_retention_days = Input::Set(14);
+    }));
+    assert_eq!(
+        plan_warning(&set).unwrap().summary,
+        "vault_secrets_stack: objects will be updated (known so far: 0 created, 1 updated, 0 \
+         replaced, 0 deleted)"
+    );
+}
+
+#[test]
+fn the_warning_names_the_rotation_statements_known_only_after_apply() {
+    let mut set = changes(&with_zones(&["us-east-1a", "us-east-1b", "us-east-1d"]));
+    set.rotation_statements_after_apply = vec!["CreateNetworkInterfacesInStackSubnets".into()];
+    let warning = plan_warning(&set).unwrap();
+    assert_eq!(
+        warning.detail.lines().last(),
+        Some(
+            "rotation_policy_json is known after apply (it will name ids AWS assigns then): \
+             changes statement CreateNetworkInterfacesInStackSubnets"
+        )
+    );
 }

@@ -11,6 +11,30 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
     normalize(a) == normalize(b)
 }
 
+/// The `Sid`s of the statements that differ in meaning between two documents (changed, added or
+/// removed), sorted: what a reviewer needs to look at.
+pub fn changed_statements(before: &Value, after: &Value) -> Vec<String> {
+    let by_sid = |doc: &Value| -> std::collections::BTreeMap<String, Value> {
+        as_list(&doc["Statement"])
+            .iter()
+            .map(|s| {
+                let sid = s["Sid"].as_str().unwrap_or("(no Sid)").to_string();
+                (sid, statement(s))
+            })
+            .collect()
+    };
+    let (before, after) = (by_sid(before), by_sid(after));
+    let mut sids: Vec<String> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|sid| before.get(*sid) != after.get(*sid))
+        .cloned()
+        .collect();
+    sids.sort();
+    sids.dedup();
+    sids
+}
+
 /// The canonical form of a policy document: every list a sorted array without duplicates,
 /// statements sorted, actions and condition keys lowercased, scalar condition values as strings.
 pub fn normalize(doc: &Value) -> Value {
@@ -197,6 +221,23 @@ mod tests {
         ] {
             assert!(!equivalent(&base, &other), "{other}");
         }
+    }
+
+    #[test]
+    fn changed_statements_names_only_statements_that_differ_in_meaning() {
+        let before = json!({"Statement": [
+            {"Sid": "Kept", "Effect": "Allow", "Action": ["a:B", "a:C"], "Resource": "arn:x"},
+            {"Sid": "Changed", "Effect": "Allow", "Action": "a:B", "Resource": "arn:old"},
+            {"Sid": "Removed", "Effect": "Allow", "Action": "a:B", "Resource": "arn:y"}]});
+        let after = json!({"Statement": [
+            {"Sid": "Added", "Effect": "Allow", "Action": "a:B", "Resource": "arn:z"},
+            {"Sid": "Changed", "Effect": "Allow", "Action": "a:B", "Resource": ["arn:old", "arn:new"]},
+            {"Sid": "Kept", "Effect": "Allow", "Action": ["A:c", "a:b"], "Resource": ["arn:x"]}]});
+        assert_eq!(
+            changed_statements(&before, &after),
+            ["Added", "Changed", "Removed"]
+        );
+        assert!(changed_statements(&before, &before).is_empty());
     }
 
     #[test]

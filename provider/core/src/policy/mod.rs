@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-pub use compare::{equivalent, normalize};
+pub use compare::{changed_statements, equivalent, normalize};
 
 use crate::ids::{KmsKeyArn, SecretArn, SecurityGroupId, SubnetId};
 use crate::model::component::{EndpointService, KeyPurpose, SecurityGroupRole};

@@ -86,7 +86,7 @@ pub fn tags_all(st: &StackState, ctx: &ProviderContext) -> Value<StringMap> {
     Value::Value(all)
 }
 
-/// Everything apply computes, unknown until then.
+/// Everything apply computes, unknown until then; `drift` empty, since apply repairs it.
 pub fn unknown_outputs(st: &mut StackState) {
     st.secret_arn = Value::Unknown;
     st.secret_name = Value::Unknown;
@@ -103,5 +103,6 @@ pub fn unknown_outputs(st: &mut StackState) {
     st.log_group_names = Value::Unknown;
     st.rotation_policy_json = Value::Unknown;
     st.components = Value::Unknown;
-    st.drift = Value::Unknown;
+    // Apply leaves every object as configured: nothing to report as drift.
+    st.drift = Value::Value(Vec::new());
 }

@@ -9,9 +9,9 @@ use vault_aws::executor::{Executor, Planned, Refreshed, Report};
 use vault_aws::objects::{assigned_ids, Ids};
 use vault_core::classify::{ChangeSet, ComponentAction};
 use vault_core::model::component::{
-    EndpointService, KeyPurpose, LogGroupPurpose, RolePurpose, SecurityGroupRole,
+    DependencyKind, EndpointService, KeyPurpose, LogGroupPurpose, RolePurpose, SecurityGroupRole,
 };
-use vault_core::model::{logical, ComponentKind, Output};
+use vault_core::model::{logical, Output};
 use vault_core::{AccountId, ComponentId, PolicyKind, ProviderContext, ResolvedStack};
 
 use super::state::StackState;
@@ -54,13 +54,8 @@ pub async fn new_stack(
     let account = vault_aws::account::caller_account(clients)
         .await
         .map_err(|e| format!("looking up the AWS account: {e}"))?;
-    let config = planned.to_config();
-    let zones = match config
-        .network
-        .as_ref()
-        .and_then(|n| n.availability_zones.known())
-    {
-        Some(z) => z.clone(),
+    let zones = match configured_zones(planned) {
+        Some(z) => z,
         None => vault_aws::account::default_zones(
             clients,
             vault_core::defaults::AVAILABILITY_ZONE_COUNT,
@@ -75,6 +70,24 @@ pub async fn new_stack(
     };
     let stack = stack_of(planned, &private, &clients.region)?;
     Ok((stack, private))
+}
+
+/// The zones a configuration names, when it names them.
+fn configured_zones(state: &StackState) -> Option<Vec<String>> {
+    state
+        .to_config()
+        .network
+        .and_then(|n| n.availability_zones.known().cloned())
+}
+
+/// What an update of a stack to `planned` records: the provider's current default tags, and
+/// the zones the configuration now names (else those recorded before).
+pub fn private_for_update(prior: &Private, planned: &StackState, ctx: &ProviderContext) -> Private {
+    Private {
+        default_tags: ctx.default_tags.clone(),
+        zones: configured_zones(planned).unwrap_or_else(|| prior.zones.clone()),
+        ..prior.clone()
+    }
 }
 
 /// The zones the stack was applied in, shown in a written `network` block.
@@ -141,46 +154,94 @@ pub async fn refresh(
         .map_err(|f| f.to_string())
 }
 
-fn s(v: Option<&String>) -> Value<String> {
-    v.cloned().map_or(Value::Null, Value::Value)
+/// Each object's id as a plan knows it: known for objects apply keeps, unknown for those it
+/// creates or replaces (AWS assigns their ids). Objects the stack does not have are absent.
+pub type PlannedIds = BTreeMap<ComponentId, Value<String>>;
+
+/// The ids of `stack`'s objects once `rebuilt` are created or replaced over `prior`: every
+/// other recorded object keeps its id (apply updates it in place).
+pub fn planned_ids(
+    stack: &ResolvedStack,
+    prior: &Ids,
+    rebuilt: &BTreeSet<ComponentId>,
+) -> PlannedIds {
+    stack
+        .components()
+        .iter()
+        .map(|c| {
+            let id = match prior.get(&c.id) {
+                Some(id) if !rebuilt.contains(&c.id) => Value::Value(id.clone()),
+                _ => Value::Unknown,
+            };
+            (c.id.clone(), id)
+        })
+        .collect()
 }
 
 fn map_of<K: Copy>(
     keys: &[K],
     name: impl Fn(K) -> &'static str,
-    value: impl Fn(K) -> Option<String>,
+    value: impl Fn(K) -> Option<Value<String>>,
 ) -> Value<StringMap> {
     Value::Value(
         keys.iter()
-            .filter_map(|k| value(*k).map(|v| (name(*k).to_string(), Value::Value(v))))
+            .filter_map(|k| value(*k).map(|v| (name(*k).to_string(), v)))
             .collect(),
     )
 }
 
-/// Sets every output from the objects' ids and what a refresh read.
-pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Refreshed) {
-    let ids = &refreshed.ids;
-    let out = |c: &ComponentId, key: Output| {
-        refreshed
-            .observed
-            .get(c)
-            .and_then(|o| o.outputs.get(&key))
-            .cloned()
-    };
+/// The rotation role's policy over `ids`: `Ok` with the document apply will leave when every
+/// id it names is known, else `Err` with a preview naming patterns where ids are unknown.
+pub fn rotation_policy(
+    stack: &ResolvedStack,
+    ids: &PlannedIds,
+) -> Result<serde_json::Value, serde_json::Value> {
+    let known: Ids = ids
+        .iter()
+        .filter_map(|(c, id)| id.as_ref_option().map(|id| (c.clone(), id.clone())))
+        .collect();
+    let document = stack.policy(PolicyKind::RotationRole, &assigned_ids(stack, &known));
+    // The policy names exactly the objects its component refers to (secret, key, subnets,
+    // security group): see the graph's `Refers` dependencies.
+    let names_unknown = stack
+        .component(&logical::iam_role_policy(RolePurpose::Rotation))
+        .into_iter()
+        .flat_map(|c| &c.depends_on)
+        .filter(|d| d.kind == DependencyKind::Refers)
+        .any(|d| ids.get(&d.on).is_some_and(Value::is_unknown));
+    if names_unknown {
+        Err(document)
+    } else {
+        Ok(document)
+    }
+}
+
+/// Sets every output but `drift` from the objects' ids and what reading them found.
+/// `read(object, output, now)` is the value read for one output, given what the state holds
+/// there now; `None` when nothing was read.
+fn write_outputs(
+    state: &mut StackState,
+    stack: &ResolvedStack,
+    ids: &PlannedIds,
+    read: impl Fn(&ComponentId, Output, &Value<String>) -> Option<Value<String>>,
+) {
+    let id = |c: &ComponentId| ids.get(c).cloned().unwrap_or(Value::Null);
     let naming = stack.naming();
-    state.secret_arn = s(ids.get(&logical::secret()));
-    state.secret_name = if ids.contains_key(&logical::secret()) {
-        Value::Value(out(&logical::secret(), Output::Name).unwrap_or_else(|| naming.secret()))
+    let secret = logical::secret();
+    state.secret_arn = id(&secret);
+    state.secret_name = if ids.contains_key(&secret) {
+        read(&secret, Output::Name, &state.secret_name)
+            .unwrap_or_else(|| Value::Value(naming.secret()))
     } else {
         Value::Null
     };
-    state.vpc_id = s(ids.get(&logical::vpc()));
+    state.vpc_id = id(&logical::vpc());
     state.private_subnet_ids = Value::Value(
         stack
             .inputs()
             .availability_zones
             .iter()
-            .filter_map(|z| ids.get(&logical::subnet(z)).cloned().map(Value::Value))
+            .filter_map(|z| ids.get(&logical::subnet(z)).cloned())
             .collect(),
     );
     state.security_group_ids = map_of(
@@ -193,24 +254,30 @@ pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Re
         |e| e.as_str(),
         |e| ids.get(&logical::vpc_endpoint(e)).cloned(),
     );
+    let arns_now = state.kms_key_arns.clone().unwrap_or_default();
     state.kms_key_arns = map_of(
         &KeyPurpose::ALL,
         |k| k.as_str(),
         |k| {
-            ids.get(&logical::kms_key(k))
-                .map(|id| out(&logical::kms_key(k), Output::Arn).unwrap_or_else(|| id.clone()))
+            let key = logical::kms_key(k);
+            let now = arns_now.get(k.as_str()).cloned().unwrap_or_default();
+            ids.get(&key)
+                .map(|id| read(&key, Output::Arn, &now).unwrap_or_else(|| id.clone()))
         },
     );
     let cluster = logical::db_cluster();
-    state.cluster_arn = s(out(&cluster, Output::Arn).as_ref());
-    state.cluster_endpoint = s(out(&cluster, Output::Endpoint).as_ref());
-    state.reader_endpoint = s(out(&cluster, Output::ReaderEndpoint).as_ref());
-    state.rotation_lambda_arn = s(ids.get(&logical::lambda_function()));
+    for (output, key) in [
+        (&mut state.cluster_arn, Output::Arn),
+        (&mut state.cluster_endpoint, Output::Endpoint),
+        (&mut state.reader_endpoint, Output::ReaderEndpoint),
+    ] {
+        *output = read(&cluster, key, output).unwrap_or_default();
+    }
+    state.rotation_lambda_arn = id(&logical::lambda_function());
     let role = logical::iam_role(RolePurpose::Rotation);
     state.rotation_role_arn = if ids.contains_key(&role) {
-        Value::Value(
-            out(&role, Output::Arn).unwrap_or_else(|| naming.iam_role_arn(RolePurpose::Rotation)),
-        )
+        read(&role, Output::Arn, &state.rotation_role_arn)
+            .unwrap_or_else(|| Value::Value(naming.iam_role_arn(RolePurpose::Rotation)))
     } else {
         Value::Null
     };
@@ -219,17 +286,44 @@ pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Re
         |p| p.as_str(),
         |p| ids.get(&logical::log_group(p)).cloned(),
     );
-    state.rotation_policy_json = Value::Value(
-        stack
-            .policy(PolicyKind::RotationRole, &assigned_ids(stack, ids))
-            .to_string(),
-    );
+    state.rotation_policy_json = match rotation_policy(stack, ids) {
+        Ok(document) => Value::Value(document.to_string()),
+        Err(_) => Value::Unknown,
+    };
     state.components = Value::Value(
         ids.iter()
-            .map(|(k, v)| (k.to_string(), Value::Value(v.clone())))
+            .map(|(k, v)| (k.to_string(), v.clone()))
             .collect(),
     );
+}
+
+/// Sets every output from the objects' ids and what a refresh read.
+pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Refreshed) {
+    let ids: PlannedIds = refreshed
+        .ids
+        .iter()
+        .map(|(c, id)| (c.clone(), Value::Value(id.clone())))
+        .collect();
+    write_outputs(state, stack, &ids, |c, key, _| {
+        refreshed
+            .observed
+            .get(c)
+            .and_then(|o| o.outputs.get(&key))
+            .cloned()
+            .map(Value::Value)
+    });
     state.drift = Value::Value(refreshed.drift().into_iter().map(Value::Value).collect());
+}
+
+/// Plans every output but `drift` over the state's current (prior) values: what comes from a
+/// kept object stays as it is, what comes from an object apply creates or replaces is unknown,
+/// what came from a deleted object is gone. Element by element, so Terraform shows only what
+/// changes.
+pub fn plan_outputs(state: &mut StackState, stack: &ResolvedStack, ids: &PlannedIds) {
+    write_outputs(state, stack, ids, |c, _, now| match ids.get(c)? {
+        Value::Value(_) => Some(now.clone()),
+        _ => Some(Value::Unknown),
+    });
 }
 
 /// Components a change set creates, replaces or deletes.
@@ -256,40 +350,6 @@ pub fn planned(changes: &ChangeSet) -> Planned {
     Planned {
         replace: with(ComponentAction::Replace),
         update: with(ComponentAction::Update),
-    }
-}
-
-/// Marks unknown the outputs that come from components whose AWS ids will change.
-pub fn unknown_outputs_of(state: &mut StackState, changed: &BTreeSet<ComponentId>) {
-    if changed.is_empty() {
-        return;
-    }
-    state.components = Value::Unknown;
-    state.rotation_policy_json = Value::Unknown;
-    for c in changed {
-        use vault_core::model::ComponentKind as K;
-        match ComponentKind::of(c) {
-            Some(K::Vpc) => state.vpc_id = Value::Unknown,
-            Some(K::Subnet) => state.private_subnet_ids = Value::Unknown,
-            Some(K::SecurityGroup) => state.security_group_ids = Value::Unknown,
-            Some(K::VpcEndpoint) => state.vpc_endpoint_ids = Value::Unknown,
-            Some(K::KmsKey) => state.kms_key_arns = Value::Unknown,
-            Some(K::DbCluster) => {
-                state.cluster_arn = Value::Unknown;
-                state.cluster_endpoint = Value::Unknown;
-                state.reader_endpoint = Value::Unknown;
-            }
-            Some(K::Secret) => {
-                state.secret_arn = Value::Unknown;
-                state.secret_name = Value::Unknown;
-            }
-            Some(K::LambdaFunction) => state.rotation_lambda_arn = Value::Unknown,
-            Some(K::IamRole) if *c == logical::iam_role(RolePurpose::Rotation) => {
-                state.rotation_role_arn = Value::Unknown
-            }
-            Some(K::LogGroup) => state.log_group_names = Value::Unknown,
-            _ => {}
-        }
     }
 }
 

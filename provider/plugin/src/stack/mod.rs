@@ -2,6 +2,8 @@
 
 mod defaults;
 mod lifecycle;
+#[cfg(test)]
+mod plan_tests;
 pub mod schema;
 pub mod state;
 #[cfg(test)]
@@ -89,7 +91,7 @@ impl SecretsStackResource {
                 return Some((planned, Vec::new()));
             }
         };
-        let changes = match classify(&prior_stack, &planned.to_config(), &ctx, &private.zones) {
+        let mut changes = match classify(&prior_stack, &planned.to_config(), &ctx, &private.zones) {
             Ok(c) => c,
             Err(e) => {
                 diags.root_error("Cannot plan the stack", e.to_string());
@@ -105,9 +107,6 @@ impl SecretsStackResource {
             defaults::unknown_outputs(&mut planned);
             return Some((planned, replace));
         }
-        if let Some(w) = plan_warning(&changes) {
-            protocol::report(diags, vec![w]);
-        }
         let ids = lifecycle::ids_of(prior);
         let mut rebuilt = lifecycle::rebuilt(&changes);
         // Objects deleted out of band are created again.
@@ -119,6 +118,33 @@ impl SecretsStackResource {
                 .map(|c| c.id.clone()),
         );
         let drifted = matches!(&prior.drift, Value::Value(d) if !d.is_empty());
+        let unknown_inputs = changes.changes.iter().any(|c| !c.is_known());
+        if !changes.components.is_empty() || !rebuilt.is_empty() || drifted || unknown_inputs {
+            let applied = lifecycle::private_for_update(private, &planned, &ctx);
+            match lifecycle::stack_of(&planned, &applied, region) {
+                // A value apply learns could change any object: nothing computed is guessed.
+                Ok(next) if !unknown_inputs => {
+                    let planned_ids = lifecycle::planned_ids(&next, &ids, &rebuilt);
+                    lifecycle::plan_outputs(&mut planned, &next, &planned_ids);
+                    if let Err(preview) = lifecycle::rotation_policy(&next, &planned_ids) {
+                        let before = prior
+                            .rotation_policy_json
+                            .as_ref_option()
+                            .and_then(|p| serde_json::from_str(p).ok())
+                            .unwrap_or_default();
+                        changes.rotation_statements_after_apply =
+                            vault_core::policy::changed_statements(&before, &preview);
+                    }
+                }
+                _ => defaults::unknown_outputs(&mut planned),
+            }
+            // Apply brings every object in line with the configuration: nothing is left to
+            // report as drift.
+            planned.drift = Value::Value(Vec::new());
+        }
+        if let Some(w) = plan_warning(&changes) {
+            protocol::report(diags, vec![w]);
+        }
         if drifted {
             diags.add_warning(protocol::Diagnostic::new(
                 "Drift will be repaired",
@@ -126,10 +152,6 @@ impl SecretsStackResource {
                 AttributePath::new("drift"),
             ));
         }
-        if !changes.components.is_empty() || !rebuilt.is_empty() || drifted {
-            planned.drift = Value::Unknown;
-        }
-        lifecycle::unknown_outputs_of(&mut planned, &rebuilt);
         Some((planned, Vec::new()))
     }
 
@@ -243,7 +265,24 @@ impl SecretsStackResource {
             return state;
         }
         match lifecycle::refresh(configured, stack, &report.ids).await {
-            Ok(refreshed) => lifecycle::set_outputs(&mut state, stack, &refreshed),
+            Ok(refreshed) => {
+                lifecycle::set_outputs(&mut state, stack, &refreshed);
+                // The plan promised an empty `drift` (apply repairs it). What a read right after
+                // a finished apply still finds (AWS not yet consistent, or a change AWS would
+                // not make) is said here instead, and the next refresh reads it again.
+                let left = refreshed.drift();
+                if report.failure.is_none() && !left.is_empty() {
+                    state.drift = Value::Value(Vec::new());
+                    diags.root_warning(
+                        format!("Not every object read as configured after {action}"),
+                        format!(
+                            "{}\n\nThe next plan reads the objects again and repairs what still \
+                             differs.",
+                            left.join("\n")
+                        ),
+                    );
+                }
+            }
             Err(e) => {
                 diags.root_error(format!("Reading the stack after {action} failed"), e);
                 let refreshed = vault_aws::executor::Refreshed {
@@ -444,11 +483,12 @@ impl Resource for SecretsStackResource {
         let prior_stack = prior_private
             .as_ref()
             .and_then(|p| lifecycle::stack_of(&prior_state, p, &region).ok());
-        let private = Private {
-            default_tags: configured.context.default_tags.clone(),
-            ..prior_private.clone().unwrap_or_default()
-        };
         let mut state = planned_state;
+        let private = lifecycle::private_for_update(
+            &prior_private.clone().unwrap_or_default(),
+            &state,
+            &configured.context,
+        );
         let (stack, private) = match (&prior_stack, lifecycle::stack_of(&state, &private, &region))
         {
             (Some(_), Ok(stack)) => (stack, private),

@@ -144,8 +144,8 @@ pub fn stack_schema() -> Schema {
             ("rotation_lambda_arn", computed(string(), "ARN of the rotation function.")),
             ("rotation_role_arn", computed(string(), "ARN of the rotation function's IAM role.")),
             ("log_group_names", computed(map_of_strings(), "CloudWatch log group names by use: `rotation`, `audit`.")),
-            ("rotation_policy_json", computed(string(), "The synthesized inline IAM policy of the rotation role, for review in CI.")),
-            ("components", computed(map_of_strings(), "Every managed AWS object: logical name to AWS id.")),
+            ("rotation_policy_json", computed(string(), "The synthesized inline IAM policy of the rotation role, for review in CI. A plan shows its new value whenever every id it names is known; it is unknown only when it will name an object apply creates, and the plan's warning then names the statements that change.")),
+            ("components", computed(map_of_strings(), "Every managed AWS object: logical name to AWS id. In a plan only the entries of objects created or replaced are unknown; those of deleted objects are removed.")),
             ("drift", computed(list_of_strings(), "Differences between the AWS objects and the configuration found by the last refresh, as `component: difference`. A plan that shows this list emptying repairs them.")),
         ],
     );
