@@ -46,7 +46,7 @@ fn ok(run: &crate::harness::Run, what: &str) {
 }
 
 fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     let trace = ws.dir.path().join("trace.log");
     let trace_env = [
@@ -155,7 +155,7 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing_on_terraform
 }
 
 fn a_failed_apply_is_recorded_then_finished_and_destroyed(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     // Someone else's secret holds the stack's secret name: the apply fails midway.
     let conflict = verify(
@@ -220,7 +220,7 @@ fn a_failed_apply_is_recorded_then_finished_and_destroyed_on_terraform_1_15() {
 }
 
 fn plans_of_changes_name_their_action_and_objects(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     ok(
         &ws.run(&[
@@ -274,7 +274,7 @@ fn plans_of_changes_name_their_action_and_objects_on_terraform_1_15() {
 }
 
 fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     let plan_args = [
         "plan",
@@ -372,7 +372,7 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift_on_terraform_1_15()
 }
 
 fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     let apply_args = [
         "apply",
@@ -493,7 +493,7 @@ fn counts(moto: &Moto) -> serde_json::Value {
 }
 
 fn a_killed_apply_is_adopted_by_the_next_without_duplicates(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     let apply_args = [
         "apply",
@@ -566,7 +566,7 @@ fn omit_logs_block(ws: &Workspace) -> String {
 }
 
 fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (created, var) = basic(cli, &moto);
     ok(
         &created.run(&[
@@ -656,7 +656,7 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty_on_terraform_1
 }
 
 fn in_place_updates_change_only_what_they_name(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     let apply_args = [
         "apply",
@@ -763,7 +763,7 @@ fn every_taggable_object(moto: &Moto, ws: &Workspace, key: &str, value: &str) {
 }
 
 fn tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
     let tagged = main
@@ -808,7 +808,7 @@ fn tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object_o
 }
 
 fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
     apply_ok(&ws, &var, "apply");
     let cluster = state_components(&ws)["db_cluster"]
@@ -846,7 +846,7 @@ fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded_on_
 }
 
 fn a_second_state_cannot_take_over_a_complete_stack(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (a, var) = basic(cli, &moto);
     apply_ok(&a, &var, "apply in A");
     let before = counts(&moto);
@@ -1013,7 +1013,7 @@ fn interrupt_apply(
 #[test]
 fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on_terraform_1_0() {
     use std::time::Duration;
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     // Each AWS call held 700 ms: the whole apply would take minutes.
     let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
     let (ws, var) = basic(Cli::V1_0, &moto);
@@ -1092,7 +1092,7 @@ fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on
 fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finishes_it_on_terraform_1_0(
 ) {
     use std::time::Duration;
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (ws, var) = basic(Cli::V1_0, &moto);
     let apply_args = [
         "apply",
@@ -1166,7 +1166,7 @@ fn destroy_in_a_stranger(cli: Cli, ws: &Workspace, var: &str) {
 /// Two working directories apply the same suffix at once: exactly one creates the stack, the
 /// other stops on `environment_suffix` with nothing created, and nothing is duplicated.
 fn two_applies_racing_for_one_suffix_cannot_both_win(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (a, var) = basic(cli, &moto);
     let (b, _) = basic(cli, &moto);
     let args = [
@@ -1222,7 +1222,7 @@ fn two_applies_racing_for_one_suffix_cannot_both_win_on_terraform_1_15() {
 
 /// A create killed midway is finished from its own directory, never adopted from another one.
 fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (a, var) = basic(cli, &moto);
     kill_provider_when(&a, &var, || moto.aws_requests().len() >= 60);
     let before = counts(&moto);
@@ -1266,4 +1266,42 @@ fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another_on_te
 #[test]
 fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another_on_terraform_1_15() {
     a_killed_create_is_finished_by_its_own_directory_and_refused_to_another(Cli::V1_15);
+}
+
+/// Against the test bed's AWS-behaviour layer: 20% throttling and 5% server errors in each
+/// service's own error shape, a new role Lambda cannot assume for 4 s, a new key Logs cannot use
+/// for 3 s, and a rotation function whose network interfaces Lambda releases only 3 s after the
+/// function is deleted, and only while its role may still delete them. Apply rides through all
+/// of it, the next plan is empty, and destroy waits for the interfaces and leaves nothing.
+fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli) {
+    let moto = Moto::start_like_aws(
+        &serde_json::json!({
+            "seed": 7,
+            "faults": {"throttle": 0.2, "server_error": 0.05, "latency_ms": 10},
+            "propagation": {"role_for_lambda": 4, "key_for_logs": 3},
+            "lambda_enis": {"release_after": 3},
+            "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1}
+        })
+        .to_string(),
+    );
+    let (ws, var) = basic(cli, &moto);
+    apply_ok(&ws, &var, "apply against AWS-like behaviour");
+    assert_one_stack(&moto, "after throttling and retries");
+    assert_eq!(
+        counts(&moto)["lambda_interface"],
+        3,
+        "the function has one network interface per zone"
+    );
+    assert_eq!(plan_code(&ws, &var).code, 0, "the next plan is empty");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces_on_terraform_1_0() {
+    the_stack_rides_through_throttling_propagation_and_lambda_interfaces(Cli::V1_0);
+}
+
+#[test]
+fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces_on_terraform_1_15() {
+    the_stack_rides_through_throttling_propagation_and_lambda_interfaces(Cli::V1_15);
 }

@@ -44,7 +44,7 @@ fn expected_snippet(case: &Json) -> String {
 
 fn every_bad_input_fails_plan_at_its_attribute_without_aws_calls(cli: Cli) {
     let table: Json = serde_json::from_str(TABLE).unwrap();
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let ws = Workspace::new(cli);
     ws.write(
         "main.tf.json",
@@ -105,7 +105,7 @@ fn every_bad_input_fails_plan_at_its_attribute_without_aws_calls_on_terraform_1_
 }
 
 fn bad_provider_settings_fail_validate_at_their_attribute(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let ws = Workspace::new(cli);
     let table: Json = serde_json::from_str(TABLE).unwrap();
     ws.write(

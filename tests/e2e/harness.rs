@@ -23,6 +23,16 @@ pub const SERVICES: [&str; 10] = [
 
 pub use vault_testbed::{repo_root, testbed_bin, Moto};
 
+/// What every end-to-end scenario runs against: moto behind the test bed's AWS-behaviour layer,
+/// with objects that take time as on AWS (Aurora creating and modifying, a function `Pending`,
+/// an endpoint `pending`), scaled down to seconds.
+pub const AWS_LIFECYCLE: &str = r#"{"lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1}}"#;
+
+/// Moto as every end-to-end scenario sees it ([`AWS_LIFECYCLE`]).
+pub fn aws() -> Moto {
+    Moto::start_like_aws(AWS_LIFECYCLE)
+}
+
 /// `tests/e2e/verify_stack.py` with the test bed's Python (boto3 comes with moto).
 pub fn verify(moto: &Moto, args: &[&str]) -> Run {
     let out = Command::new(repo_root().join(".testbed/venv/bin/python"))

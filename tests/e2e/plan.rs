@@ -4,7 +4,7 @@ use std::fs;
 
 use serde_json::Value as Json;
 
-use crate::harness::{repo_root, Cli, Moto, Workspace, SOURCE};
+use crate::harness::{repo_root, Cli, Workspace, SOURCE};
 
 fn basic_example(cli: Cli) -> Workspace {
     let ws = Workspace::new(cli);
@@ -15,7 +15,7 @@ fn basic_example(cli: Cli) -> Workspace {
 }
 
 fn examples_basic_validates_and_plans_one_stack_reading_but_creating_nothing(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let ws = basic_example(cli);
     let v = ws.run(&["validate", "-json", "-no-color"]);
     let doc: Json = serde_json::from_str(&v.stdout).unwrap();
@@ -211,7 +211,7 @@ fn providers_schema_json_shows_the_spec_schema_with_descriptions() {
 #[test]
 fn moto_request_log_counts_an_aws_call() {
     // The control for every "no AWS request" assertion: a real call does show up.
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     assert!(moto.aws_requests().is_empty());
     let reply = moto.call_sts();
     assert!(reply.contains("123456789012"), "{reply}");
@@ -220,7 +220,7 @@ fn moto_request_log_counts_an_aws_call() {
 }
 
 fn policy_document_plan_prints_the_policies(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let ws = Workspace::new(cli);
     let main = fs::read_to_string(repo_root().join("examples/provider/provider.tf"))
         .unwrap()
@@ -287,7 +287,7 @@ fn apply(ws: &Workspace, args: &[&str], what: &str) {
 /// empty, and Terraform accepts the applied values as conforming to it.
 fn a_zone_swap_plans_only_the_changed_entries_unknown_and_applies_as_planned(cli: Cli) {
     // The swap modifies the DB subnet group, which unfixed moto then loses.
-    let moto = Moto::start_with_fixes();
+    let moto = crate::harness::aws();
     let ws = basic_example(cli);
     let var = format!("aws_endpoint={}", moto.url);
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();

@@ -36,6 +36,12 @@ def check(ok, what):
 MANAGEMENT = {"Key": "vault:stack", "Value": suffix}
 
 
+def lambda_interfaces(ec2):
+    """The rotation function's network interfaces (Lambda names them after the function)."""
+    f = [{"Name": "description", "Values": [f"AWS Lambda VPC ENI-rotation-{suffix}*"]}]
+    return ec2.describe_network_interfaces(Filters=f)["NetworkInterfaces"]
+
+
 def nothing_left():
     ec2 = client("ec2")
     tag_filter = [{"Name": "tag:vault:stack", "Values": [suffix]}]
@@ -47,6 +53,8 @@ def nothing_left():
         ("vpc endpoints", [e for e in ec2.describe_vpc_endpoints(Filters=tag_filter)["VpcEndpoints"] if e["State"] != "deleted"]),
     ]:
         check(not items, f"{len(items)} {what} tagged vault:stack={suffix} left")
+    interfaces = lambda_interfaces(ec2)
+    check(not interfaces, f"{len(interfaces)} Lambda network interfaces left")
     kms = client("kms")
     for k in kms.list_keys()["Keys"]:
         meta = kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"]
@@ -274,6 +282,7 @@ elif mode == "--count":
         "db_cluster": len(rds.describe_db_clusters()["DBClusters"]),
         "db_instance": len(rds.describe_db_instances()["DBInstances"]),
         "lambda_function": len(lam.list_functions()["Functions"]),
+        "lambda_interface": len(lambda_interfaces(ec2)),
     }
     print(json.dumps(counts))
     sys.exit(0)

@@ -338,29 +338,39 @@ async fn ensure(ctx: &Ctx<'_>, c: &Component, planned_update: bool) -> Result<St
             return Ok(id.clone());
         }
     }
-    if let Some(id) = objects::find(ctx, c).await? {
-        if let Some(observed) = objects::read(ctx, c, &id).await? {
-            if !observed.drift.is_empty() {
-                objects::update(ctx, c, &id).await?;
-            }
-        }
+    if let Some(id) = adopt(ctx, c).await? {
         return Ok(id);
     }
-    objects::create(ctx, c).await
+    match objects::create(ctx, c).await {
+        // The SDK retried a create whose response was lost, and AWS answered that the object
+        // exists: it is ours when its name and management tag say so.
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => adopt(ctx, c).await?.ok_or(e),
+        result => result,
+    }
+}
+
+/// Finds the object by name and management tag and repairs it: what an interrupted or retried
+/// create left.
+async fn adopt(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    let Some(id) = objects::find(ctx, c).await? else {
+        return Ok(None);
+    };
+    if let Some(observed) = objects::read(ctx, c, &id).await? {
+        if !observed.drift.is_empty() {
+            objects::update(ctx, c, &id).await?;
+        }
+    }
+    Ok(Some(id))
 }
 
 /// Takes the stack's claim: adopts it when it is ours, creates it when nobody holds it, and fails
 /// when another working directory holds it, also when that one wins a race for its creation.
 async fn take_claim(ctx: &Ctx<'_>, component: &Component) -> Result<String, AwsError> {
     claim::check(ctx).await?;
-    let id = match ensure(ctx, component, false).await {
-        // Created between our look and our create: by a racing apply, or by our own create
-        // whose response was lost. The check below decides whose it is.
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => ensure(ctx, component, false).await,
-        result => result,
-    }?;
+    let id = ensure(ctx, component, false).await?;
     // Again after: a racing apply may have created the role between the first check and our
-    // finder, which then adopted it. The owner tag, written by the create itself, decides.
+    // create, which then adopted it (`AlreadyExists`, found by name and management tag). The
+    // owner tag, written by the create itself, decides whose it is.
     claim::check(ctx).await?;
     Ok(id)
 }

@@ -48,11 +48,14 @@ impl Moto {
         Moto::start_command(Command::new(testbed_bin("moto_server")))
     }
 
-    /// Moto with the fixes in `tests/testbed/moto_fixes.py`, for tests that need AWS's behaviour
-    /// where moto 5.2 differs (a DB subnet group whose subnets change).
-    pub fn start_with_fixes() -> Moto {
+    /// Moto behind the test bed's AWS-behaviour layer (`tests/testbed/aws_behaviour.py`):
+    /// moto's known divergences fixed (a DB subnet group whose subnets change), plus what
+    /// `behaviour` switches on, a JSON object whose keys that file documents (faults, latency,
+    /// propagation delays, Lambda network interfaces). `"{}"` switches on nothing more.
+    pub fn start_like_aws(behaviour: &str) -> Moto {
         let mut c = Command::new(repo_root().join(".testbed/venv/bin/python"));
-        c.arg(repo_root().join("tests/testbed/moto_fixes.py"));
+        c.arg(repo_root().join("tests/testbed/aws_behaviour.py"))
+            .env("VAULT_AWS_BEHAVIOUR", behaviour);
         Moto::start_command(c)
     }
 

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use aws_sdk_ec2::types::{Filter, NetworkInterfaceStatus};
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{
@@ -20,7 +21,7 @@ use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, is_managed, tag_map, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::retry::{self, Classifier, RetryPolicy};
-use crate::waiter::{Waiter, GONE};
+use crate::waiter::{Waiter, EXISTS, GONE};
 use vault_core::model::Output;
 
 /// A new role (or its new inline policy) takes seconds to reach Lambda; the AWS provider
@@ -308,9 +309,11 @@ pub async fn update(
 
 // delete
 
+/// Deletes the function, then waits until Lambda has released its network interfaces. Lambda
+/// releases them minutes later and only while the function's role may still delete them; the
+/// role is deleted after the function, so waiting here keeps it alive for that, and the subnets
+/// and security groups can go right after.
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    // The function goes at once; its network interfaces linger (up to ~20 minutes), which the
-    // security group and subnet deletions wait out.
     ctx.delete_and_wait(
         &retry::DEFAULT,
         "DeleteFunction",
@@ -328,10 +331,58 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         ),
         || async { state(ctx, id).await },
     )
-    .await
+    .await?;
+    interfaces_released(ctx, function_name(id)).await
 }
 
 // waiters
+
+/// Lambda names its interfaces `AWS Lambda VPC ENI-<function name>[-<id>]`. Interfaces it left
+/// detached (it could not delete them itself) are deleted here; attached ones are waited for.
+async fn interfaces_released(ctx: &Ctx<'_>, function: &str) -> Result<(), AwsError> {
+    let description = Filter::builder()
+        .name("description")
+        .values(format!("AWS Lambda VPC ENI-{function}*"))
+        .build();
+    ctx.wait(
+        Waiter::gone(format!(
+            "network interfaces of rotation function {function}"
+        )),
+        || async {
+            let out = ctx
+                .call("DescribeNetworkInterfaces", || {
+                    ctx.clients
+                        .ec2
+                        .describe_network_interfaces()
+                        .filters(description.clone())
+                        .send()
+                })
+                .await?;
+            let interfaces = out.network_interfaces();
+            for eni in interfaces {
+                if eni.status() == Some(&NetworkInterfaceStatus::Available) {
+                    let eni_id = eni.network_interface_id().unwrap_or_default();
+                    ctx.call_delete("DeleteNetworkInterface", || {
+                        ctx.clients
+                            .ec2
+                            .delete_network_interface()
+                            .network_interface_id(eni_id)
+                            .send()
+                    })
+                    .await?;
+                }
+            }
+            Ok((!interfaces.is_empty()).then(|| EXISTS.to_string()))
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The function's name: its id is its ARN (`arn:aws:lambda:<region>:<account>:function:<name>`).
+fn function_name(id: &str) -> &str {
+    id.rsplit(':').next().unwrap_or(id)
+}
 
 /// A new function is `Pending` while Lambda sets up its network interfaces.
 async fn active(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {

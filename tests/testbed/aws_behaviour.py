@@ -1,0 +1,406 @@
+"""moto server that behaves like AWS where it matters to the provider.
+
+Run as moto_server is: `python aws_behaviour.py -H 127.0.0.1 -p <port>`. What AWS does that moto
+does not is switched on per test through the environment variable `VAULT_AWS_BEHAVIOUR`, a JSON
+object (every key optional; an empty object is moto plus the fixes below):
+
+    {
+      "seed": 7,                                   # faults are drawn from random.Random(seed)
+      "faults": {                                  # per request of the provider (Rust SDK) only
+        "throttle": 0.2,                           # each protocol's throttling error
+        "server_error": 0.05,                      # each protocol's 5xx
+        "cut_before": 0.02,                        # connection closed, the call never made
+        "lost_response": 0.01,                     # the call made, its response lost
+        "latency_ms": 50                           # added to every call
+      },
+      "propagation": {                             # eventual consistency, in seconds
+        "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
+        "key_for_logs": 3                          # Logs cannot use a new KMS key yet
+      },
+      "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
+      "lifecycle": {                               # seconds an object stays busy (AWS: minutes)
+        "rds": 2,                                  # cluster/instance creating, modifying
+        "lambda": 1,                               # function Pending after create
+        "vpc_endpoint": 1                          # endpoint pending after create
+      }
+    }
+
+Lambda network interfaces: a function in a VPC gets one requester-managed interface per subnet,
+in its security groups. After DeleteFunction, Lambda releases them `release_after` seconds later,
+and only if the function's role still exists and still allows `ec2:DeleteNetworkInterface`;
+otherwise they stay, detached ("available"), for their owner to delete. While an interface uses
+a subnet or security group, deleting it (or the VPC) fails with DependencyViolation, as on AWS.
+
+Other requests (the tests' own boto3 checks, the rotation function's tests) see plain moto.
+"""
+
+import json
+import os
+import random
+import socket
+import sys
+import threading
+import time
+import traceback
+import uuid
+
+from moto.awslambda.exceptions import InvalidParameterValueException
+from moto.awslambda.models import LambdaBackend
+from moto.core.exceptions import JsonRESTError
+from moto.ec2.exceptions import DependencyViolationError
+from moto.ec2.models import ec2_backends
+from moto.ec2.models.security_groups import SecurityGroupBackend
+from moto.ec2.models.subnets import SubnetBackend
+from moto.ec2.models.vpcs import VPCBackend
+from moto.iam.models import IAMBackend, iam_backends
+from moto.kms.models import KmsBackend
+from moto.logs.models import LogsBackend
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.rds.models import RDSBackend
+from werkzeug.serving import run_simple
+
+CONFIG = json.loads(os.environ.get("VAULT_AWS_BEHAVIOUR") or "{}")
+
+# --- moto fixes: where moto 5.2 differs from AWS in a way no test wants -------------------------
+
+_modify_db_subnet_group = RDSBackend.modify_db_subnet_group
+
+
+def modify_db_subnet_group(self, subnet_name, description, subnets):
+    # moto pops the group from its store and never puts it back, so a DB subnet group whose
+    # subnets change (a zone added or swapped) is gone; AWS modifies it in place.
+    group = _modify_db_subnet_group(self, subnet_name, description, subnets)
+    self.subnet_groups[subnet_name] = group
+    return group
+
+
+RDSBackend.modify_db_subnet_group = modify_db_subnet_group
+
+# --- resources that take time ---------------------------------------------------------------------
+
+LIFECYCLE = CONFIG.get("lifecycle", {})
+BUSY = {}  # id(obj) -> (obj, attribute, final value, monotonic time it is reached)
+BUSY_LOCK = threading.Lock()
+
+
+def _busy(obj, attribute, busy, final, seconds):
+    if not seconds:
+        return
+    with BUSY_LOCK:
+        setattr(obj, attribute, busy)
+        BUSY[id(obj)] = (obj, attribute, final, time.monotonic() + seconds)
+
+
+def _settle():
+    """Moves every object whose time is up to its final state; run before each request."""
+    now = time.monotonic()
+    with BUSY_LOCK:
+        for key, (obj, attribute, final, due) in list(BUSY.items()):
+            if now >= due:
+                setattr(obj, attribute, final)
+                del BUSY[key]
+
+
+def _lifecycle(cls, method, kind, busy, final, attribute="status"):
+    original = getattr(cls, method)
+
+    def patched(self, *args, **kwargs):
+        obj = original(self, *args, **kwargs)
+        _busy(obj, attribute, busy, final, LIFECYCLE.get(kind, 0))
+        return obj
+
+    setattr(cls, method, patched)
+
+
+_lifecycle(RDSBackend, "create_db_cluster", "rds", "creating", "available")
+_lifecycle(RDSBackend, "create_db_instance", "rds", "creating", "available")
+_lifecycle(RDSBackend, "modify_db_cluster", "rds", "modifying", "available")
+_lifecycle(RDSBackend, "modify_db_instance", "rds", "modifying", "available")
+_lifecycle(VPCBackend, "create_vpc_endpoint", "vpc_endpoint", "pending", "available", "state")
+
+# --- eventual consistency ------------------------------------------------------------------------
+
+PROPAGATION = CONFIG.get("propagation", {})
+CREATED = {}  # ("role", name) / ("key", key id) -> time.monotonic() of creation
+
+
+def _recent(kind, name, seconds):
+    at = CREATED.get((kind, name))
+    return at is not None and time.monotonic() - at < seconds
+
+
+_create_role = IAMBackend.create_role
+
+
+def create_role(self, role_name, *args, **kwargs):
+    role = _create_role(self, role_name, *args, **kwargs)
+    CREATED[("role", role_name)] = time.monotonic()
+    return role
+
+
+IAMBackend.create_role = create_role
+
+_create_key = KmsBackend.create_key
+
+
+def create_key(self, *args, **kwargs):
+    key = _create_key(self, *args, **kwargs)
+    CREATED[("key", key.id)] = time.monotonic()
+    return key
+
+
+KmsBackend.create_key = create_key
+
+_create_function = LambdaBackend.create_function
+
+
+def create_function(self, spec):
+    role = (spec.get("Role") or "").rsplit("/", 1)[-1]
+    if _recent("role", role, PROPAGATION.get("role_for_lambda", 0)):
+        raise InvalidParameterValueException(
+            "The role defined for the function cannot be assumed by Lambda."
+        )
+    fn = _create_function(self, spec)
+    _attach_enis(self, fn, spec)
+    _busy(fn, "state", "Pending", "Active", LIFECYCLE.get("lambda", 0))
+    return fn
+
+
+LambdaBackend.create_function = create_function
+
+_create_log_group = LogsBackend.create_log_group
+
+
+def create_log_group(self, log_group_name, tags, **kwargs):
+    key = (kwargs.get("kmsKeyId") or "").rsplit("/", 1)[-1]
+    if key and _recent("key", key, PROPAGATION.get("key_for_logs", 0)):
+        raise JsonRESTError(
+            "AccessDeniedException",
+            f"The specified KMS key does not exist or is not allowed to be used with Arn "
+            f"'arn:aws:logs:{self.region_name}:{self.account_id}:log-group:{log_group_name}'",
+        )
+    return _create_log_group(self, log_group_name, tags, **kwargs)
+
+
+LogsBackend.create_log_group = create_log_group
+
+# --- Lambda network interfaces -------------------------------------------------------------------
+
+ENIS = CONFIG.get("lambda_enis")
+FUNCTION_ENIS = {}  # function name -> (account, region, role name, [eni ids])
+
+
+def _attach_enis(backend, fn, spec):
+    vpc = spec.get("VpcConfig") or {}
+    if ENIS is None or not vpc.get("SubnetIds"):
+        return
+    ec2 = ec2_backends[backend.account_id][backend.region_name]
+    ids = []
+    for subnet_id in vpc["SubnetIds"]:
+        eni = ec2.create_network_interface(
+            subnet=ec2.get_subnet(subnet_id),
+            private_ip_address=None,
+            group_ids=vpc.get("SecurityGroupIds") or [],
+            description=f"AWS Lambda VPC ENI-{fn.function_name}-{uuid.uuid4()}",
+        )
+        eni.requester_managed = True
+        eni.status = "in-use"
+        ids.append(eni.id)
+    role = (spec.get("Role") or "").rsplit("/", 1)[-1]
+    FUNCTION_ENIS[fn.function_name] = (backend.account_id, backend.region_name, role, ids)
+
+
+def _role_may_delete_interfaces(account, role_name):
+    iam = iam_backends[account]["aws"]  # IAM is global: one backend per partition
+    role = next((r for r in iam.roles.values() if r.name == role_name), None)
+    if role is None:
+        return False
+    documents = " ".join(str(d) for d in role.policies.values())
+    return "ec2:DeleteNetworkInterface" in documents or '"ec2:*"' in documents
+
+
+def _release(function_name):
+    try:
+        _release_now(function_name)
+    except Exception:  # a timer thread dies silently otherwise; say why in moto's log
+        traceback.print_exc()
+
+
+def _release_now(function_name):
+    account, region, role, ids = FUNCTION_ENIS.pop(function_name)
+    ec2 = ec2_backends[account][region]
+    if _role_may_delete_interfaces(account, role):
+        for eni_id in ids:
+            ec2.enis.pop(eni_id, None)
+    else:
+        # Lambda cannot clean up without its role: the interfaces stay, detached.
+        for eni_id in ids:
+            if eni_id in ec2.enis:
+                ec2.enis[eni_id].status = "available"
+
+
+_delete_function = LambdaBackend.delete_function
+
+
+def delete_function(self, function_name, qualifier=None):
+    _delete_function(self, function_name, qualifier)
+    name = function_name.rsplit(":", 1)[-1]  # a name, or an ARN ending in `function:<name>`
+    if ENIS is not None and name in FUNCTION_ENIS:
+        timer = threading.Timer(ENIS.get("release_after", 3), _release, [name])
+        timer.daemon = True
+        timer.start()
+
+
+LambdaBackend.delete_function = delete_function
+
+
+def _in_use(ec2, what, test):
+    for eni in list(ec2.enis.values()):
+        if test(eni):
+            raise DependencyViolationError(
+                f"The {what} has dependencies and cannot be deleted (network interface {eni.id})."
+            )
+
+
+_delete_subnet = SubnetBackend.delete_subnet
+
+
+def delete_subnet(self, subnet_id):
+    _in_use(self, f"subnet '{subnet_id}'", lambda e: e.subnet.id == subnet_id)
+    return _delete_subnet(self, subnet_id)
+
+
+SubnetBackend.delete_subnet = delete_subnet
+
+_delete_security_group = SecurityGroupBackend.delete_security_group
+
+
+def delete_security_group(self, name=None, group_id=None):
+    if group_id:
+        _in_use(
+            self,
+            f"security group '{group_id}'",
+            lambda e: any(g.id == group_id for g in e.group_set),
+        )
+    return _delete_security_group(self, name=name, group_id=group_id)
+
+
+SecurityGroupBackend.delete_security_group = delete_security_group
+
+# --- faults, in each protocol's own error shape --------------------------------------------------
+
+FAULTS = CONFIG.get("faults", {})
+RANDOM = random.Random(CONFIG.get("seed", 0))
+RANDOM_LOCK = threading.Lock()
+
+QUERY_XML = {"iam", "rds", "sts"}
+
+
+def _service(environ):
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    # Credential=AKID/20261130/us-east-1/ec2/aws4_request
+    parts = auth.split("Credential=", 1)[-1].split(",", 1)[0].split("/")
+    return parts[3] if len(parts) >= 5 else ""
+
+
+def _error(service, status, code, message):
+    """The response AWS sends for `code` in `service`'s protocol."""
+    request_id = str(uuid.uuid4())
+    if service == "ec2":
+        body = (
+            f"<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error>"
+            f"</Errors><RequestID>{request_id}</RequestID></Response>"
+        )
+        return status, [("Content-Type", "text/xml")], body
+    if service in QUERY_XML:
+        body = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
+            f"<Message>{message}</Message></Error><RequestId>{request_id}</RequestId>"
+            f"</ErrorResponse>"
+        )
+        return status, [("Content-Type", "text/xml")], body
+    if service == "s3":
+        body = f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+        return status, [("Content-Type", "application/xml")], body
+    if service == "lambda":
+        body = json.dumps({"Type": "Service", "message": message})
+        return status, [("Content-Type", "application/json"), ("x-amzn-ErrorType", code)], body
+    body = json.dumps({"__type": code, "message": message})
+    return status, [("Content-Type", "application/x-amz-json-1.1")], body
+
+
+THROTTLING = {
+    "ec2": (503, "RequestLimitExceeded", "Request limit exceeded."),
+    "s3": (503, "SlowDown", "Please reduce your request rate."),
+    "lambda": (429, "TooManyRequestsException", "Rate exceeded"),
+}
+SERVER_ERROR = {
+    "ec2": (503, "Unavailable", "The server is overloaded and can't handle the request."),
+    "s3": (500, "InternalError", "We encountered an internal error. Please try again."),
+    "lambda": (500, "ServiceException", "An internal error occurred."),
+}
+
+
+def _cut(environ):
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class Behaviour:
+    """WSGI middleware in front of moto: latency and faults for the provider's requests."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        _settle()
+        if not FAULTS or "aws-sdk-rust" not in environ.get("HTTP_USER_AGENT", ""):
+            return self.app(environ, start_response)
+        time.sleep(FAULTS.get("latency_ms", 0) / 1000)
+        with RANDOM_LOCK:
+            draw = RANDOM.random()
+        service = _service(environ)
+        edges = []
+        total = 0.0
+        for name in ("throttle", "server_error", "cut_before", "lost_response"):
+            total += FAULTS.get(name, 0)
+            edges.append((total, name))
+        fault = next((name for edge, name in edges if draw < edge), None)
+        if fault in ("throttle", "server_error"):
+            table = THROTTLING if fault == "throttle" else SERVER_ERROR
+            default = (
+                (400, "Throttling" if service in QUERY_XML else "ThrottlingException", "Rate exceeded")
+                if fault == "throttle"
+                else (500, "InternalFailure", "An internal error occurred.")
+            )
+            status, code, message = table.get(service, default)
+            status, headers, body = _error(service, status, code, message)
+            start_response(f"{status} Error", headers)
+            return [body.encode()]
+        if fault == "cut_before":
+            _cut(environ)
+            return []
+        if fault == "lost_response":
+            # moto acts; the caller never hears back.
+            body = b"".join(self.app(environ, lambda *a, **k: None))
+            del body
+            _cut(environ)
+            return []
+        return self.app(environ, start_response)
+
+
+def main():
+    args = sys.argv[1:]
+    host = args[args.index("-H") + 1] if "-H" in args else "127.0.0.1"
+    port = int(args[args.index("-p") + 1]) if "-p" in args else 5000
+    os.environ.setdefault("MOTO_PORT", str(port))
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple(host, port, Behaviour(app), threaded=True, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()
