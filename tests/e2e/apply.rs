@@ -5,7 +5,7 @@ use std::fs;
 
 use crate::harness::{repo_root, verify, Cli, Moto, Workspace};
 
-fn basic(cli: Cli, moto: &Moto) -> (Workspace, String) {
+pub(crate) fn basic(cli: Cli, moto: &Moto) -> (Workspace, String) {
     let ws = Workspace::new(cli);
     let main = fs::read_to_string(repo_root().join("examples/basic/main.tf")).unwrap();
     ws.write("main.tf", &main);
@@ -488,7 +488,7 @@ fn kill_provider_when(ws: &Workspace, var: &str, ready: impl Fn() -> bool) {
     );
 }
 
-fn counts(moto: &Moto) -> serde_json::Value {
+pub(crate) fn counts(moto: &Moto) -> serde_json::Value {
     serde_json::from_str(&verify(moto, &["dev", "--count"]).stdout).unwrap()
 }
 
@@ -727,7 +727,7 @@ fn in_place_updates_change_only_what_they_name_on_terraform_1_15() {
 }
 
 /// `terraform plan -detailed-exitcode`: 0 when nothing would change.
-fn plan_code(ws: &Workspace, var: &str) -> crate::harness::Run {
+pub(crate) fn plan_code(ws: &Workspace, var: &str) -> crate::harness::Run {
     ws.run(&[
         "plan",
         "-detailed-exitcode",

@@ -9,3 +9,4 @@ mod apply;
 mod bad_input;
 mod channel;
 mod plan;
+mod soak;

@@ -255,8 +255,10 @@ LambdaBackend.delete_function = delete_function
 
 
 def _in_use(ec2, what, test):
+    # Only Lambda's interfaces: moto keeps an interface endpoint's interface in a subnet the
+    # endpoint no longer uses (AWS deletes it), which would block that subnet for ever.
     for eni in list(ec2.enis.values()):
-        if test(eni):
+        if (eni.description or "").startswith("AWS Lambda VPC ENI") and test(eni):
             raise DependencyViolationError(
                 f"The {what} has dependencies and cannot be deleted (network interface {eni.id})."
             )

@@ -345,7 +345,15 @@ async fn ensure(ctx: &Ctx<'_>, c: &Component, planned_update: bool) -> Result<St
         // The SDK retried a create whose response was lost, and AWS answered that the object
         // exists: it is ours when its name and management tag say so.
         Err(e) if e.kind() == ErrorKind::AlreadyExists => adopt(ctx, c).await?.ok_or(e),
-        result => result,
+        Ok(id) => {
+            // The same retry of an object without a unique name makes a second one; the claim
+            // guarantees nobody else creates this stack's objects, so the others are copies.
+            for copy in objects::duplicates(ctx, c, &id).await? {
+                objects::delete(ctx, c.kind(), &copy).await?;
+            }
+            Ok(id)
+        }
+        Err(e) => Err(e),
     }
 }
 

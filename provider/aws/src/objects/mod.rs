@@ -285,6 +285,21 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
     }
 }
 
+/// Objects of the component's name and management tag other than `keep`: copies left when AWS
+/// made a create whose response was lost and the SDK sent it again. Only kinds with neither a
+/// unique name nor a client token can have them (with a name, the retry meets AlreadyExists;
+/// with a token, AWS answers with the first object).
+pub async fn duplicates(ctx: &Ctx<'_>, c: &Component, keep: &str) -> Result<Vec<String>, AwsError> {
+    let all = match &c.settings {
+        Settings::Vpc(_) => Box::pin(network::vpc::find_all(ctx, c)).await?,
+        Settings::Subnet(s) => Box::pin(network::subnet::find_all(ctx, c, s)).await?,
+        Settings::RouteTable(s) => Box::pin(network::route_table::find_all(ctx, c, s)).await?,
+        Settings::KmsKey(s) => Box::pin(keys_and_audit::kms_key::find_all(ctx, c, s)).await?,
+        _ => Vec::new(),
+    };
+    Ok(all.into_iter().filter(|id| id != keep).collect())
+}
+
 /// Creates the object and waits until it is usable; returns its AWS id.
 pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
     match &c.settings {

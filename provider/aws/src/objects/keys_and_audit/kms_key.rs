@@ -24,6 +24,16 @@ pub async fn find(
     c: &Component,
     s: &KmsKeySettings,
 ) -> Result<Option<String>, AwsError> {
+    Ok(find_all(ctx, c, s).await?.into_iter().next())
+}
+
+/// Every key of the component's name and management tag not pending deletion.
+pub async fn find_all(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &KmsKeySettings,
+) -> Result<Vec<String>, AwsError> {
+    let mut found = Vec::new();
     let want_name = c.tags.as_ref().and_then(|t| t.get("Name"));
     let mut marker: Option<String> = None;
     loop {
@@ -64,12 +74,12 @@ pub async fn find(
                 continue;
             }
             if let Some(arn) = key.arn() {
-                return Ok(Some(arn.to_string()));
+                found.push(arn.to_string());
             }
         }
         match page.next_marker() {
             Some(m) if page.truncated() => marker = Some(m.to_string()),
-            _ => return Ok(None),
+            _ => return Ok(found),
         }
     }
 }

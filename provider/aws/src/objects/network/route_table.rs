@@ -20,6 +20,15 @@ pub async fn find(
     c: &Component,
     s: &RouteTableSettings,
 ) -> Result<Option<String>, AwsError> {
+    Ok(find_all(ctx, c, s).await?.into_iter().next())
+}
+
+/// Every route table of the component's name and management tag in the stack's VPC.
+pub async fn find_all(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &RouteTableSettings,
+) -> Result<Vec<String>, AwsError> {
     let out = ctx
         .call("DescribeRouteTables", || {
             ctx.clients
@@ -33,9 +42,10 @@ pub async fn find(
     Ok(out
         .route_tables()
         .iter()
-        .find(|t| in_stack_vpc(ctx, &s.vpc, t.vpc_id()))
-        .and_then(|t| t.route_table_id())
-        .map(str::to_string))
+        .filter(|t| in_stack_vpc(ctx, &s.vpc, t.vpc_id()))
+        .filter_map(|t| t.route_table_id())
+        .map(str::to_string)
+        .collect())
 }
 
 // create

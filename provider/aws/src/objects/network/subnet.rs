@@ -18,6 +18,15 @@ pub async fn find(
     c: &Component,
     s: &SubnetSettings,
 ) -> Result<Option<String>, AwsError> {
+    Ok(find_all(ctx, c, s).await?.into_iter().next())
+}
+
+/// Every subnet of the component's name and management tag in the stack's VPC.
+pub async fn find_all(
+    ctx: &Ctx<'_>,
+    c: &Component,
+    s: &SubnetSettings,
+) -> Result<Vec<String>, AwsError> {
     let out = ctx
         .call("DescribeSubnets", || {
             ctx.clients
@@ -31,9 +40,10 @@ pub async fn find(
     Ok(out
         .subnets()
         .iter()
-        .find(|subnet| in_stack_vpc(ctx, &s.vpc, subnet.vpc_id()))
-        .and_then(|subnet| subnet.subnet_id())
-        .map(str::to_string))
+        .filter(|subnet| in_stack_vpc(ctx, &s.vpc, subnet.vpc_id()))
+        .filter_map(|subnet| subnet.subnet_id())
+        .map(str::to_string)
+        .collect())
 }
 
 // create

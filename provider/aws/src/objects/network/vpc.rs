@@ -14,6 +14,11 @@ use crate::waiter::{Waiter, GONE};
 // find
 
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
+    Ok(find_all(ctx, c).await?.into_iter().next())
+}
+
+/// Every VPC of the component's name and management tag.
+pub async fn find_all(ctx: &Ctx<'_>, c: &Component) -> Result<Vec<String>, AwsError> {
     let out = ctx
         .call("DescribeVpcs", || {
             ctx.clients
@@ -26,9 +31,10 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
         .await?;
     Ok(out
         .vpcs()
-        .first()
-        .and_then(|v| v.vpc_id())
-        .map(str::to_string))
+        .iter()
+        .filter_map(|v| v.vpc_id())
+        .map(str::to_string)
+        .collect())
 }
 
 // create
