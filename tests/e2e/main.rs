@@ -8,4 +8,6 @@ mod harness;
 mod apply;
 mod bad_input;
 mod channel;
+mod install;
+mod module;
 mod plan;
