@@ -16,9 +16,8 @@ command -v protoc >/dev/null 2>&1 || need_apt+=(protobuf-compiler)
 command -v mariadbd >/dev/null 2>&1 || need_apt+=(mariadb-server)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 command -v zip >/dev/null 2>&1 || need_apt+=(zip)
-# Release signing (scripts/release.sh) and the throwaway CA of the network-mirror test.
+# Release signing (scripts/release.sh) and its tests.
 command -v gpg >/dev/null 2>&1 || need_apt+=(gnupg)
-command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
@@ -58,7 +57,10 @@ for t in moto_server parliament check-jsonschema cargo-zigbuild; do ln -sf "$tb/
 zig=$("$tb/venv/bin/python" -c 'import ziglang, os; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))')
 ln -sf "$zig" "$tb/bin/zig"
 
-if [ -f lambda/rotation/package-lock.json ]; then
+# npm ci empties node_modules first (through a symlink too): run it only when npm's record of
+# the install (node_modules/.package-lock.json) is missing or older than the lock file.
+lock=lambda/rotation/package-lock.json
+if [ -f "$lock" ] && ! [ lambda/rotation/node_modules/.package-lock.json -nt "$lock" ]; then
   (cd lambda/rotation && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "test bed ready in $tb"
