@@ -62,7 +62,7 @@ sign() { # file: writes file.sig, a binary detached signature as the Registry wa
     # RSA: the key type every Registry and Terraform version accepts.
     gpg --batch --quiet --passphrase '' \
       --quick-gen-key "$name local release (throwaway) <release@localhost>" rsa3072 sign 1d
-    key=$(gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
+    key=$(gpg --batch --quiet --no-auto-check-trustdb --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print $10; exit }')
     gpg --batch --armor --export "$key" >"$(dirname "$file")/signing-key.asc"
     echo "signed with a throwaway key $key (public key in signing-key.asc)" >&2
   fi
