@@ -38,6 +38,8 @@ struct Started {
     child: Child,
     socket: PathBuf,
     server_cert: Vec<u8>,
+    /// The plugin protocol (major) version announced.
+    protocol: String,
 }
 
 impl Drop for Started {
@@ -83,7 +85,14 @@ fn start_as_terraform(client_pem: &str) -> Started {
         child,
         socket,
         server_cert,
+        protocol: parts[1].to_string(),
     }
+}
+
+/// The plugin protocol version the provider announces in its handshake when Terraform starts it.
+pub(crate) fn handshake_protocol_version() -> String {
+    let (_, _, client_pem) = go_plugin_like_certificate();
+    start_as_terraform(&client_pem).protocol.clone()
 }
 
 /// Trusts exactly the server certificate from the handshake line, as Terraform does.

@@ -130,17 +130,21 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new(cli: Cli) -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        let rc = dir.path().join("terraform.rc");
-        fs::write(
-            &rc,
-            format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = {:?}\n    \
-                 include = [\"{SOURCE}\"]\n  }}\n}}\n",
+        Workspace::installing_from(
+            cli,
+            &format!(
+                "filesystem_mirror {{\n    path    = {:?}\n    include = [\"{SOURCE}\"]\n  }}",
                 mirror().display().to_string()
             ),
         )
-        .unwrap();
+    }
+
+    /// A working directory whose CLI configuration installs the provider with `method` (a
+    /// `provider_installation` method block such as `network_mirror { ... }`).
+    pub fn installing_from(cli: Cli, method: &str) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        let rc = dir.path().join("terraform.rc");
+        fs::write(&rc, format!("provider_installation {{\n  {method}\n}}\n")).unwrap();
         let work = dir.path().join("work");
         fs::create_dir(&work).unwrap();
         Workspace { cli, dir, rc }

@@ -8,5 +8,7 @@ mod harness;
 mod apply;
 mod bad_input;
 mod channel;
+mod install;
+mod module;
 mod plan;
 mod soak;
