@@ -43,7 +43,7 @@ fn run_names(dir: &Path) -> Vec<String> {
 
 #[test]
 fn secrets_platform_module_passes_its_terraform_test_plan_and_apply_runs() {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let ws = Workspace::new(Cli::V1_15);
     copy_tree(&repo_root().join(MODULE), &ws.path());
     ws.init();
@@ -132,7 +132,7 @@ fn plan_environment(cli: Cli, moto: &Moto, env: &str) -> (Json, String) {
 }
 
 fn dev_and_prod_reuse_the_module_with_their_own_sizes_zones_tags_and_schedules(cli: Cli) {
-    let moto = Moto::start();
+    let moto = crate::harness::aws();
     let (dev, dev_plan) = plan_environment(cli, &moto, "dev");
     let (prod, prod_plan) = plan_environment(cli, &moto, "prod");
 
