@@ -62,9 +62,10 @@ pub struct RotationInputs {
 }
 
 /// SPEC §3.5: who the rotation function rotates.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum RotationStrategy {
     /// The master secret only: its user changes its own password.
+    #[default]
     SingleUser,
     /// Also an application secret whose two users take turns (zero downtime).
     AlternatingUsers,

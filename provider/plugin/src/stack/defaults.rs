@@ -48,6 +48,8 @@ pub fn fill(st: &mut StackState) {
         s(&mut b.exclude_characters, d::EXCLUDE_CHARACTERS);
         or(&mut b.password_length, d::PASSWORD_LENGTH);
         or(&mut b.rotate_immediately, d::ROTATE_IMMEDIATELY);
+        // `app_username` stays null when unset: a default would read as "set" with single_user.
+        s(&mut b.strategy, d::STRATEGY_SINGLE_USER);
     }
     for b in st.logs.iter_mut().flatten() {
         or(&mut b.retention_in_days, d::LOG_RETENTION_DAYS);

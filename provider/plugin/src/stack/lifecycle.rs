@@ -174,6 +174,7 @@ pub fn set_outputs(state: &mut StackState, stack: &ResolvedStack, refreshed: &Re
     } else {
         Value::Null
     };
+    state.app_secret_arn = s(ids.get(&logical::app_secret()));
     state.vpc_id = s(ids.get(&logical::vpc()));
     state.private_subnet_ids = Value::Value(
         stack
@@ -279,6 +280,7 @@ pub fn unknown_outputs_of(state: &mut StackState, changed: &BTreeSet<ComponentId
                 state.cluster_endpoint = Value::Unknown;
                 state.reader_endpoint = Value::Unknown;
             }
+            Some(K::Secret) if *c == logical::app_secret() => state.app_secret_arn = Value::Unknown,
             Some(K::Secret) => {
                 state.secret_arn = Value::Unknown;
                 state.secret_name = Value::Unknown;
@@ -352,6 +354,13 @@ pub async fn import(
             exclude_characters: d.exclude_characters.clone().map_or(Value::Null, v),
             password_length: d.password_length.map_or(Value::Null, Value::Value),
             rotate_immediately: Value::Value(vault_core::defaults::ROTATE_IMMEDIATELY),
+            strategy: v(d.strategy.as_str().to_string()),
+            // Left out at its default, as a configuration that does not set it reads.
+            app_username: d
+                .app_username
+                .clone()
+                .filter(|u| u != vault_core::defaults::APP_USERNAME)
+                .map_or(Value::Null, v),
         }]),
         logs: Value::Value(vec![LogsBlock {
             retention_in_days: d.log_retention_days.map_or(Value::Null, Value::Value),
