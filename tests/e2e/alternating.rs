@@ -105,10 +105,22 @@ fn alternating_users_creates_the_app_secret_switches_in_place_and_destroys_clean
     );
     plan_is_empty(&ws, &var, "right after creating with alternating_users");
 
-    ws.write("main.tf", &(single.clone() + "\noutput \"app_secret_arn\" {\n  value = vault_secrets_stack.main.app_secret_arn\n}\n"));
+    // Written out: `strategy` is optional and computed, so removing it would keep the prior value,
+    // as for every attribute with a default.
+    let switched = single.replace(SINGLE, &format!("{SINGLE}\n    strategy = \"single_user\""))
+        + "\noutput \"app_secret_arn\" {\n  value = vault_secrets_stack.main.app_secret_arn\n}\n";
+    ws.write("main.tf", &switched);
     plan_switch(&ws, &var, "deletes");
     apply(&ws, &var);
-    assert_eq!(output(&ws, "app_secret_arn"), "null");
+    // A null output is left out of state: read the attribute itself.
+    let show: serde_json::Value = serde_json::from_str(&ws.run(&["show", "-json"]).stdout).unwrap();
+    let values = &show["values"]["root_module"]["resources"][0]["values"];
+    assert!(
+        values["app_secret_arn"].is_null(),
+        "{}",
+        values["app_secret_arn"]
+    );
+    assert!(values["secret_arn"].is_string());
     let checked = verify(&moto, &["dev", "--no-app-secret"]);
     assert_eq!(
         checked.code, 0,

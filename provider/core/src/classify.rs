@@ -12,7 +12,9 @@ use crate::attribute::Attribute;
 use crate::graph::ComponentId;
 use crate::input::{ProviderContext, StackConfig};
 use crate::model::component::{DependencyKind, Settings, SettingsChange};
-use crate::model::{logical, Component, ComponentKind, ModelError, ResolvedStack, StackInputs};
+use crate::model::{
+    logical, Component, ComponentKind, ModelError, ResolvedStack, RotationStrategy, StackInputs,
+};
 use crate::policy::{equivalent, AssignedIds};
 use crate::Path;
 
@@ -256,6 +258,13 @@ pub fn classify(
             continue;
         }
         if prior.inputs().same(attribute, &new_inputs) {
+            continue;
+        }
+        // Without an application secret its user names nothing; a switch to single_user is
+        // reported (and its deletions named) under rotation.strategy alone.
+        if attribute == Attribute::RotationAppUsername
+            && new_inputs.rotation.strategy == RotationStrategy::SingleUser
+        {
             continue;
         }
         let after = Some(new_inputs.display(attribute));

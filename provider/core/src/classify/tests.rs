@@ -776,11 +776,29 @@ fn another_app_username_replaces_the_app_secret_and_its_rotation_only() {
 }
 
 #[test]
-fn an_app_username_with_single_user_changes_no_object() {
-    let set = changes(&with_rotation(|r| {
-        r.app_username = Input::Set("orders".into())
+fn an_app_username_with_single_user_is_not_a_change() {
+    assert!(changes(&with_rotation(
+        |r| r.app_username = Input::Set("orders".into())
+    ))
+    .is_empty());
+}
+
+#[test]
+fn switching_from_alternating_users_with_a_named_user_to_single_user_deletes_the_app_secret() {
+    let prior = fixtures::build(&with_rotation(|r| {
+        r.strategy = Input::Set("alternating_users".into());
+        r.app_username = Input::Set("orders".into());
     }));
-    let c = only(&set, Attribute::RotationAppUsername);
-    assert_eq!(c.effect, Effect::NoOp);
-    assert!(c.components.is_empty());
+    let set = classify(&prior, &config(), &ctx(), &zones()).unwrap();
+    let strategy = only(&set, Attribute::RotationStrategy);
+    assert!(lines(strategy)
+        .iter()
+        .any(|l| l.starts_with("deletes secret secret-dev-app")));
+    // The user no longer matters once the app secret is gone: no replacement is planned.
+    assert!(
+        set.components
+            .iter()
+            .all(|c| c.action != ComponentAction::Replace),
+        "{set:#?}"
+    );
 }

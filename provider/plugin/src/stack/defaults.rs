@@ -92,6 +92,7 @@ pub fn tags_all(st: &StackState, ctx: &ProviderContext) -> Value<StringMap> {
 pub fn unknown_outputs(st: &mut StackState) {
     st.secret_arn = Value::Unknown;
     st.secret_name = Value::Unknown;
+    st.app_secret_arn = Value::Unknown;
     st.vpc_id = Value::Unknown;
     st.private_subnet_ids = Value::Unknown;
     st.security_group_ids = Value::Unknown;
