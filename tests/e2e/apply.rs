@@ -27,7 +27,7 @@ fn destroy(ws: &Workspace, var: &str) {
 }
 
 /// `terraform destroy`, then no object tagged `vault:stack=dev` may be left in any service.
-fn destroy_leaves_nothing(ws: &Workspace, moto: &Moto, var: &str) {
+pub(crate) fn destroy_leaves_nothing(ws: &Workspace, moto: &Moto, var: &str) {
     destroy(ws, var);
     let left = verify(moto, &["dev", "--nothing-left"]);
     assert_eq!(
@@ -37,7 +37,7 @@ fn destroy_leaves_nothing(ws: &Workspace, moto: &Moto, var: &str) {
     );
 }
 
-fn ok(run: &crate::harness::Run, what: &str) {
+pub(crate) fn ok(run: &crate::harness::Run, what: &str) {
     assert_eq!(
         run.code, 0,
         "{what} failed:\n{}\n{}",
@@ -551,7 +551,7 @@ fn a_killed_apply_is_adopted_by_the_next_without_duplicates_on_terraform_1_15() 
 }
 
 /// The stack's `components` as state records them.
-fn state_components(ws: &Workspace) -> serde_json::Value {
+pub(crate) fn state_components(ws: &Workspace) -> serde_json::Value {
     let show: serde_json::Value = serde_json::from_str(&ws.run(&["show", "-json"]).stdout).unwrap();
     show["values"]["root_module"]["resources"][0]["values"]["components"].clone()
 }

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod alternating;
 mod apply;
 mod bad_input;
 mod channel;

@@ -9,6 +9,7 @@ usage: verify_stack.py ENDPOINT SUFFIX STATE_JSON   (STATE_JSON: `terraform show
        verify_stack.py ENDPOINT SUFFIX --set-retention LOG_GROUP DAYS | --delete-vpc-endpoint ID
        verify_stack.py ENDPOINT SUFFIX --tags COMPONENTS_JSON KEY VALUE|-   (every taggable object)
        verify_stack.py ENDPOINT SUFFIX --set-engine-version CLUSTER VERSION | --engine-version CLUSTER
+       verify_stack.py ENDPOINT SUFFIX --app-secret COMPONENTS_JSON APP_USERNAME | --no-app-secret
 
 Prints one line per failed check and exits 1 if any failed.
 """
@@ -351,6 +352,38 @@ elif mode == "--set-retention":
 elif mode == "--delete-vpc-endpoint":
     client("ec2").delete_vpc_endpoints(VpcEndpointIds=[sys.argv[4]])
     sys.exit(0)
+elif mode == "--app-secret":
+    # SPEC 3.5 as configuration (moto runs no function code): the application secret, encrypted
+    # with the secrets key, its value naming the master secret and the user, no password before
+    # the function's first rotation; rotation on with the stack's function; an invoke permission
+    # for it alone; the rotation role may manage its versions.
+    comps, user = json.loads(sys.argv[4]), sys.argv[5]
+    sm, lam, iam = client("secretsmanager"), client("lambda"), client("iam")
+    app, master, function = comps["secret/app"], comps["secret"], comps["lambda_function/rotation"]
+    d = sm.describe_secret(SecretId=app)
+    check(d["Name"] == f"secret-{suffix}-app", f"app secret name {d['Name']}")
+    check(d.get("KmsKeyId", "").split("/")[-1] == comps["kms_key/secrets"].split("/")[-1], f"app secret key {d.get('KmsKeyId')}")
+    check(MANAGEMENT in d.get("Tags", []), "app secret management tag")
+    check(d.get("RotationEnabled") is True, "app secret rotation on")
+    check(d.get("RotationLambdaARN") == function, f"app secret rotated by {d.get('RotationLambdaARN')}")
+    value = json.loads(sm.get_secret_value(SecretId=app, VersionStage="AWSCURRENT")["SecretString"])
+    check(value.get("masterarn") == master, "app secret value names the master secret")
+    check(value.get("username") == user, f"app secret username {value.get('username')}")
+    check("password" not in value, "no password before the function's first rotation")
+    statements = json.loads(lam.get_policy(FunctionName=function)["Policy"])["Statement"]
+    sources = sorted(str(v) for st in statements for k, v in st.get("Condition", {}).get("ArnLike", {}).items() if k.lower() == "aws:sourcearn")
+    check(sources == sorted([master, app]), f"invoke permissions for {sources}")
+    role = f"role-{suffix}-rotation"
+    doc = iam.get_role_policy(RoleName=role, PolicyName=f"policy-{suffix}-rotation")["PolicyDocument"]
+    doc = json.loads(doc) if isinstance(doc, str) else doc
+    rotate = next(st for st in doc["Statement"] if st.get("Sid") == "RotateThisSecret")
+    check(sorted(rotate["Resource"]) == sorted([master, app]), f"role may rotate {rotate['Resource']}")
+elif mode == "--no-app-secret":
+    sm, lam = client("secretsmanager"), client("lambda")
+    names = [s["Name"] for s in sm.list_secrets(IncludePlannedDeletion=True)["SecretList"]]
+    check(f"secret-{suffix}-app" not in names, f"an app secret is left: {names}")
+    statements = json.loads(lam.get_policy(FunctionName=f"rotation-{suffix}")["Policy"])["Statement"]
+    check(len(statements) == 1, f"{len(statements)} invoke permissions")
 elif mode == "--delete-secret":
     client("secretsmanager").delete_secret(SecretId=sys.argv[4], ForceDeleteWithoutRecovery=True)
     sys.exit(0)

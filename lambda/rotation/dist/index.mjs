@@ -633,22 +633,22 @@ var require_lib = __commonJS({
           placeholderPosition = findNextPlaceholder(sql, placeholderEnd, modeFlags);
           continue;
         }
-        const currentValue = valuesArray[valuesIndex];
+        const currentValue2 = valuesArray[valuesIndex];
         let escapedValue;
         if (placeholderLength === 2)
-          escapedValue = (0, exports.escapeId)(currentValue);
-        else if (typeof currentValue === "number" || typeof currentValue === "bigint")
-          escapedValue = `${currentValue}`;
-        else if (typeof currentValue !== "object" || currentValue === null || stringifyObjects)
-          escapedValue = escapeValue(currentValue, stringifyObjects, timezone, true, modeFlags);
-        else if (!isExpandable(currentValue))
-          escapedValue = escapeValue(currentValue, true, timezone, false, modeFlags);
-        else if (isMark(currentValue))
-          escapedValue = writeAssignments(currentValue.value, timezone, modeFlags);
+          escapedValue = (0, exports.escapeId)(currentValue2);
+        else if (typeof currentValue2 === "number" || typeof currentValue2 === "bigint")
+          escapedValue = `${currentValue2}`;
+        else if (typeof currentValue2 !== "object" || currentValue2 === null || stringifyObjects)
+          escapedValue = escapeValue(currentValue2, stringifyObjects, timezone, true, modeFlags);
+        else if (!isExpandable(currentValue2))
+          escapedValue = escapeValue(currentValue2, true, timezone, false, modeFlags);
+        else if (isMark(currentValue2))
+          escapedValue = writeAssignments(currentValue2.value, timezone, modeFlags);
         else {
           if (isSetAssignment === void 0)
             isSetAssignment = createSetAssignmentTest(sql, modeFlags);
-          escapedValue = isSetAssignment(chunkIndex, placeholderPosition) ? writeAssignments(currentValue, timezone, modeFlags) : escapeValue(currentValue, true, timezone, false, modeFlags);
+          escapedValue = isSetAssignment(chunkIndex, placeholderPosition) ? writeAssignments(currentValue2, timezone, modeFlags) : escapeValue(currentValue2, true, timezone, false, modeFlags);
         }
         result += sql.slice(chunkIndex, placeholderPosition);
         result += escapedValue;
@@ -21059,7 +21059,7 @@ var PENDING = "AWSPENDING";
 var PREVIOUS = "AWSPREVIOUS";
 var MYSQL_ENGINES = /* @__PURE__ */ new Set(["mysql", "aurora-mysql", "aurora", "mariadb"]);
 var DEFAULT_PORT = 3306;
-function parseDatabaseSecret(secretString, stage) {
+function parseDatabaseSecret(secretString, stage, { awaitingFirstRotation = false } = {}) {
   let value;
   try {
     value = JSON.parse(secretString);
@@ -21069,7 +21069,14 @@ function parseDatabaseSecret(secretString, stage) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new RotationError("InvalidSecretValue", `the ${stage} secret value is not a JSON object`);
   }
-  for (const field of ["host", "username", "password"]) {
+  if (value.masterarn !== void 0 && !isSecretArn(value.masterarn)) {
+    throw new RotationError(
+      "InvalidSecretValue",
+      `the ${stage} secret value's "masterarn" is not a Secrets Manager secret ARN`
+    );
+  }
+  const firstRotation = awaitingFirstRotation && awaitsFirstRotation(value);
+  for (const field of firstRotation ? ["username"] : ["host", "username", "password"]) {
     if (typeof value[field] !== "string" || value[field] === "") {
       throw new RotationError(
         "InvalidSecretValue",
@@ -21091,10 +21098,21 @@ function parseDatabaseSecret(secretString, stage) {
   }
   return value;
 }
+var SINGLE_USER = "single_user";
+var ALTERNATING_USERS = "alternating_users";
+function strategyOf(value) {
+  return value.masterarn === void 0 ? SINGLE_USER : ALTERNATING_USERS;
+}
+function awaitsFirstRotation(value) {
+  return strategyOf(value) === ALTERNATING_USERS && value.password === void 0;
+}
+function isSecretArn(text) {
+  return typeof text === "string" && /^arn:aws[a-z-]*:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(text);
+}
 function portOf(secret) {
   return secret.port === void 0 ? DEFAULT_PORT : Number(secret.port);
 }
-var SecretVersions = class {
+var SecretVersions = class _SecretVersions {
   #client;
   #redactor;
   constructor(client, secretId, redactor) {
@@ -21102,13 +21120,18 @@ var SecretVersions = class {
     this.#redactor = redactor;
     this.secretId = secretId;
   }
+  // The versions of another secret (an application secret's master), read through the same
+  // client and redactor, so its values are kept out of the log too.
+  of(secretId) {
+    return new _SecretVersions(this.#client, secretId, this.#redactor);
+  }
   describe() {
     return this.#client.send(new DescribeSecretCommand({ SecretId: this.secretId }));
   }
   // Reads the value labelled `stage` (of version `versionId`, when given). Returns null when that
   // version or label has no value and `optional` is set; Secrets Manager answers
   // ResourceNotFoundException both for a missing label and for a version created without value.
-  async read(stage, { versionId, optional = false } = {}) {
+  async read(stage, { versionId, optional = false, awaitingFirstRotation = false } = {}) {
     let response;
     try {
       response = await this.#client.send(
@@ -21129,7 +21152,7 @@ var SecretVersions = class {
       throw new RotationError("InvalidSecretValue", `the ${stage} secret value is not a string`);
     }
     this.#redactor.add(response.SecretString);
-    const secret = parseDatabaseSecret(response.SecretString, stage);
+    const secret = parseDatabaseSecret(response.SecretString, stage, { awaitingFirstRotation });
     this.#redactor.add(secret.password);
     return secret;
   }
@@ -21252,6 +21275,23 @@ async function login(secret, settings) {
     return { failure: errorCode(err) };
   }
 }
+async function loginWithFirst(candidates, settings, attempts = []) {
+  for (const { label, read, check } of candidates) {
+    const value = await read();
+    if (!value) {
+      attempts.push(`${label}: no such version`);
+      continue;
+    }
+    check?.(value);
+    const attempt = await login(value, settings);
+    if (attempt.connection) return { connection: attempt.connection, loggedInWith: label };
+    attempts.push(`${label}: ${attempt.failure}`);
+  }
+  throw new RotationError(
+    "DatabaseLoginFailed",
+    `could not log in to the database with any version of the secret (${attempts.join(", ")})`
+  );
+}
 function errorCode(err) {
   return String(err?.code ?? err?.name ?? "UnknownError");
 }
@@ -21284,10 +21324,186 @@ async function close(connection) {
     connection.destroy();
   }
 }
+var ANY_HOST = "%";
+var APPLICATION_PRIVILEGES = [
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "CREATE",
+  "ALTER",
+  "DROP",
+  "INDEX",
+  "REFERENCES",
+  "CREATE TEMPORARY TABLES",
+  "LOCK TABLES",
+  "EXECUTE",
+  "CREATE VIEW",
+  "SHOW VIEW",
+  "TRIGGER"
+];
+function account(username) {
+  return `${import_promise2.default.escape(username)}@${import_promise2.default.escape(ANY_HOST)}`;
+}
+function databaseGrant(dbname) {
+  return `GRANT ${APPLICATION_PRIVILEGES.join(", ")} ON ${import_promise2.default.escapeId(dbname)}.*`;
+}
+async function grantsOf(connection, username) {
+  let rows;
+  try {
+    [rows] = await connection.query({
+      sql: `SHOW GRANTS FOR ${account(username)}`,
+      rowsAsArray: true,
+      timeout: QUERY_TIMEOUT_MS
+    });
+  } catch (err) {
+    if (err?.code === "ER_NONEXISTING_GRANT") return null;
+    throw reduced(err, "reading the current user's grants failed");
+  }
+  const grantee = ` TO ${import_promise2.default.escapeId(username)}@${import_promise2.default.escapeId(ANY_HOST)}`;
+  return rows.map(([line]) => String(line)).map((line) => {
+    const at = line.lastIndexOf(grantee);
+    return at < 0 ? null : line.slice(0, at);
+  }).filter((grant) => grant !== null && /^GRANT /.test(grant));
+}
+async function ensureUser(connection, { username, password, grants }) {
+  const version = await serverVersion(connection);
+  try {
+    await connection.query({
+      sql: `CREATE USER IF NOT EXISTS ${account(username)} IDENTIFIED BY ?`,
+      values: [password],
+      timeout: QUERY_TIMEOUT_MS
+    });
+    for (const grant of grants) {
+      await connection.query({ sql: `${grant} TO ${account(username)}`, timeout: QUERY_TIMEOUT_MS });
+    }
+    await connection.query({
+      sql: userPasswordStatementFor(version, username),
+      values: [password],
+      timeout: QUERY_TIMEOUT_MS
+    });
+  } catch (err) {
+    throw reduced(err, "managing the application user failed");
+  }
+}
+function userPasswordStatementFor(version, username) {
+  return /mariadb/i.test(String(version)) ? `SET PASSWORD FOR ${account(username)} = PASSWORD(?)` : `ALTER USER ${account(username)} IDENTIFIED BY ?`;
+}
+function reduced(err, message) {
+  const failure = new Error(message);
+  failure.code = errorCode(err);
+  failure.sqlState = err?.sqlState;
+  return failure;
+}
+
+// src/alternating.mjs
+var CLONE_SUFFIX = "_clone";
+function otherUser(username) {
+  return username.endsWith(CLONE_SUFFIX) ? username.slice(0, -CLONE_SUFFIX.length) : `${username}${CLONE_SUFFIX}`;
+}
+function pendingUser(current) {
+  return awaitsFirstRotation(current) ? current.username : otherUser(current.username);
+}
+async function createSecret({ versions, token, settings, rotationToken, current }) {
+  const pending = await versions.read(PENDING, { versionId: token, optional: true });
+  if (pending) {
+    return { outcome: "skipped", message: "the AWSPENDING value for this token already exists" };
+  }
+  const master = await versions.of(current.masterarn).read(CURRENT);
+  const password = await versions.randomPassword(settings);
+  const { password: _none, ...fields } = current;
+  await versions.putPending(
+    token,
+    {
+      ...fields,
+      host: master.host,
+      ...master.port === void 0 ? {} : { port: master.port },
+      username: pendingUser(current),
+      password
+    },
+    rotationToken
+  );
+  return {
+    outcome: "succeeded",
+    message: awaitsFirstRotation(current) ? "stored the first password of the application user as AWSPENDING" : "stored a new password for the other application user as AWSPENDING"
+  };
+}
+async function setSecret({ versions, token, settings, current }) {
+  const pending = await versions.read(PENDING, { versionId: token });
+  if (pending.masterarn !== current.masterarn) {
+    throw new RotationError("SecretMismatch", "the AWSPENDING value names another master secret");
+  }
+  if (pending.username !== pendingUser(current)) {
+    throw new RotationError(
+      "SecretMismatch",
+      "the AWSPENDING value names neither the current application user nor its alternate"
+    );
+  }
+  if (typeof pending.dbname !== "string" || pending.dbname === "") {
+    throw new RotationError(
+      "InvalidSecretValue",
+      'the AWSPENDING value has no "dbname": the application user is granted one database only'
+    );
+  }
+  const master = versions.of(current.masterarn);
+  const { connection, loggedInWith } = await loginWithFirst(
+    [CURRENT, PENDING, PREVIOUS].map((stage) => ({
+      label: `master ${stage}`,
+      read: () => master.read(stage, { optional: stage !== CURRENT }),
+      check: (value) => {
+        if (value.host !== pending.host || String(value.port) !== String(pending.port)) {
+          throw new RotationError("SecretMismatch", `the master ${stage} value names another database server`);
+        }
+        if (value.username === pending.username) {
+          throw new RotationError("SecretMismatch", "the application user must not be the master user");
+        }
+      }
+    })),
+    settings
+  );
+  try {
+    const copied = awaitsFirstRotation(current) ? null : await grantsOf(connection, current.username);
+    const grants = copied ?? [databaseGrant(pending.dbname)];
+    await ensureUser(connection, { username: pending.username, password: pending.password, grants });
+  } catch (err) {
+    if (err instanceof RotationError) throw err;
+    throw new RotationError(
+      "UserChangeFailed",
+      `the database refused to create or change the application user (${err.code}${err.sqlState ? `, SQLSTATE ${err.sqlState}` : ""})`
+    );
+  } finally {
+    await close(connection);
+  }
+  const check = await login(pending, settings);
+  if (!check.connection) {
+    throw new RotationError(
+      "PasswordChangeNotEffective",
+      `the user change reported success but AWSPENDING cannot log in (${check.failure})`
+    );
+  }
+  await close(check.connection);
+  return {
+    outcome: "succeeded",
+    message: `set the AWSPENDING user's password, logged in with the ${loggedInWith} value`,
+    loggedInWith
+  };
+}
 
 // src/steps.mjs
-async function createSecret({ versions, token, settings, rotationToken }) {
-  const current = await versions.read(CURRENT);
+async function currentValue(versions) {
+  return versions.read(CURRENT, { awaitingFirstRotation: true });
+}
+async function createSecret2(input) {
+  const current = await currentValue(input.versions);
+  if (strategyOf(current) === ALTERNATING_USERS) return createSecret({ ...input, current });
+  return createSingleUserSecret({ ...input, current });
+}
+async function setSecret2(input) {
+  const current = await currentValue(input.versions);
+  if (strategyOf(current) === ALTERNATING_USERS) return setSecret({ ...input, current });
+  return setSingleUserSecret({ ...input, current });
+}
+async function createSingleUserSecret({ versions, token, settings, rotationToken, current }) {
   const pending = await versions.read(PENDING, { versionId: token, optional: true });
   if (pending) {
     return { outcome: "skipped", message: "the AWSPENDING value for this token already exists" };
@@ -21296,44 +21512,22 @@ async function createSecret({ versions, token, settings, rotationToken }) {
   await versions.putPending(token, { ...current, password }, rotationToken);
   return { outcome: "succeeded", message: "stored a new password as AWSPENDING" };
 }
-async function setSecret({ versions, token, settings }) {
+async function setSingleUserSecret({ versions, token, settings, current }) {
   const pending = await versions.read(PENDING, { versionId: token });
   const pendingLogin = await login(pending, settings);
   if (pendingLogin.connection) {
     await close(pendingLogin.connection);
     return { outcome: "skipped", message: "the database already accepts the AWSPENDING password" };
   }
-  const attempts = [`${PENDING}: ${pendingLogin.failure}`];
-  const current = await versions.read(CURRENT);
-  requireSameAccount(current, pending, CURRENT);
-  let connection;
-  let loggedInWith;
-  const currentLogin = await login(current, settings);
-  if (currentLogin.connection) {
-    connection = currentLogin.connection;
-    loggedInWith = CURRENT;
-  } else {
-    attempts.push(`${CURRENT}: ${currentLogin.failure}`);
-    const previous = await versions.read(PREVIOUS, { optional: true });
-    if (previous) {
-      requireSameAccount(previous, pending, PREVIOUS);
-      const previousLogin = await login(previous, settings);
-      if (previousLogin.connection) {
-        connection = previousLogin.connection;
-        loggedInWith = PREVIOUS;
-      } else {
-        attempts.push(`${PREVIOUS}: ${previousLogin.failure}`);
-      }
-    } else {
-      attempts.push(`${PREVIOUS}: no such version`);
-    }
-  }
-  if (!connection) {
-    throw new RotationError(
-      "DatabaseLoginFailed",
-      `could not log in to the database with any version of the secret (${attempts.join(", ")})`
-    );
-  }
+  const { connection, loggedInWith } = await loginWithFirst(
+    [CURRENT, PREVIOUS].map((stage) => ({
+      label: stage,
+      read: () => stage === CURRENT ? current : versions.read(stage, { optional: true }),
+      check: (value) => requireSameAccount(value, pending, stage)
+    })),
+    settings,
+    [`${PENDING}: ${pendingLogin.failure}`]
+  );
   try {
     await changeOwnPassword(connection, pending.password);
   } catch (err) {
@@ -21395,7 +21589,7 @@ function requireSameAccount(source, pending, stage) {
     );
   }
 }
-var STEPS = { createSecret, setSecret, testSecret, finishSecret };
+var STEPS = { createSecret: createSecret2, setSecret: setSecret2, testSecret, finishSecret };
 
 // src/index.mjs
 function createHandler({ secretsManager, writeLog = writeToStdout, env = process.env } = {}) {

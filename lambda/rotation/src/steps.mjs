@@ -1,16 +1,43 @@
-// The four rotation steps of the single-user strategy. Each one is safe to run again: it first
-// looks at where the previous attempt got to, and only then acts.
+// The four rotation steps. The strategy is chosen from the AWSCURRENT value (see strategyOf):
+// createSecret and setSecret differ (alternating users in alternating.mjs), testSecret and
+// finishSecret are shared. Each step is safe to run again: it first looks at where the previous
+// attempt got to, and only then acts.
 //
 // A step returns { outcome, message, ...details } for the log; `outcome` is "succeeded" when it
 // changed something and "skipped" when it found the work already done. Failures throw.
-import { changeOwnPassword, close, login, runTestQuery } from './database.mjs';
+import * as alternating from './alternating.mjs';
+import { changeOwnPassword, close, login, loginWithFirst, runTestQuery } from './database.mjs';
 import { RotationError } from './log.mjs';
-import { CURRENT, PENDING, PREVIOUS, versionWithStage } from './secret.mjs';
+import {
+  ALTERNATING_USERS,
+  CURRENT,
+  PENDING,
+  PREVIOUS,
+  strategyOf,
+  versionWithStage,
+} from './secret.mjs';
+
+// The AWSCURRENT value, which decides the strategy; an application secret's may await its first
+// rotation (no password yet).
+async function currentValue(versions) {
+  return versions.read(CURRENT, { awaitingFirstRotation: true });
+}
+
+export async function createSecret(input) {
+  const current = await currentValue(input.versions);
+  if (strategyOf(current) === ALTERNATING_USERS) return alternating.createSecret({ ...input, current });
+  return createSingleUserSecret({ ...input, current });
+}
+
+export async function setSecret(input) {
+  const current = await currentValue(input.versions);
+  if (strategyOf(current) === ALTERNATING_USERS) return alternating.setSecret({ ...input, current });
+  return setSingleUserSecret({ ...input, current });
+}
 
 // Generates the new password and stores it as the token's AWSPENDING version, unless a value is
 // already there (Secrets Manager creates the version empty; a retried createSecret finds it full).
-export async function createSecret({ versions, token, settings, rotationToken }) {
-  const current = await versions.read(CURRENT);
+async function createSingleUserSecret({ versions, token, settings, rotationToken, current }) {
   const pending = await versions.read(PENDING, { versionId: token, optional: true });
   if (pending) {
     return { outcome: 'skipped', message: 'the AWSPENDING value for this token already exists' };
@@ -22,7 +49,7 @@ export async function createSecret({ versions, token, settings, rotationToken })
 
 // Sets the database account's password to the pending one, logging in with the first of
 // AWSPENDING (then it is already set), AWSCURRENT, AWSPREVIOUS that works.
-export async function setSecret({ versions, token, settings }) {
+async function setSingleUserSecret({ versions, token, settings, current }) {
   const pending = await versions.read(PENDING, { versionId: token });
   const pendingLogin = await login(pending, settings);
   if (pendingLogin.connection) {
@@ -30,37 +57,15 @@ export async function setSecret({ versions, token, settings }) {
     return { outcome: 'skipped', message: 'the database already accepts the AWSPENDING password' };
   }
 
-  const attempts = [`${PENDING}: ${pendingLogin.failure}`];
-  const current = await versions.read(CURRENT);
-  requireSameAccount(current, pending, CURRENT);
-  let connection;
-  let loggedInWith;
-  const currentLogin = await login(current, settings);
-  if (currentLogin.connection) {
-    connection = currentLogin.connection;
-    loggedInWith = CURRENT;
-  } else {
-    attempts.push(`${CURRENT}: ${currentLogin.failure}`);
-    const previous = await versions.read(PREVIOUS, { optional: true });
-    if (previous) {
-      requireSameAccount(previous, pending, PREVIOUS);
-      const previousLogin = await login(previous, settings);
-      if (previousLogin.connection) {
-        connection = previousLogin.connection;
-        loggedInWith = PREVIOUS;
-      } else {
-        attempts.push(`${PREVIOUS}: ${previousLogin.failure}`);
-      }
-    } else {
-      attempts.push(`${PREVIOUS}: no such version`);
-    }
-  }
-  if (!connection) {
-    throw new RotationError(
-      'DatabaseLoginFailed',
-      `could not log in to the database with any version of the secret (${attempts.join(', ')})`,
-    );
-  }
+  const { connection, loggedInWith } = await loginWithFirst(
+    [CURRENT, PREVIOUS].map((stage) => ({
+      label: stage,
+      read: () => (stage === CURRENT ? current : versions.read(stage, { optional: true })),
+      check: (value) => requireSameAccount(value, pending, stage),
+    })),
+    settings,
+    [`${PENDING}: ${pendingLogin.failure}`],
+  );
 
   try {
     await changeOwnPassword(connection, pending.password);

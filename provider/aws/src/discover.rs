@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use aws_sdk_ec2::types::Filter;
 use vault_core::defaults::{CREATED_TAG, MANAGEMENT_TAG};
 use vault_core::model::component::LogGroupPurpose;
-use vault_core::model::Naming;
+use vault_core::model::{Naming, RotationStrategy};
 
 use crate::clients::Clients;
 use crate::error::{api, AwsError};
@@ -37,6 +37,49 @@ pub struct Discovered {
     pub password_length: Option<i64>,
     pub log_retention_days: Option<i64>,
     pub cloudtrail: bool,
+    /// `AlternatingUsers` when the stack has its application secret.
+    pub strategy: RotationStrategy,
+    /// The application secret's user, without the alternate's `_clone`.
+    pub app_username: Option<String>,
+}
+
+/// The user of the application secret (alternating users), when the stack has one: its current
+/// value's `username`, either of the two users, named without the alternate's suffix. Only that
+/// field is taken from the value; nothing else of it is kept or reported.
+async fn app_username(clients: &Clients, naming: &Naming) -> Result<Option<String>, AwsError> {
+    let name = naming.app_secret();
+    let described = clients
+        .secretsmanager
+        .describe_secret()
+        .secret_id(&name)
+        .send()
+        .await
+        .map_err(api("DescribeSecret"));
+    match described {
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(e),
+        Ok(d) if d.deleted_date().is_some() => return Ok(None),
+        Ok(_) => {}
+    }
+    let value = clients
+        .secretsmanager
+        .get_secret_value()
+        .secret_id(&name)
+        .version_stage(crate::objects::database_and_rotation::secret::CURRENT)
+        .send()
+        .await
+        .map_err(api("GetSecretValue"))?;
+    let username = value
+        .secret_string()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .and_then(|v| v.get("username")?.as_str().map(str::to_string))
+        .ok_or_else(|| {
+            AwsError::Invalid(format!("the AWSCURRENT value of {name} has no username"))
+        })?;
+    let base = username
+        .strip_suffix(vault_core::defaults::CLONE_SUFFIX)
+        .unwrap_or(&username);
+    Ok(Some(base.to_string()))
 }
 
 fn not_found(what: &str, naming: &Naming) -> AwsError {
@@ -174,6 +217,11 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         d.automatically_after_days = rules.automatically_after_days();
         d.schedule_expression = rules.schedule_expression().map(str::to_string);
         d.duration = rules.duration().map(str::to_string);
+    }
+
+    d.app_username = app_username(clients, naming).await?;
+    if d.app_username.is_some() {
+        d.strategy = RotationStrategy::AlternatingUsers;
     }
 
     let group = naming.log_group(LogGroupPurpose::Rotation);

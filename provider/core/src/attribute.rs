@@ -30,6 +30,8 @@ pub enum Attribute {
     RotationExcludeCharacters,
     RotationPasswordLength,
     RotationRotateImmediately,
+    RotationStrategy,
+    RotationAppUsername,
     LogsRetentionInDays,
     KmsDeletionWindowInDays,
     AuditCloudtrail,
@@ -39,7 +41,7 @@ pub enum Attribute {
 }
 
 impl Attribute {
-    pub const ALL: [Attribute; 27] = [
+    pub const ALL: [Attribute; 29] = [
         Attribute::Region,
         Attribute::EnvironmentSuffix,
         Attribute::Tags,
@@ -61,6 +63,8 @@ impl Attribute {
         Attribute::RotationExcludeCharacters,
         Attribute::RotationPasswordLength,
         Attribute::RotationRotateImmediately,
+        Attribute::RotationStrategy,
+        Attribute::RotationAppUsername,
         Attribute::LogsRetentionInDays,
         Attribute::KmsDeletionWindowInDays,
         Attribute::AuditCloudtrail,
@@ -95,6 +99,8 @@ impl Attribute {
             RotationExcludeCharacters => (Some("rotation"), "exclude_characters"),
             RotationPasswordLength => (Some("rotation"), "password_length"),
             RotationRotateImmediately => (Some("rotation"), "rotate_immediately"),
+            RotationStrategy => (Some("rotation"), "strategy"),
+            RotationAppUsername => (Some("rotation"), "app_username"),
             LogsRetentionInDays => (Some("logs"), "retention_in_days"),
             KmsDeletionWindowInDays => (Some("kms"), "deletion_window_in_days"),
             AuditCloudtrail => (Some("audit"), "cloudtrail"),

@@ -12,7 +12,9 @@ use crate::attribute::Attribute;
 use crate::graph::ComponentId;
 use crate::input::{ProviderContext, StackConfig};
 use crate::model::component::{DependencyKind, Settings, SettingsChange};
-use crate::model::{logical, Component, ComponentKind, ModelError, ResolvedStack, StackInputs};
+use crate::model::{
+    logical, Component, ComponentKind, ModelError, ResolvedStack, RotationStrategy, StackInputs,
+};
 use crate::policy::{equivalent, AssignedIds};
 use crate::Path;
 
@@ -217,6 +219,17 @@ pub fn rule(attribute: Attribute) -> AttributeRule {
             E::NoOp,
             "changes no object: it applies when the rotation is next configured",
         ),
+        RotationStrategy => (
+            E::Update,
+            "creates or deletes the application secret, its invoke permission and its rotation \
+             schedule; updates the role policy, the Secrets Manager endpoint and the secrets key \
+             policy that name it",
+        ),
+        RotationAppUsername => (
+            E::Replace,
+            "replaces the application secret and its rotation (the first rotation of the new \
+             secret creates the new user; the old users stay in the database)",
+        ),
         LogsRetentionInDays => (E::Update, "updates the retention of both log groups"),
         KmsDeletionWindowInDays => (
             E::NoOp,
@@ -271,6 +284,13 @@ pub fn classify(
             continue;
         }
         if prior.inputs().same(attribute, &new_inputs) {
+            continue;
+        }
+        // Without an application secret its user names nothing; a switch to single_user is
+        // reported (and its deletions named) under rotation.strategy alone.
+        if attribute == Attribute::RotationAppUsername
+            && new_inputs.rotation.strategy == RotationStrategy::SingleUser
+        {
             continue;
         }
         let after = Some(new_inputs.display(attribute));
@@ -374,11 +394,14 @@ pub fn diff(prior: &ResolvedStack, next: &ResolvedStack) -> Vec<ComponentChange>
         // Dependencies on objects created or deleted change what the object names (a policy's
         // subnet ARNs); a replaced dependency is handled below.
         let deps_differ = named(old) != named(new);
-        let policies_differ = old
-            .settings
-            .policies()
-            .iter()
-            .any(|&p| !equivalent(&prior.policy(p, &none), &next.policy(p, &none)));
+        // A Lambda permission is one statement of the function's policy, built from its settings
+        // alone (compared above); the document also holds the other secret's statement.
+        let policies_differ = !matches!(old.settings, Settings::LambdaPermission(_))
+            && old
+                .settings
+                .policies()
+                .iter()
+                .any(|&p| !equivalent(&prior.policy(p, &none), &next.policy(p, &none)));
         if action.is_none() && (tags_differ || policies_differ || deps_differ) {
             action = Some(ComponentAction::Update);
         }
@@ -537,7 +560,13 @@ pub fn describe(stack: &ResolvedStack, id: &ComponentId) -> String {
         ),
         Settings::Secret(_) => format!("secret {name}"),
         Settings::LambdaFunction(_) => format!("rotation function {name}"),
+        Settings::LambdaPermission(s) if s.source_secret == logical::app_secret() => {
+            "secrets manager invoke permission for the app secret".to_string()
+        }
         Settings::LambdaPermission(_) => "secrets manager invoke permission".to_string(),
+        Settings::SecretRotation(s) if s.secret == logical::app_secret() => {
+            "app secret rotation schedule".to_string()
+        }
         Settings::SecretRotation(_) => "rotation schedule".to_string(),
     }
 }

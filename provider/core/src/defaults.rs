@@ -24,6 +24,15 @@ pub const EXCLUDE_CHARACTERS: &str = "/@\"'\\";
 pub const RDS_FORBIDDEN_PASSWORD_CHARACTERS: &[char] = &['/', '\'', '"', '@'];
 pub const PASSWORD_LENGTH: i64 = 32;
 pub const ROTATE_IMMEDIATELY: bool = false;
+pub const STRATEGY_SINGLE_USER: &str = "single_user";
+pub const STRATEGY_ALTERNATING_USERS: &str = "alternating_users";
+pub const STRATEGIES: &[&str] = &[STRATEGY_SINGLE_USER, STRATEGY_ALTERNATING_USERS];
+pub const APP_USERNAME: &str = "app";
+/// What the rotation function appends to name the application user's alternate (`app_clone`),
+/// as AWS's multi-user rotation functions do.
+pub const CLONE_SUFFIX: &str = "_clone";
+/// MySQL 8 (Aurora MySQL 3) user names are at most 32 characters; the alternate adds `_clone`.
+pub const APP_USERNAME_MAX_LEN: usize = 32 - CLONE_SUFFIX.len();
 
 pub const LOG_RETENTION_DAYS: i64 = 365;
 /// The retention periods CloudWatch Logs accepts.

@@ -74,6 +74,10 @@ pub struct RotationConfig {
     pub exclude_characters: Input<String>,
     pub password_length: Input<i64>,
     pub rotate_immediately: Input<bool>,
+    /// `single_user` or `alternating_users` (SPEC §3.5).
+    pub strategy: Input<String>,
+    /// The application user of `alternating_users`.
+    pub app_username: Input<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

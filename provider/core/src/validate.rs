@@ -21,6 +21,7 @@ pub fn validate(cfg: &StackConfig, ctx: Option<&ProviderContext>) -> Vec<Finding
     check_network(cfg.network.as_ref(), ctx, &mut out);
     check_database(cfg.database.as_ref(), &mut out);
     check_rotation(cfg.rotation.as_ref(), &mut out);
+    check_app_user(cfg.rotation.as_ref(), cfg.database.as_ref(), &mut out);
     check_logs(cfg.logs.as_ref(), &mut out);
     check_kms(cfg.kms.as_ref(), &mut out);
     check_timeouts(cfg.timeouts.as_ref(), &mut out);
@@ -528,6 +529,86 @@ fn check_rotation(rot: Option<&RotationConfig>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The strategy, and the application user of `alternating_users`: a MySQL user name that its
+/// alternate (`<name>_clone`) also fits, and never the master user or its alternate (the function
+/// would then change the master's password with the master's own credentials).
+fn check_app_user(
+    rot: Option<&RotationConfig>,
+    db: Option<&DatabaseConfig>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(rot) = rot else { return };
+    let p = |a| Path::block_attr("rotation", a);
+    if let Some(strategy) = rot.strategy.known() {
+        if !d::STRATEGIES.contains(&strategy.as_str()) {
+            out.push(Finding::error(
+                p("strategy"),
+                "Invalid strategy",
+                format!(
+                    "{strategy:?}: the rotation strategy is one of {}.",
+                    d::STRATEGIES
+                        .iter()
+                        .map(|s| format!("{s:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    let Some(user) = rot.app_username.known() else {
+        return;
+    };
+    let well_formed = (1..=d::APP_USERNAME_MAX_LEN).contains(&user.len())
+        && user.starts_with(|c: char| c.is_ascii_alphabetic())
+        && user.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let reserved = ["rdsadmin", "rdsrepladmin", "root", "mysql.sys"].contains(&user.as_str());
+    if !well_formed || reserved || user.ends_with(d::CLONE_SUFFIX) {
+        out.push(Finding::error(
+            p("app_username"),
+            "Invalid app_username",
+            format!(
+                "{user:?}: the application user name is 1 to {} letters, digits or underscores,                  starts with a letter, does not end in {:?} (the rotation function adds that to                  name its alternate user) and is not reserved (rdsadmin, root).",
+                d::APP_USERNAME_MAX_LEN,
+                d::CLONE_SUFFIX
+            ),
+        ));
+        return;
+    }
+    let master = match db.map(|db| &db.master_username) {
+        Some(Input::Set(m)) => Some(m.as_str()),
+        Some(Input::Unknown) => None,
+        None | Some(Input::Unset) => Some(d::MASTER_USERNAME),
+    };
+    if let Some(master) = master {
+        let alternate = format!("{user}{}", d::CLONE_SUFFIX);
+        if master.eq_ignore_ascii_case(user) || master.eq_ignore_ascii_case(&alternate) {
+            out.push(Finding::error(
+                p("app_username"),
+                "app_username must differ from master_username",
+                format!(
+                    "{user:?}: the application users ({user:?} and {alternate:?}) must not be                      the master user {master:?}: the master secret rotates on its own, and the                      application's rotation logs in as the master to change them."
+                ),
+            ));
+        }
+    }
+    if matches!(
+        rot.strategy.known().map(String::as_str),
+        None | Some(d::STRATEGY_SINGLE_USER)
+    ) && rot.app_username.is_set()
+        && !rot.strategy.is_unknown()
+    {
+        out.push(Finding::warning(
+            p("app_username"),
+            "app_username has no effect with single_user",
+            format!(
+                "Only strategy = {:?} creates an application user; with {:?} only the master                  secret rotates.",
+                d::STRATEGY_ALTERNATING_USERS,
+                d::STRATEGY_SINGLE_USER
+            ),
+        ));
+    }
+}
+
 fn check_logs(logs: Option<&LogsConfig>, out: &mut Vec<Finding>) {
     if let Some(days) = logs.and_then(|l| l.retention_in_days.known()) {
         if !d::LOG_RETENTION_ALLOWED.contains(days) {
@@ -578,5 +659,98 @@ fn check_timeouts(t: Option<&TimeoutsConfig>, out: &mut Vec<Finding>) {
                 Ok(_) => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::config;
+
+    fn findings(rot: RotationConfig, db: Option<DatabaseConfig>) -> Vec<Finding> {
+        let cfg = StackConfig {
+            rotation: Some(rot),
+            database: db,
+            ..config()
+        };
+        validate(&cfg, None)
+            .into_iter()
+            .filter(|f| f.path.to_string().starts_with("rotation"))
+            .collect()
+    }
+
+    fn alternating(app_username: &str) -> RotationConfig {
+        RotationConfig {
+            strategy: Input::Set("alternating_users".into()),
+            app_username: Input::Set(app_username.into()),
+            ..RotationConfig::default()
+        }
+    }
+
+    #[test]
+    fn an_unknown_strategy_is_an_error_at_its_path() {
+        let f = findings(
+            RotationConfig {
+                strategy: Input::Set("multi_user".into()),
+                ..RotationConfig::default()
+            },
+            None,
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].is_error());
+        assert_eq!(f[0].path.to_string(), "rotation[0].strategy");
+        assert!(f[0].detail.contains("alternating_users"), "{}", f[0].detail);
+    }
+
+    #[test]
+    fn a_valid_application_user_passes() {
+        assert!(findings(alternating("app"), None).is_empty());
+        assert!(findings(alternating(&"a".repeat(26)), None).is_empty());
+    }
+
+    #[test]
+    fn application_user_names_mysql_cannot_hold_with_their_alternate_are_errors() {
+        for bad in ["", "1app", "app-user", "app_clone", &"a".repeat(27), "root"] {
+            let f = findings(alternating(bad), None);
+            assert_eq!(f.len(), 1, "{bad:?}: {f:?}");
+            assert_eq!(f[0].path.to_string(), "rotation[0].app_username");
+            assert_eq!(f[0].summary, "Invalid app_username");
+        }
+    }
+
+    #[test]
+    fn the_application_user_must_not_be_the_master_user_or_its_alternate() {
+        let master = |m: &str| {
+            Some(DatabaseConfig {
+                master_username: Input::Set(m.into()),
+                ..DatabaseConfig::default()
+            })
+        };
+        for (app, db) in [
+            ("appadmin", None),
+            ("dbo", master("dbo")),
+            ("dbo", master("dbo_clone")),
+        ] {
+            let f = findings(alternating(app), db);
+            assert_eq!(f.len(), 1, "{app:?}: {f:?}");
+            assert_eq!(f[0].path.to_string(), "rotation[0].app_username");
+            assert_eq!(
+                f[0].summary,
+                "app_username must differ from master_username"
+            );
+        }
+    }
+
+    #[test]
+    fn an_application_user_with_single_user_is_a_warning() {
+        let f = findings(
+            RotationConfig {
+                app_username: Input::Set("app".into()),
+                ..RotationConfig::default()
+            },
+            None,
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].is_error());
     }
 }

@@ -43,6 +43,28 @@ export async function createDatabaseAccount(admin, { username, password, dbname 
   await admin.query(`GRANT ALL ON \`${dbname}\`.* TO ?@?`, [username, '%']);
 }
 
+// Creates an account like an Aurora cluster's master user: it may create users and grant what it
+// has. The database is created empty, as the cluster's `database_name` is.
+export async function createMasterAccount(admin, { username, password, dbname }) {
+  await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [username, '%', password]);
+  await admin.query(`CREATE DATABASE \`${dbname}\``);
+  await admin.query('GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', [username, '%']);
+}
+
+// An application secret as the provider creates it for `alternating_users`: no password and no
+// host yet (the first rotation creates the user and copies the host from the master secret).
+export function applicationSecretValue(db, { username, dbname, masterArn }) {
+  return {
+    engine: 'mysql',
+    host: '',
+    port: db.port,
+    username,
+    dbname,
+    dbClusterIdentifier: 'aurora-cluster-test',
+    masterarn: masterArn,
+  };
+}
+
 export async function canLogIn(db, { username, password, dbname }) {
   try {
     const connection = await mysql.createConnection({
@@ -147,7 +169,8 @@ export async function passwordsIn(sm, arn) {
       const response = await sm.send(
         new GetSecretValueCommand({ SecretId: arn, VersionId: versionId }),
       );
-      passwords.push(JSON.parse(response.SecretString).password);
+      const { password } = JSON.parse(response.SecretString);
+      if (password !== undefined) passwords.push(password);
     } catch (err) {
       if (err.name !== 'ResourceNotFoundException') throw err;
     }

@@ -186,6 +186,9 @@ pub fn assigned_ids(stack: &ResolvedStack, ids: &Ids) -> AssignedIds {
     a.secret_arn = ids
         .get(&logical::secret())
         .and_then(|s| SecretArn::parse(s).ok());
+    a.app_secret_arn = ids
+        .get(&logical::app_secret())
+        .and_then(|s| SecretArn::parse(s).ok());
     for p in KeyPurpose::ALL {
         if let Some(k) = ids
             .get(&logical::kms_key(p))

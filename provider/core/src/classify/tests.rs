@@ -736,3 +736,119 @@ fn the_warning_names_the_rotation_statements_known_only_after_apply() {
         )
     );
 }
+
+fn alternating() -> StackConfig {
+    with_rotation(|r| r.strategy = Input::Set("alternating_users".into()))
+}
+
+#[test]
+fn switching_to_alternating_users_creates_the_app_secret_in_place_and_the_warning_names_it() {
+    let set = changes(&alternating());
+    let c = only(&set, Attribute::RotationStrategy);
+    assert_eq!(c.effect, Effect::Update);
+    assert!(set.requires_replace().is_empty());
+    let l = lines(c);
+    for expected in [
+        "creates secret secret-dev-app",
+        "creates secrets manager invoke permission for the app secret",
+        "creates app secret rotation schedule",
+        "updates rotation role policy",
+        "updates secretsmanager vpc endpoint",
+        "updates secrets kms key",
+    ] {
+        assert!(
+            l.iter().any(|line| line.starts_with(expected)),
+            "{expected:?} not in {l:#?}"
+        );
+    }
+    assert!(
+        !l.contains(&"updates secrets manager invoke permission".to_string()),
+        "the master secret's permission is unchanged: {l:#?}"
+    );
+    let warning = plan_warning(&set).unwrap();
+    assert!(
+        warning.detail.contains("secret-dev-app"),
+        "{}",
+        warning.detail
+    );
+    assert!(
+        warning.detail.contains("app secret rotation schedule"),
+        "{}",
+        warning.detail
+    );
+}
+
+#[test]
+fn switching_back_to_single_user_deletes_the_app_secret_in_place() {
+    let prior = fixtures::build(&alternating());
+    let set = classify(&prior, &config(), &ctx(), &zones()).unwrap();
+    let c = only(&set, Attribute::RotationStrategy);
+    assert_eq!(c.effect, Effect::Update);
+    let l = lines(c);
+    for expected in [
+        "deletes secret secret-dev-app",
+        "deletes secrets manager invoke permission for the app secret",
+        "deletes app secret rotation schedule",
+    ] {
+        assert!(
+            l.iter().any(|line| line.starts_with(expected)),
+            "{expected:?} not in {l:#?}"
+        );
+    }
+}
+
+#[test]
+fn another_app_username_replaces_the_app_secret_and_its_rotation_only() {
+    let prior = fixtures::build(&alternating());
+    let set = classify(
+        &prior,
+        &with_rotation(|r| {
+            r.strategy = Input::Set("alternating_users".into());
+            r.app_username = Input::Set("orders".into());
+        }),
+        &ctx(),
+        &zones(),
+    )
+    .unwrap();
+    let c = only(&set, Attribute::RotationAppUsername);
+    assert_eq!(c.effect, Effect::Replace);
+    let l = lines(c);
+    assert!(
+        l.iter()
+            .any(|line| line.starts_with("replaces secret secret-dev-app")),
+        "{l:#?}"
+    );
+    assert!(
+        !l.iter().any(|line| line.contains("secret-dev-database")),
+        "{l:#?}"
+    );
+    assert!(!l.iter().any(|line| line.contains("aurora")), "{l:#?}");
+}
+
+#[test]
+fn an_app_username_with_single_user_is_not_a_change() {
+    assert!(changes(&with_rotation(
+        |r| r.app_username = Input::Set("orders".into())
+    ))
+    .is_empty());
+}
+
+#[test]
+fn switching_from_alternating_users_with_a_named_user_to_single_user_deletes_the_app_secret() {
+    let prior = fixtures::build(&with_rotation(|r| {
+        r.strategy = Input::Set("alternating_users".into());
+        r.app_username = Input::Set("orders".into());
+    }));
+    let set = classify(&prior, &config(), &ctx(), &zones()).unwrap();
+    let strategy = only(&set, Attribute::RotationStrategy);
+    assert!(lines(strategy)
+        .iter()
+        .any(|l| l.starts_with("deletes secret secret-dev-app")));
+    // The user no longer matters once the app secret is gone: no replacement is planned.
+    assert!(
+        set.components
+            .iter()
+            .all(|c| c.action != ComponentAction::Replace),
+        "{set:#?}"
+    );
+}

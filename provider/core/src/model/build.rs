@@ -6,7 +6,7 @@ use crate::defaults as d;
 use crate::graph::ComponentId;
 use crate::input::Tags;
 use crate::model::component::*;
-use crate::model::inputs::StackInputs;
+use crate::model::inputs::{RotationStrategy, StackInputs};
 use crate::model::logical;
 use crate::model::naming::Naming;
 use crate::model::ModelError;
@@ -297,13 +297,41 @@ pub(crate) fn components(
             dbname: inputs.database.database_name.clone(),
             port,
             db_cluster_identifier: n.db_cluster(),
-            initial_password: PasswordPolicy {
+            initial_password: Some(PasswordPolicy {
                 length: inputs.rotation.password_length,
                 exclude_characters: inputs.rotation.exclude_characters.clone(),
-            },
+            }),
+            master_secret: None,
             force_delete_without_recovery: true,
         }),
     );
+
+    // Alternating users: the application secret, rotated by logging in with the master secret.
+    // It starts without a password: its first rotation creates the user (see secret_rotation/app).
+    let app_secret = (inputs.rotation.strategy == RotationStrategy::AlternatingUsers).then(|| {
+        b.add(
+            logical::app_secret(),
+            Some(n.app_secret()),
+            vec![refers(&key_secrets), refers(&secret)],
+            Settings::Secret(SecretSettings {
+                description: format!(
+                    "Aurora MySQL application credentials (alternating users) of \
+                     vault_secrets_stack {}",
+                    inputs.suffix
+                ),
+                kms_key: key_secrets.clone(),
+                engine: "mysql",
+                username: inputs.rotation.app_username.clone(),
+                dbname: inputs.database.database_name.clone(),
+                port,
+                db_cluster_identifier: n.db_cluster(),
+                initial_password: None,
+                master_secret: Some(secret.clone()),
+                force_delete_without_recovery: true,
+            }),
+        )
+    });
+    let secrets: Vec<&ComponentId> = std::iter::once(&secret).chain(&app_secret).collect();
 
     // Interface endpoints: the function's only way out of the VPC.
     let mut endpoints = Vec::new();
@@ -312,6 +340,9 @@ pub(crate) fn components(
         (EndpointService::Kms, &key_secrets),
     ] {
         let mut deps = vec![inside(&vpc), refers(&sg_endpoints), refers(policy_dep)];
+        if service == EndpointService::SecretsManager {
+            deps.extend(app_secret.iter().map(refers));
+        }
         deps.extend(subnets.iter().map(refers));
         endpoints.push(b.add(
             logical::vpc_endpoint(service),
@@ -485,7 +516,8 @@ pub(crate) fn components(
     }
 
     // The rotation function, its role and the permission Secrets Manager invokes it with.
-    let mut rotation_policy_deps = vec![refers(&secret), refers(&key_secrets), refers(&sg_lambda)];
+    let mut rotation_policy_deps: Vec<Dependency> = secrets.iter().copied().map(refers).collect();
+    rotation_policy_deps.extend([refers(&key_secrets), refers(&sg_lambda)]);
     rotation_policy_deps.extend(subnets.iter().map(refers));
     let (role, role_policy) = role_with_policy(&mut b, RolePurpose::Rotation, rotation_policy_deps);
     let mut function_deps = vec![
@@ -525,43 +557,62 @@ pub(crate) fn components(
             log_group: lg_rotation.clone(),
         }),
     );
-    let permission = b.add(
-        logical::lambda_permission(),
-        None,
-        vec![inside(&function), inside(&secret)],
-        Settings::LambdaPermission(LambdaPermissionSettings {
-            function: function.clone(),
-            statement_id: crate::policy::INVOKE_STATEMENT_ID.to_string(),
-            action: "lambda:InvokeFunction",
-            principal: "secretsmanager.amazonaws.com",
-            source_secret: secret.clone(),
-            source_account: naming.account().clone(),
-            policy: PolicyKind::LambdaInvoke,
-        }),
-    );
-
-    // Rotation last: the first rotation needs the function to reach the database and endpoints.
-    let mut rotation_deps = vec![
-        inside(&secret),
-        refers(&function),
-        after(&permission),
-        after(&role_policy),
-        after(&cluster),
-    ];
-    rotation_deps.extend(instances.iter().map(after));
-    rotation_deps.extend(endpoints.iter().map(after));
-    rotation_deps.extend(rule_ids.iter().map(after));
-    b.add(
-        logical::secret_rotation(),
-        None,
-        rotation_deps,
-        Settings::SecretRotation(SecretRotationSettings {
-            secret: secret.clone(),
-            function: function.clone(),
-            schedule: inputs.rotation.schedule(),
-            rotate_immediately: inputs.rotation.rotate_immediately,
-        }),
-    );
+    // One invoke permission and one rotation per secret; the function tells the strategies apart
+    // by the secret's value. Rotation last: the first rotation needs the function to reach the
+    // database and the endpoints.
+    for rotated in secrets {
+        let app = Some(rotated) == app_secret.as_ref();
+        let (permission_id, statement_id, rotation_id) = if app {
+            (
+                logical::app_lambda_permission(),
+                crate::policy::APP_INVOKE_STATEMENT_ID,
+                logical::app_secret_rotation(),
+            )
+        } else {
+            (
+                logical::lambda_permission(),
+                crate::policy::INVOKE_STATEMENT_ID,
+                logical::secret_rotation(),
+            )
+        };
+        let permission = b.add(
+            permission_id,
+            None,
+            vec![inside(&function), inside(rotated)],
+            Settings::LambdaPermission(LambdaPermissionSettings {
+                function: function.clone(),
+                statement_id: statement_id.to_string(),
+                action: "lambda:InvokeFunction",
+                principal: "secretsmanager.amazonaws.com",
+                source_secret: rotated.clone(),
+                source_account: naming.account().clone(),
+                policy: PolicyKind::LambdaInvoke,
+            }),
+        );
+        let mut rotation_deps = vec![
+            inside(rotated),
+            refers(&function),
+            after(&permission),
+            after(&role_policy),
+            after(&cluster),
+        ];
+        rotation_deps.extend(instances.iter().map(after));
+        rotation_deps.extend(endpoints.iter().map(after));
+        rotation_deps.extend(rule_ids.iter().map(after));
+        b.add(
+            rotation_id,
+            None,
+            rotation_deps,
+            Settings::SecretRotation(SecretRotationSettings {
+                secret: rotated.clone(),
+                function: function.clone(),
+                schedule: inputs.rotation.schedule(),
+                // The provider cannot reach the private database, so the application secret's
+                // first rotation, which creates its user, starts as soon as rotation is on.
+                rotate_immediately: app || inputs.rotation.rotate_immediately,
+            }),
+        );
+    }
 
     Ok(b.out)
 }

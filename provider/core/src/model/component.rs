@@ -600,8 +600,12 @@ pub struct SecretSettings {
     pub dbname: String,
     pub port: u16,
     pub db_cluster_identifier: String,
-    /// Only used when the secret is created.
-    pub initial_password: PasswordPolicy,
+    /// Only used when the secret is created. `None` for the application secret: it is created
+    /// without a password, which its first rotation generates along with the user.
+    pub initial_password: Option<PasswordPolicy>,
+    /// For the application secret: the master secret its value names (`masterarn`), whose user
+    /// the rotation function logs in as to create and change the application users.
+    pub master_secret: Option<ComponentId>,
     /// Destroy deletes the secret without a recovery window, so the name can be reused.
     pub force_delete_without_recovery: bool,
 }
@@ -715,7 +719,9 @@ impl Settings {
             .chain(&s.security_groups)
             .collect(),
             S::DbInstance(s) => vec![&s.cluster],
-            S::Secret(s) => vec![&s.kms_key],
+            S::Secret(s) => std::iter::once(&s.kms_key)
+                .chain(&s.master_secret)
+                .collect(),
             S::LambdaFunction(s) => std::iter::once(&s.role)
                 .chain(&s.subnets)
                 .chain(&s.security_groups)
@@ -797,7 +803,12 @@ impl Settings {
                     || a.engine != b.engine
                     || a.availability_zone != b.availability_zone
             }
-            (S::Secret(_), S::Secret(_)) => false,
+            // The application secret's value names its user and master, which only its first
+            // rotation acts on: another user or master needs a new secret (and first rotation).
+            (S::Secret(a), S::Secret(b)) => {
+                a.master_secret != b.master_secret
+                    || (a.master_secret.is_some() && a.username != b.username)
+            }
             (S::LambdaFunction(_), S::LambdaFunction(_)) => false,
             // Permissions cannot be modified, only removed and added again.
             (S::LambdaPermission(a), S::LambdaPermission(b)) => a != b,
@@ -817,12 +828,7 @@ impl Settings {
         let mut s = self.clone();
         match &mut s {
             Settings::KmsKey(k) => k.deletion_window_days = 0,
-            Settings::Secret(k) => {
-                k.initial_password = PasswordPolicy {
-                    length: 0,
-                    exclude_characters: String::new(),
-                }
-            }
+            Settings::Secret(k) => k.initial_password = None,
             Settings::SecretRotation(r) => r.rotate_immediately = false,
             _ => {}
         }

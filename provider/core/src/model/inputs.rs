@@ -55,6 +55,37 @@ pub struct RotationInputs {
     pub exclude_characters: String,
     pub password_length: u8,
     pub rotate_immediately: bool,
+    pub strategy: RotationStrategy,
+    /// The application user of `AlternatingUsers`; kept (and ignored) for `SingleUser`, so a
+    /// switch back names the same user.
+    pub app_username: String,
+}
+
+/// SPEC §3.5: who the rotation function rotates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RotationStrategy {
+    /// The master secret only: its user changes its own password.
+    #[default]
+    SingleUser,
+    /// Also an application secret whose two users take turns (zero downtime).
+    AlternatingUsers,
+}
+
+impl RotationStrategy {
+    pub fn parse(s: &str) -> Option<RotationStrategy> {
+        match s {
+            d::STRATEGY_SINGLE_USER => Some(RotationStrategy::SingleUser),
+            d::STRATEGY_ALTERNATING_USERS => Some(RotationStrategy::AlternatingUsers),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RotationStrategy::SingleUser => d::STRATEGY_SINGLE_USER,
+            RotationStrategy::AlternatingUsers => d::STRATEGY_ALTERNATING_USERS,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -175,6 +206,8 @@ impl StackInputs {
             RotationExcludeCharacters => rot.exclude_characters = orot.exclude_characters.clone(),
             RotationPasswordLength => rot.password_length = orot.password_length,
             RotationRotateImmediately => rot.rotate_immediately = orot.rotate_immediately,
+            RotationStrategy => rot.strategy = orot.strategy,
+            RotationAppUsername => rot.app_username = orot.app_username.clone(),
             LogsRetentionInDays => s.log_retention_days = other.log_retention_days,
             KmsDeletionWindowInDays => s.kms_deletion_window_days = other.kms_deletion_window_days,
             AuditCloudtrail => s.cloudtrail = other.cloudtrail,
@@ -216,6 +249,8 @@ impl StackInputs {
             RotationExcludeCharacters => format!("{:?}", rot.exclude_characters),
             RotationPasswordLength => rot.password_length.to_string(),
             RotationRotateImmediately => rot.rotate_immediately.to_string(),
+            RotationStrategy => format!("{:?}", rot.strategy.as_str()),
+            RotationAppUsername => format!("{:?}", rot.app_username),
             LogsRetentionInDays => self.log_retention_days.to_string(),
             KmsDeletionWindowInDays => self.kms_deletion_window_days.to_string(),
             AuditCloudtrail => self.cloudtrail.to_string(),
@@ -474,6 +509,24 @@ impl Resolver<'_> {
                 A::RotationRotateImmediately,
                 d::ROTATE_IMMEDIATELY,
                 |p| p.rotation.rotate_immediately,
+            ),
+            strategy: {
+                let text = self.pick(
+                    rot.map(|x| &x.strategy),
+                    A::RotationStrategy,
+                    d::STRATEGY_SINGLE_USER.to_string(),
+                    |p| p.rotation.strategy.as_str().to_string(),
+                );
+                RotationStrategy::parse(&text).ok_or(ModelError::OutOfRange {
+                    attribute: A::RotationStrategy,
+                    value: text,
+                })?
+            },
+            app_username: self.pick(
+                rot.map(|x| &x.app_username),
+                A::RotationAppUsername,
+                d::APP_USERNAME.to_string(),
+                |p| p.rotation.app_username.clone(),
             ),
         };
 

@@ -18,7 +18,7 @@ use crate::policy::{AssignedIds, PolicyKind};
 use crate::Finding;
 
 pub use component::{Component, ComponentKind, Dependency, DependencyKind, Output, Settings};
-pub use inputs::{RotationSchedule, StackInputs};
+pub use inputs::{RotationSchedule, RotationStrategy, StackInputs};
 pub use naming::Naming;
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -131,6 +131,16 @@ pub mod logical {
     }
     pub fn secret_rotation() -> ComponentId {
         "secret_rotation".into()
+    }
+    /// The application secret of `alternating_users`, its invoke permission and its rotation.
+    pub fn app_secret() -> ComponentId {
+        "secret/app".into()
+    }
+    pub fn app_lambda_permission() -> ComponentId {
+        "lambda_permission/app".into()
+    }
+    pub fn app_secret_rotation() -> ComponentId {
+        "secret_rotation/app".into()
     }
 }
 

@@ -135,6 +135,11 @@ impl Naming {
         self.qualified("secret", "database")
     }
 
+    /// The application secret of `alternating_users` (SPEC §3.5).
+    pub fn app_secret(&self) -> String {
+        self.qualified("secret", "app")
+    }
+
     pub fn lambda_function(&self) -> String {
         self.base("rotation")
     }
@@ -192,6 +197,14 @@ impl Naming {
         self.regional_arn(
             "secretsmanager",
             &format!("secret:{}-??????", self.secret()),
+        )
+    }
+
+    /// The same for the application secret.
+    pub fn app_secret_arn_pattern(&self) -> String {
+        self.regional_arn(
+            "secretsmanager",
+            &format!("secret:{}-??????", self.app_secret()),
         )
     }
 

@@ -641,3 +641,88 @@ fn the_name_tag_never_pushes_an_object_over_fifty_tags_with_the_provider_mark() 
         .unwrap()
         .contains_key("Name"));
 }
+
+fn alternating_stack() -> ResolvedStack {
+    let mut cfg = config();
+    cfg.rotation = Some(RotationConfig {
+        strategy: Input::Set("alternating_users".into()),
+        ..RotationConfig::default()
+    });
+    build(&cfg)
+}
+
+#[test]
+fn alternating_users_adds_the_app_secret_its_permission_and_its_rotation() {
+    let single = stack();
+    let s = alternating_stack();
+    let added: Vec<&str> = s
+        .components()
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|id| single.component(&ComponentId::from(*id)).is_none())
+        .collect();
+    assert_eq!(
+        added,
+        ["secret/app", "lambda_permission/app", "secret_rotation/app"]
+    );
+
+    let app = component(&s, "secret/app");
+    assert_eq!(app.name.as_deref(), Some("secret-dev-app"));
+    let Settings::Secret(a) = &app.settings else {
+        panic!()
+    };
+    assert_eq!(a.username, "app");
+    assert_eq!(a.dbname, "app");
+    assert_eq!(a.kms_key, logical::kms_key(KeyPurpose::Secrets));
+    assert_eq!(a.master_secret, Some(logical::secret()));
+    assert_eq!(
+        a.initial_password, None,
+        "its first rotation makes the password"
+    );
+
+    let Settings::LambdaPermission(p) = &component(&s, "lambda_permission/app").settings else {
+        panic!()
+    };
+    assert_eq!(p.source_secret, logical::app_secret());
+    assert_eq!(p.statement_id, crate::policy::APP_INVOKE_STATEMENT_ID);
+
+    let Settings::SecretRotation(r) = &component(&s, "secret_rotation/app").settings else {
+        panic!()
+    };
+    assert_eq!(r.secret, logical::app_secret());
+    assert_eq!(r.function, logical::lambda_function());
+    assert!(r.rotate_immediately, "the first rotation creates the user");
+    let Settings::SecretRotation(m) = &component(&s, "secret_rotation").settings else {
+        panic!()
+    };
+    assert!(
+        !m.rotate_immediately,
+        "the master secret keeps rotate_immediately = false"
+    );
+}
+
+#[test]
+fn the_app_secrets_first_rotation_waits_for_the_database_and_the_endpoints() {
+    let s = alternating_stack();
+    let deps: BTreeSet<&str> = component(&s, "secret_rotation/app")
+        .dependency_ids()
+        .map(|d| d.as_str())
+        .collect();
+    for needed in [
+        "secret/app",
+        "lambda_function/rotation",
+        "lambda_permission/app",
+        "iam_role_policy/rotation",
+        "db_cluster",
+        "db_instance/1",
+        "vpc_endpoint/secretsmanager",
+        "security_group_rule/lambda_to_database",
+    ] {
+        assert!(deps.contains(needed), "{needed} missing from {deps:?}");
+    }
+    let policy_deps: BTreeSet<&str> = component(&s, "iam_role_policy/rotation")
+        .dependency_ids()
+        .map(|d| d.as_str())
+        .collect();
+    assert!(policy_deps.contains("secret/app"));
+}

@@ -7,12 +7,13 @@ use super::{policy, Arns};
 use crate::model::component::{KeyPurpose, LogGroupPurpose, SecurityGroupRole};
 use crate::model::ResolvedStack;
 
-/// What the rotation function does, and nothing else: rotate this secret (single-user strategy),
-/// decrypt and encrypt it through Secrets Manager, write its own log group, and let Lambda attach
-/// it to the stack's subnets.
+/// What the rotation function does, and nothing else: rotate this secret (single-user strategy)
+/// and, with alternating users, the application secret, for which it also reads the master
+/// secret (already covered: it rotates that one); decrypt and encrypt them through Secrets
+/// Manager, write its own log group, and let Lambda attach it to the stack's subnets.
 pub(super) fn rotation_role(stack: &ResolvedStack, arns: &Arns) -> Value {
     let n = stack.naming();
-    let secret = arns.secret();
+    let secrets = arns.secrets();
     let mut eni_resources = vec![n.ec2_arn("network-interface/*")];
     eni_resources.extend(arns.subnets());
     eni_resources.push(arns.security_group(SecurityGroupRole::Lambda));
@@ -26,7 +27,7 @@ pub(super) fn rotation_role(stack: &ResolvedStack, arns: &Arns) -> Value {
                 "secretsmanager:PutSecretValue",
                 "secretsmanager:UpdateSecretVersionStage",
             ],
-            "Resource": secret,
+            "Resource": secrets,
         }),
         json!({
             "Sid": "GenerateRandomPasswords",
@@ -46,7 +47,7 @@ pub(super) fn rotation_role(stack: &ResolvedStack, arns: &Arns) -> Value {
                     "kms:ViaService": stack.region().service_host("secretsmanager"),
                 },
                 "StringLike": {
-                    "kms:EncryptionContext:SecretARN": secret,
+                    "kms:EncryptionContext:SecretARN": secrets,
                 },
             },
         }),

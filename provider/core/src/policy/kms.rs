@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::policy;
 use crate::model::component::LogGroupPurpose;
+use crate::model::logical;
 use crate::model::ResolvedStack;
 
 /// Key management without use. `kms:CreateGrant`, `kms:Decrypt` and friends are deliberately
@@ -110,11 +111,22 @@ pub(super) fn secrets_key(stack: &ResolvedStack) -> Value {
             "Condition": {
                 "StringEquals": through(stack, "secretsmanager"),
                 "StringLike": {
-                    "kms:EncryptionContext:SecretARN": stack.naming().secret_arn_pattern(),
+                    "kms:EncryptionContext:SecretARN": secret_patterns(stack),
                 },
             },
         }),
     ])
+}
+
+/// The stack's secrets by name: the master secret and, with alternating users, the application
+/// secret.
+fn secret_patterns(stack: &ResolvedStack) -> Value {
+    let n = stack.naming();
+    let mut patterns = vec![n.secret_arn_pattern()];
+    if stack.component(&logical::app_secret()).is_some() {
+        patterns.push(n.app_secret_arn_pattern());
+    }
+    super::one_or_many(patterns)
 }
 
 /// The log groups (and, with `audit.cloudtrail`, the trail's files in S3).

@@ -24,11 +24,13 @@ pub use compare::{changed_statements, equivalent, normalize};
 
 use crate::ids::{KmsKeyArn, SecretArn, SecurityGroupId, SubnetId};
 use crate::model::component::{EndpointService, KeyPurpose, SecurityGroupRole};
-use crate::model::ResolvedStack;
+use crate::model::{logical, ResolvedStack};
 
 /// The Sid of the Lambda permission that lets Secrets Manager invoke the rotation function (and
 /// the `StatementId` of `AddPermission`).
 pub const INVOKE_STATEMENT_ID: &str = "SecretsManagerRotatesThisSecret";
+/// The same for the application secret of `alternating_users`.
+pub const APP_INVOKE_STATEMENT_ID: &str = "SecretsManagerRotatesTheAppSecret";
 
 /// Actions granted on `Resource: "*"` in identity and endpoint policies, each because AWS's
 /// Service Authorization Reference lists no resource type for it (no ARN could be named). Reviewed:
@@ -155,6 +157,8 @@ impl PolicyKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AssignedIds {
     pub secret_arn: Option<SecretArn>,
+    /// The application secret of `alternating_users`.
+    pub app_secret_arn: Option<SecretArn>,
     pub kms_keys: BTreeMap<KeyPurpose, KmsKeyArn>,
     /// By availability zone.
     pub subnets: BTreeMap<String, SubnetId>,
@@ -181,6 +185,29 @@ impl Arns<'_> {
             .as_ref()
             .map(|a| a.to_string())
             .unwrap_or_else(|| self.stack.naming().secret_arn_pattern())
+    }
+
+    /// The application secret, when the stack has one (`alternating_users`).
+    fn app_secret(&self) -> Option<String> {
+        self.stack.component(&logical::app_secret())?;
+        Some(
+            self.assigned
+                .app_secret_arn
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| self.stack.naming().app_secret_arn_pattern()),
+        )
+    }
+
+    /// Every secret the function rotates: the master secret, then the application secret. A
+    /// single-user stack's documents keep the one ARN as a string, as before the application
+    /// secret existed, so their text does not change.
+    fn secrets(&self) -> Value {
+        one_or_many(
+            std::iter::once(self.secret())
+                .chain(self.app_secret())
+                .collect(),
+        )
     }
 
     fn kms_key(&self, purpose: KeyPurpose) -> String {
@@ -234,6 +261,15 @@ pub fn document(stack: &ResolvedStack, kind: PolicyKind, assigned: &AssignedIds)
         PolicyKind::SecretsManagerEndpoint => resource::secretsmanager_endpoint(stack, &arns),
         PolicyKind::KmsEndpoint => resource::kms_endpoint(stack, &arns),
         PolicyKind::LambdaInvoke => resource::lambda_invoke(stack, &arns),
+    }
+}
+
+/// One value as a string, several as a list.
+fn one_or_many(mut values: Vec<String>) -> Value {
+    if values.len() == 1 {
+        Value::String(values.remove(0))
+    } else {
+        Value::from(values)
     }
 }
 

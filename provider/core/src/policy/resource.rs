@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{policy, Arns, INVOKE_STATEMENT_ID};
+use super::{policy, Arns, APP_INVOKE_STATEMENT_ID, INVOKE_STATEMENT_ID};
 use crate::model::component::{KeyPurpose, RolePurpose};
 use crate::model::ResolvedStack;
 
@@ -63,7 +63,7 @@ pub(super) fn secretsmanager_endpoint(stack: &ResolvedStack, arns: &Arns) -> Val
                 "secretsmanager:PutSecretValue",
                 "secretsmanager:UpdateSecretVersionStage",
             ],
-            "Resource": arns.secret(),
+            "Resource": arns.secrets(),
             "Condition": { "ArnEquals": { "aws:PrincipalArn": role } },
         }),
         json!({
@@ -92,18 +92,26 @@ pub(super) fn kms_endpoint(stack: &ResolvedStack, arns: &Arns) -> Value {
     })])
 }
 
-/// The function policy `AddPermission` creates: Secrets Manager may invoke the function only for
-/// this secret (`SourceArn`) in this account (`SourceAccount`).
+/// The function policy the `AddPermission` calls create: Secrets Manager may invoke the function
+/// only for this stack's secrets (`SourceArn`, one statement per secret, as each permission is
+/// its own statement) in this account (`SourceAccount`).
 pub(super) fn lambda_invoke(stack: &ResolvedStack, arns: &Arns) -> Value {
-    policy(vec![json!({
-        "Sid": INVOKE_STATEMENT_ID,
-        "Effect": "Allow",
-        "Principal": { "Service": "secretsmanager.amazonaws.com" },
-        "Action": "lambda:InvokeFunction",
-        "Resource": stack.naming().lambda_function_arn(),
-        "Condition": {
-            "StringEquals": { "aws:SourceAccount": stack.account().as_str() },
-            "ArnLike": { "aws:SourceArn": arns.secret() },
-        },
-    })])
+    let statement = |sid: &str, secret: String| {
+        json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": { "Service": "secretsmanager.amazonaws.com" },
+            "Action": "lambda:InvokeFunction",
+            "Resource": stack.naming().lambda_function_arn(),
+            "Condition": {
+                "StringEquals": { "aws:SourceAccount": stack.account().as_str() },
+                "ArnLike": { "aws:SourceArn": secret },
+            },
+        })
+    };
+    let mut statements = vec![statement(INVOKE_STATEMENT_ID, arns.secret())];
+    if let Some(app) = arns.app_secret() {
+        statements.push(statement(APP_INVOKE_STATEMENT_ID, app));
+    }
+    policy(statements)
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 use vault_core::ids::{KmsKeyArn, SecretArn, SecurityGroupId, SubnetId};
-use vault_core::input::{AuditConfig, Input, ProviderContext, StackConfig, Tags};
+use vault_core::input::{AuditConfig, Input, ProviderContext, RotationConfig, StackConfig, Tags};
 use vault_core::model::component::{KeyPurpose, SecurityGroupRole};
 use vault_core::{AccountId, AssignedIds, PolicyKind, ResolvedStack};
 
@@ -19,17 +19,38 @@ pub fn tags(pairs: &[(&str, &str)]) -> Tags {
 }
 
 pub fn stack_with_trail(cloudtrail: bool) -> ResolvedStack {
-    let cfg = StackConfig {
+    build(StackConfig {
+        audit: Some(AuditConfig {
+            cloudtrail: Input::Set(cloudtrail),
+        }),
+        ..base_config()
+    })
+}
+
+/// The stack with `rotation { strategy = "alternating_users" }`: it also has the application
+/// secret `secret-dev-app`.
+pub fn alternating_stack() -> ResolvedStack {
+    build(StackConfig {
+        rotation: Some(RotationConfig {
+            strategy: Input::Set("alternating_users".into()),
+            ..RotationConfig::default()
+        }),
+        ..base_config()
+    })
+}
+
+fn base_config() -> StackConfig {
+    StackConfig {
         environment_suffix: Input::Set("dev".into()),
         tags: Input::Set(tags(&[
             ("CostCenter", "FinancialServices"),
             ("Compliance", "PCI-DSS"),
         ])),
-        audit: Some(AuditConfig {
-            cloudtrail: Input::Set(cloudtrail),
-        }),
         ..StackConfig::default()
-    };
+    }
+}
+
+fn build(cfg: StackConfig) -> ResolvedStack {
     let ctx = ProviderContext {
         region: Some("us-east-1".into()),
         default_tags: tags(&[("Team", "platform")]),
@@ -58,6 +79,12 @@ pub fn assigned() -> AssignedIds {
         secret_arn: Some(
             SecretArn::parse(
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:secret-dev-database-AbC123",
+            )
+            .unwrap(),
+        ),
+        app_secret_arn: Some(
+            SecretArn::parse(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:secret-dev-app-XyZ789",
             )
             .unwrap(),
         ),
@@ -98,7 +125,8 @@ pub fn assigned() -> AssignedIds {
 }
 
 /// Every document the tests check, by a file-name-friendly name: each policy as applied, the
-/// previews of those that name assigned ids, and the logs key without the trail.
+/// previews of those that name assigned ids, the logs key without the trail, and (`.alternating`)
+/// each policy that the application secret of `alternating_users` changes, applied and previewed.
 pub fn all_policies() -> Vec<(String, PolicyKind, Value)> {
     let s = stack();
     let applied = assigned();
@@ -118,6 +146,22 @@ pub fn all_policies() -> Vec<(String, PolicyKind, Value)> {
         PolicyKind::LogsKey,
         no_trail.policy(PolicyKind::LogsKey, &applied),
     ));
+    let alternating = alternating_stack();
+    for kind in PolicyKind::ALL {
+        let doc = alternating.policy(kind, &applied);
+        let preview = alternating.policy(kind, &none);
+        if vault_core::policy::equivalent(&doc, &s.policy(kind, &applied)) {
+            continue;
+        }
+        if !vault_core::policy::equivalent(&doc, &preview) {
+            out.push((
+                format!("{}.alternating.preview", kind.as_str()),
+                kind,
+                preview,
+            ));
+        }
+        out.push((format!("{}.alternating", kind.as_str()), kind, doc));
+    }
     out
 }
 

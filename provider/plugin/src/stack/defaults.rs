@@ -48,6 +48,8 @@ pub fn fill(st: &mut StackState) {
         s(&mut b.exclude_characters, d::EXCLUDE_CHARACTERS);
         or(&mut b.password_length, d::PASSWORD_LENGTH);
         or(&mut b.rotate_immediately, d::ROTATE_IMMEDIATELY);
+        // `app_username` stays null when unset: a default would read as "set" with single_user.
+        s(&mut b.strategy, d::STRATEGY_SINGLE_USER);
     }
     for b in st.logs.iter_mut().flatten() {
         or(&mut b.retention_in_days, d::LOG_RETENTION_DAYS);
@@ -90,6 +92,7 @@ pub fn tags_all(st: &StackState, ctx: &ProviderContext) -> Value<StringMap> {
 pub fn unknown_outputs(st: &mut StackState) {
     st.secret_arn = Value::Unknown;
     st.secret_name = Value::Unknown;
+    st.app_secret_arn = Value::Unknown;
     st.vpc_id = Value::Unknown;
     st.private_subnet_ids = Value::Unknown;
     st.security_group_ids = Value::Unknown;

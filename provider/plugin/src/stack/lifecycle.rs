@@ -235,6 +235,7 @@ fn write_outputs(
     } else {
         Value::Null
     };
+    state.app_secret_arn = id(&logical::app_secret());
     state.vpc_id = id(&logical::vpc());
     state.private_subnet_ids = Value::Value(
         stack
@@ -412,6 +413,13 @@ pub async fn import(
             exclude_characters: d.exclude_characters.clone().map_or(Value::Null, v),
             password_length: d.password_length.map_or(Value::Null, Value::Value),
             rotate_immediately: Value::Value(vault_core::defaults::ROTATE_IMMEDIATELY),
+            strategy: v(d.strategy.as_str().to_string()),
+            // Left out at its default, as a configuration that does not set it reads.
+            app_username: d
+                .app_username
+                .clone()
+                .filter(|u| u != vault_core::defaults::APP_USERNAME)
+                .map_or(Value::Null, v),
         }]),
         logs: Value::Value(vec![LogsBlock {
             retention_in_days: d.log_retention_days.map_or(Value::Null, Value::Value),

@@ -59,6 +59,8 @@ fn rotation() -> Block {
             ("exclude_characters", defaulted(string(), &format!("Characters generated passwords never contain; must include `/`, `'`, `\"` and `@`, which Aurora rejects. Default `{}`.", d::EXCLUDE_CHARACTERS))),
             ("password_length", defaulted(number(), &format!("Length of generated passwords, 8 to 41 (Aurora MySQL's limit). Default `{}`.", d::PASSWORD_LENGTH))),
             ("rotate_immediately", defaulted(boolean(), "Rotate once as soon as rotation is configured. Default `false`.")),
+            ("strategy", defaulted(string(), &format!("`{}`: the master secret's user changes its own password (an application holding the old one fails until it reads the secret again). `{}`: the stack also holds an application secret `secret-<suffix>-app` that alternates between `app_username` and `<app_username>_clone`, created and changed by the function logging in with the master secret, so the credentials an application holds keep working until the rotation after next (zero downtime). Its first rotation starts at create and creates the user with privileges on `database_name` only. Switching is an in-place update that adds or removes the application secret and its rotation. Default `{}`.", d::STRATEGY_SINGLE_USER, d::STRATEGY_ALTERNATING_USERS, d::STRATEGY_SINGLE_USER))),
+            ("app_username", optional(string(), &format!("The application user of `alternating_users`: 1 to {} letters, digits or underscores, starting with a letter, not ending in `_clone`, not the master user. Changing it replaces the application secret (the new user is created by its first rotation; the old users stay in the database). Default `{}`.", d::APP_USERNAME_MAX_LEN, d::APP_USERNAME))),
         ],
     )
 }
@@ -133,6 +135,7 @@ pub fn stack_schema() -> Schema {
             ("tags_all", computed(map_of_strings(), "All tags every object carries: `default_tags`, `tags`, `Environment` and the management tag `vault:stack`.")),
             ("secret_arn", computed(string(), "ARN of the Secrets Manager secret holding the database credentials.")),
             ("secret_name", computed(string(), "Name of the secret.")),
+            ("app_secret_arn", computed(string(), "ARN of the application secret `secret-<suffix>-app` of `rotation.strategy = \"alternating_users\"`; null with `single_user`.")),
             ("vpc_id", computed(string(), "Id of the VPC.")),
             ("private_subnet_ids", computed(list_of_strings(), "Ids of the private subnets, one per availability zone, in zone order.")),
             ("security_group_ids", computed(map_of_strings(), "Security group ids by role: `lambda`, `database`, `endpoints`.")),

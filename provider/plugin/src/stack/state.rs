@@ -44,6 +44,8 @@ pub struct StackState {
     #[serde(default)]
     pub secret_name: Value<String>,
     #[serde(default)]
+    pub app_secret_arn: Value<String>,
+    #[serde(default)]
     pub vpc_id: Value<String>,
     #[serde(default)]
     pub private_subnet_ids: Value<Vec<Value<String>>>,
@@ -119,6 +121,10 @@ pub struct RotationBlock {
     pub password_length: Value<i64>,
     #[serde(default)]
     pub rotate_immediately: Value<bool>,
+    #[serde(default)]
+    pub strategy: Value<String>,
+    #[serde(default)]
+    pub app_username: Value<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -202,6 +208,8 @@ impl StackState {
                 exclude_characters: input(&b.exclude_characters),
                 password_length: input(&b.password_length),
                 rotate_immediately: input(&b.rotate_immediately),
+                strategy: input(&b.strategy),
+                app_username: input(&b.app_username),
             }),
             logs: first(&self.logs).map(|b| LogsConfig {
                 retention_in_days: input(&b.retention_in_days),

@@ -87,9 +87,17 @@ pub async fn read(
             s.source_account
         ));
     }
-    // And the whole statement by meaning, against the policy the stack synthesizes (which also
-    // names the function as the resource).
-    let want = ctx.stack.policy(s.policy, &ctx.assigned());
+    // And the whole statement by meaning, against this permission's statement (by its Sid) in
+    // the function policy the stack synthesizes (which also names the function as the resource;
+    // with alternating users the policy holds one statement per secret).
+    let policy = ctx.stack.policy(s.policy, &ctx.assigned());
+    let mine: Vec<&Value> = policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|w| w.get("Sid").and_then(Value::as_str) == Some(s.statement_id.as_str()))
+        .collect();
+    let want = json!({"Version": "2012-10-17", "Statement": mine});
     let have = json!({"Version": "2012-10-17", "Statement": [st]});
     if !equivalent(&want, &have) && o.drift.is_empty() {
         o.drift.push(format!(

@@ -1,6 +1,8 @@
-//! The Secrets Manager secret holding the database credentials, encrypted with the secrets key.
-//! The first password comes from `GetRandomPassword` and goes straight into the secret: it
-//! exists only in memory and in the requests that set it. Its id is its ARN.
+//! A Secrets Manager secret holding database credentials, encrypted with the secrets key: the
+//! master secret and, with alternating users, the application secret. The master's first password
+//! comes from `GetRandomPassword` and goes straight into the secret: it exists only in memory and
+//! in the requests that set it. The application secret starts without one (its first rotation
+//! creates the user). Its id is its ARN.
 //!
 //! Reads compare the key, description and tags, never the value or its version stages: a
 //! rotation changes those, and a rotation is not drift.
@@ -8,7 +10,7 @@
 use std::time::Duration;
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
-use vault_core::model::component::{SecretSettings, Settings};
+use vault_core::model::component::{PasswordPolicy, SecretSettings, Settings};
 use vault_core::model::{logical, Component};
 
 use super::secret_value::SecretValue;
@@ -44,7 +46,15 @@ pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsErr
 pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &SecretSettings) -> Result<String, AwsError> {
     let name = name(c)?;
     let key = ctx.id(&s.kms_key)?;
-    let value = SecretValue::initial(s, random_password(ctx, s).await?);
+    let value = match (&s.master_secret, &s.initial_password) {
+        (Some(master), _) => SecretValue::application(s, ctx.id(master)?),
+        (None, Some(policy)) => SecretValue::initial(s, random_password(ctx, policy).await?),
+        (None, None) => {
+            return Err(AwsError::Invalid(format!(
+                "{name}: a secret needs a first password or a master secret"
+            )))
+        }
+    };
     let text = value.to_json();
     // One token for every attempt: a retried request that AWS already carried out succeeds.
     let token = request_token();
@@ -68,8 +78,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component, s: &SecretSettings) -> Result<
         .ok_or_else(|| AwsError::Invalid("CreateSecret returned no ARN".into()))
 }
 
-async fn random_password(ctx: &Ctx<'_>, s: &SecretSettings) -> Result<String, AwsError> {
-    let policy = &s.initial_password;
+async fn random_password(ctx: &Ctx<'_>, policy: &PasswordPolicy) -> Result<String, AwsError> {
     let exclude = (!policy.exclude_characters.is_empty()).then_some(&policy.exclude_characters);
     let out = ctx
         .call("GetRandomPassword", || {

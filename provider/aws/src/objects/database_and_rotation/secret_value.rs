@@ -62,6 +62,17 @@ impl SecretValue {
         }
     }
 
+    /// The first value of an application secret (alternating users): no password and an empty
+    /// host, and `masterarn`, the master secret whose user the rotation function logs in as. Its
+    /// first rotation creates the user, sets its password and copies the master's host.
+    pub fn application(s: &SecretSettings, master_arn: &str) -> SecretValue {
+        SecretValue {
+            password: None,
+            other: Map::from_iter([("masterarn".to_string(), Value::from(master_arn))]),
+            ..SecretValue::initial(s, String::new())
+        }
+    }
+
     /// Reads a value. `what` names it in errors: "the AWSCURRENT value of <arn>".
     pub fn parse(text: &str, what: &str) -> Result<SecretValue, AwsError> {
         serde_json::from_str(text).map_err(|e| {
@@ -194,10 +205,11 @@ mod tests {
             dbname: "app".into(),
             port: 3306,
             db_cluster_identifier: "aurora-dev".into(),
-            initial_password: PasswordPolicy {
+            initial_password: Some(PasswordPolicy {
                 length: 32,
                 exclude_characters: String::new(),
-            },
+            }),
+            master_secret: None,
             force_delete_without_recovery: true,
         }
     }
@@ -211,6 +223,22 @@ mod tests {
         );
         assert_eq!(v.field_names(), FIELDS);
         assert_eq!(v.port(), Some(3306));
+    }
+
+    #[test]
+    fn an_application_value_names_its_master_and_has_no_password() {
+        let v = SecretValue::application(
+            &SecretSettings {
+                username: "app".into(),
+                ..settings()
+            },
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:secret-dev-database-AbC123",
+        );
+        assert_eq!(
+            v.to_json(),
+            r#"{"engine":"mysql","host":"","port":3306,"username":"app","dbname":"app","dbClusterIdentifier":"aurora-dev","masterarn":"arn:aws:secretsmanager:us-east-1:123456789012:secret:secret-dev-database-AbC123"}"#
+        );
+        assert_eq!(v.password(), None);
     }
 
     #[test]
