@@ -118,7 +118,8 @@ impl Ctx<'_> {
         found(self.call(operation, op).await)
     }
 
-    /// A delete whose object may be gone already, which is not an error.
+    /// A delete (or revoke) whose object may be gone already, which is not an error: also the
+    /// SDK's retry of one whose response was lost, which AWS answers with NotFound.
     pub async fn call_delete<T, E, R, F, Fut>(
         &self,
         operation: &'static str,

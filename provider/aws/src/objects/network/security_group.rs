@@ -267,7 +267,7 @@ async fn revoke(
     };
     let ingress = ids(false);
     if !ingress.is_empty() {
-        ctx.call("RevokeSecurityGroupIngress", || {
+        ctx.call_delete("RevokeSecurityGroupIngress", || {
             ctx.clients
                 .ec2
                 .revoke_security_group_ingress()
@@ -279,7 +279,7 @@ async fn revoke(
     }
     let egress = ids(true);
     if !egress.is_empty() {
-        ctx.call("RevokeSecurityGroupEgress", || {
+        ctx.call_delete("RevokeSecurityGroupEgress", || {
             ctx.clients
                 .ec2
                 .revoke_security_group_egress()

@@ -166,7 +166,7 @@ async fn restrict_default_security_group(ctx: &Ctx<'_>, vpc_id: &str) -> Result<
             continue;
         };
         if !g.ip_permissions().is_empty() {
-            ctx.call("RevokeSecurityGroupIngress", || {
+            ctx.call_delete("RevokeSecurityGroupIngress", || {
                 ctx.clients
                     .ec2
                     .revoke_security_group_ingress()
@@ -177,7 +177,7 @@ async fn restrict_default_security_group(ctx: &Ctx<'_>, vpc_id: &str) -> Result<
             .await?;
         }
         if !g.ip_permissions_egress().is_empty() {
-            ctx.call("RevokeSecurityGroupEgress", || {
+            ctx.call_delete("RevokeSecurityGroupEgress", || {
                 ctx.clients
                     .ec2
                     .revoke_security_group_egress()
