@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::apply::{basic, counts, plan_code};
+use crate::apply::{basic, counts, plan_code, ONE_STACK};
 use crate::harness::{verify, Cli, Moto, Workspace};
 
 /// What one soak run does.
@@ -49,19 +49,6 @@ pub struct Summary {
     pub duplicates: Vec<String>,
     pub left: Vec<String>,
 }
-
-/// Kinds and how many of each one stack of `examples/basic` has.
-const ONE_STACK: &[(&str, u64)] = &[
-    ("vpc", 1),
-    ("subnet", 3),
-    ("security_group", 3),
-    ("vpc_endpoint", 2),
-    ("kms_key", 3),
-    ("secret", 1),
-    ("db_cluster", 1),
-    ("db_instance", 2),
-    ("lambda_function", 1),
-];
 
 fn run(ws: &Workspace, args: &[&str]) -> (bool, String) {
     let r = ws.run(args);
