@@ -49,9 +49,12 @@ pub fn verify(moto: &Moto, args: &[&str]) -> Run {
 }
 
 /// The provider binary packed by `scripts/release.sh pack` into a filesystem mirror, once per
-/// build of the binary (tests run in separate processes and share it).
+/// build of the binary (tests run in separate processes and share it). The binary is this
+/// build's, or `VAULT_PROVIDER_BINARY` (how `scripts/bench.sh` measures a release build).
 pub fn mirror() -> PathBuf {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-vault"));
+    let bin = std::env::var_os("VAULT_PROVIDER_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-vault")));
     let meta = fs::metadata(&bin).unwrap();
     let stamp = meta
         .modified()

@@ -4,10 +4,12 @@
 //! Prerequisite: `scripts/setup.sh` (installs moto and both Terraform CLIs into `.testbed/`).
 
 mod harness;
+mod plugin_client;
 
 mod alternating;
 mod apply;
 mod bad_input;
+mod bench;
 mod channel;
 mod install;
 mod module;
