@@ -15,3 +15,4 @@ mod install;
 mod module;
 mod plan;
 mod soak;
+mod zones;

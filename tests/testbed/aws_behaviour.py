@@ -18,6 +18,10 @@ object (every key optional; an empty object is moto plus the fixes below):
         "key_for_logs": 3                          # Logs cannot use a new KMS key yet
       },
       "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
+      "zones": {                                   # what a zone lacks (AWS: some zones do)
+        "without_endpoint_service": {"us-east-1a": ["secretsmanager"]},
+        "without_instance_class": {"us-east-1b": ["db.t3.medium"]}
+      },
       "lifecycle": {                               # seconds an object stays busy (AWS: minutes)
         "rds": 2,                                  # cluster/instance creating, modifying
         "lambda": 1,                               # function Pending after create
@@ -75,6 +79,73 @@ def modify_db_subnet_group(self, subnet_name, description, subnets):
 
 
 RDSBackend.modify_db_subnet_group = modify_db_subnet_group
+
+# moto lists orderable instance options for Aurora PostgreSQL and Neptune only; AWS answers for
+# Aurora MySQL too. The stack's zone choice reads them, so they are answered here, one option per
+# class the stack may use, in every zone of the region (less those `zones` below takes away).
+AURORA_MYSQL_CLASSES = [
+    "db.t3.medium", "db.t4g.medium", "db.r5.large", "db.r6g.large", "db.r6g.xlarge",
+    "db.r6i.large", "db.r7g.large", "db.r7g.xlarge",
+]
+_describe_orderable = RDSBackend.describe_orderable_db_instance_options
+
+
+def describe_orderable_db_instance_options(self, engine, engine_version):
+    if engine != "aurora-mysql":
+        return _describe_orderable(self, engine, engine_version)
+    zones = sorted(z.name for z in _region_zones(self.region_name))
+    return [
+        {
+            "Engine": engine,
+            "EngineVersion": engine_version or "8.0.mysql_aurora.3.08.2",
+            "DBInstanceClass": cls,
+            "LicenseModel": "general-public-license",
+            "AvailabilityZones": [
+                {"Name": z} for z in zones if cls not in WITHOUT_CLASS.get(z, [])
+            ],
+            "Vpc": True,
+            "SupportsStorageEncryption": True,
+            "StorageType": "aurora",
+            "SupportsClusters": True,
+        }
+        for cls in AURORA_MYSQL_CLASSES
+    ]
+
+
+RDSBackend.describe_orderable_db_instance_options = describe_orderable_db_instance_options
+
+# --- zones: what each zone offers -----------------------------------------------------------------
+# {"zones": {"without_endpoint_service": {"us-east-1a": ["secretsmanager"]},
+#            "without_instance_class": {"us-east-1b": ["db.t3.medium"]}}}
+# AWS does not offer every endpoint service or instance class in every zone of a region.
+
+ZONES = CONFIG.get("zones", {})
+WITHOUT_SERVICE = ZONES.get("without_endpoint_service", {})
+WITHOUT_CLASS = ZONES.get("without_instance_class", {})
+
+
+def _region_zones(region):
+    from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+
+    return RegionsAndZonesBackend.zones.get(region, [])
+
+
+_describe_endpoint_services = VPCBackend.describe_vpc_endpoint_services
+
+
+def describe_vpc_endpoint_services(self, *args, **kwargs):
+    out = _describe_endpoint_services(self, *args, **kwargs)
+    if not WITHOUT_SERVICE:
+        return out
+    details = []
+    for service in out["servicesDetails"]:
+        short = service["ServiceName"].rsplit(".", 1)[-1]
+        zones = [z for z in service.get("AvailabilityZones", []) if short not in WITHOUT_SERVICE.get(z, [])]
+        details.append({**service, "AvailabilityZones": zones})
+    return {**out, "servicesDetails": details}
+
+
+VPCBackend.describe_vpc_endpoint_services = describe_vpc_endpoint_services
 
 # --- resources that take time ---------------------------------------------------------------------
 
