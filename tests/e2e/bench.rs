@@ -47,7 +47,8 @@ impl Calls {
         let mut out = Calls::default();
         for line in log.lines() {
             if let Some(rest) = line.split("AWS call ").nth(1) {
-                let operation = rest.split([':', ' ', '"']).next().unwrap_or("").to_string();
+                // Service names have spaces ("Secrets Manager"); the message ends at ':'.
+                let operation = rest.split([':', '"']).next().unwrap_or("").to_string();
                 *out.by_operation.entry(operation).or_default() += 1;
                 match field(line, "component") {
                     Some(c) => *out.by_component.entry(c.to_string()).or_default() += 1,
@@ -281,9 +282,11 @@ fn bench_reads_calls_and_dependencies_from_terraforms_log_lines() {
 2026-11-30T16:00:00.100Z [DEBUG] provider.terraform-provider-vault: AWS call STS.GetCallerIdentity: attempt=1 duration_ms=3 status=200
 2026-11-30T16:00:00.200Z [DEBUG] provider.terraform-provider-vault: AWS call EC2.CreateVpc: attempt=1 component=vpc duration_ms=3 status=200
 2026-11-30T16:00:00.300Z [DEBUG] provider.terraform-provider-vault: AWS call EC2.CreateSubnet: attempt=1 component=\"subnet/us-east-1a\" status=200
+2026-11-30T16:00:00.400Z [DEBUG] provider.terraform-provider-vault: AWS call Secrets Manager.DescribeSecret: attempt=1 component=secret status=200
 ";
     let calls = Calls::from_log(log);
-    assert_eq!(calls.total(), 3);
+    assert_eq!(calls.total(), 4);
+    assert_eq!(calls.by_operation["Secrets Manager.DescribeSecret"], 1);
     assert_eq!(calls.outside_components, 1);
     assert_eq!(calls.by_operation["EC2.CreateVpc"], 1);
     assert_eq!(calls.by_component["subnet/us-east-1a"], 1);

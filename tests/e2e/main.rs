@@ -8,6 +8,7 @@ mod plugin_client;
 
 mod alternating;
 mod apply;
+mod aurora;
 mod bad_input;
 mod bench;
 mod channel;
