@@ -6,8 +6,9 @@
 //!   the component each call was made for);
 //! - the critical-path bound: the longest chain of calls that must follow one another, computed
 //!   from the dependency graph the provider logs and the calls each component made;
-//! - the round trips each phase really waited for: the wall time the latency added, divided by
-//!   the latency;
+//! - the round trips each phase really waited for: the longest chain of its calls that
+//!   followed one another (each starting after the last ended), with the latency on; and, as a
+//!   cross-check that a busy machine blurs, the wall time the latency added over the latency;
 //! - the provider's peak memory during the plan and the apply.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +31,36 @@ pub struct Calls {
     pub outside_components: u64,
     /// What each component needs first, as the provider logged it.
     pub needs: BTreeMap<String, Vec<String>>,
+    /// Each call's start and end, in milliseconds of the day (from the line's time, when the
+    /// call ended, and its duration).
+    pub spans: Vec<(u64, u64)>,
+}
+
+/// Milliseconds of the day of a log line's leading `2026-11-30T16:00:00.123Z`.
+fn millis_of_day(line: &str) -> Option<u64> {
+    let time = line.split('T').nth(1)?.get(..12)?;
+    let (h, rest) = time.split_once(':')?;
+    let (m, rest) = rest.split_once(':')?;
+    let (sec, ms) = rest.split_once('.')?;
+    let n = |v: &str| v.parse::<u64>().ok();
+    Some(((n(h)? * 60 + n(m)?) * 60 + n(sec)?) * 1000 + n(ms)?)
+}
+
+/// The most calls that followed one another in a phase: the longest chain of calls each of
+/// which started after the one before it ended. With a latency on every call this is how many
+/// round trips the phase really waited for, whatever else the machine was busy with.
+pub fn sequential_depth(spans: &[(u64, u64)]) -> u64 {
+    let mut by_start = spans.to_vec();
+    by_start.sort();
+    let mut depth = vec![1u64; by_start.len()];
+    for i in 0..by_start.len() {
+        for j in 0..i {
+            if by_start[j].1 <= by_start[i].0 {
+                depth[i] = depth[i].max(depth[j] + 1);
+            }
+        }
+    }
+    depth.into_iter().max().unwrap_or(0)
 }
 
 /// The value of `key=` in one of Terraform's log lines (hclog quotes values with spaces).
@@ -53,6 +84,10 @@ impl Calls {
                 match field(line, "component") {
                     Some(c) => *out.by_component.entry(c.to_string()).or_default() += 1,
                     None => out.outside_components += 1,
+                }
+                let took = field(line, "duration_ms").and_then(|d| d.parse::<u64>().ok());
+                if let (Some(end), Some(took)) = (millis_of_day(line), took) {
+                    out.spans.push((end.saturating_sub(took), end));
                 }
             } else if line.contains(": dependencies:") {
                 if let (Some(c), Some(needs)) = (field(line, "component"), field(line, "needs")) {
@@ -196,6 +231,7 @@ fn bench_phases_from_environment() {
 
     let mut walls: BTreeMap<(&str, u64), Vec<f64>> = BTreeMap::new();
     let mut calls: BTreeMap<&str, Calls> = BTreeMap::new();
+    let mut depths: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut rss: BTreeMap<&str, u64> = BTreeMap::new();
     for latency in [0, latency_ms] {
         let behaviour = json!({ "faults": { "latency_ms": latency } }).to_string();
@@ -215,6 +251,12 @@ fn bench_phases_from_environment() {
                     .entry((phase, latency))
                     .or_default()
                     .push(wall.as_secs_f64());
+                if latency == latency_ms {
+                    depths
+                        .entry(phase)
+                        .or_default()
+                        .push(sequential_depth(&phase_calls.spans) as f64);
+                }
                 if latency == 0 && run == 0 {
                     calls.insert(phase, phase_calls);
                 }
@@ -246,7 +288,8 @@ fn bench_phases_from_environment() {
             median(walls[&(phase, 0)].clone()),
             median(walls[&(phase, latency_ms)].clone()),
         );
-        let measured = (wl - w0) / (latency_ms as f64 / 1000.0);
+        let from_wall = (wl - w0) / (latency_ms as f64 / 1000.0);
+        let measured = median(depths[phase].clone());
         phases.insert(
             phase.to_string(),
             json!({
@@ -259,6 +302,7 @@ fn bench_phases_from_environment() {
                 "wall_s_no_latency": w0,
                 "wall_s_with_latency": wl,
                 "round_trips_measured": measured,
+                "round_trips_from_wall_time": from_wall,
                 "ratio_to_bound": if bound > 0 { measured / bound as f64 } else { 0.0 },
                 "peak_rss_kb": rss.get(phase),
             }),
@@ -292,6 +336,18 @@ fn bench_reads_calls_and_dependencies_from_terraforms_log_lines() {
     assert_eq!(calls.by_component["subnet/us-east-1a"], 1);
     assert_eq!(calls.needs["subnet/us-east-1a"], ["vpc"]);
     assert!(calls.needs["vpc"].is_empty());
+}
+
+#[test]
+fn sequential_depth_counts_the_longest_chain_of_calls_that_did_not_overlap() {
+    // a: 0-100, b and c at once: 100-200 and 110-190, d: 200-300 after b; e overlaps all.
+    let spans = [(0, 100), (100, 200), (110, 190), (200, 300), (50, 250)];
+    assert_eq!(sequential_depth(&spans), 3);
+    assert_eq!(sequential_depth(&[]), 0);
+    assert_eq!(
+        millis_of_day("2026-11-30T01:02:03.456Z [DEBUG] x"),
+        Some(3_723_456)
+    );
 }
 
 #[test]

@@ -8,7 +8,7 @@ usage: verify_stack.py ENDPOINT SUFFIX STATE_JSON   (STATE_JSON: `terraform show
        verify_stack.py ENDPOINT SUFFIX --log-rotation-failure SECRET_ARN LOG_GROUP
        verify_stack.py ENDPOINT SUFFIX --set-retention LOG_GROUP DAYS | --delete-vpc-endpoint ID
        verify_stack.py ENDPOINT SUFFIX --tags COMPONENTS_JSON KEY VALUE|-   (every taggable object)
-       verify_stack.py ENDPOINT SUFFIX --set-engine-version CLUSTER VERSION | --engine-version CLUSTER
+       verify_stack.py ENDPOINT SUFFIX --engine-version CLUSTER
        verify_stack.py ENDPOINT SUFFIX --app-secret COMPONENTS_JSON APP_USERNAME | --no-app-secret
 
 Prints one line per failed check and exits 1 if any failed.
@@ -339,10 +339,6 @@ elif mode == "--tags":
         else:
             check(tags.get(key) == want, f"{name} has {key}={tags.get(key)!r}, want {want!r}")
     check(seen == set(readers), f"taggable kinds not in the stack: {set(readers) - seen}")
-elif mode == "--set-engine-version":
-    # What AWS's automatic minor version upgrade does to a cluster.
-    client("rds").modify_db_cluster(DBClusterIdentifier=sys.argv[4], EngineVersion=sys.argv[5], ApplyImmediately=True)
-    sys.exit(0)
 elif mode == "--engine-version":
     print(client("rds").describe_db_clusters(DBClusterIdentifier=sys.argv[4])["DBClusters"][0]["EngineVersion"])
     sys.exit(0)

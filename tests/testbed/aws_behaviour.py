@@ -19,6 +19,7 @@ object (every key optional; an empty object is moto plus the fixes below):
       },
       "consistency": {"ec2_describe_after_create": 1},  # a new VPC, subnet, ... NotFound a while
       "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
+      "aws_managed": {"minor_upgrade": {"after": 5, "engine_version": "8.0.mysql_aurora.3.09.0"}},
       "zones": {                                   # what a zone lacks (AWS: some zones do)
         "without_endpoint_service": {"us-east-1a": ["secretsmanager"]},
         "without_instance_class": {"us-east-1b": ["db.t3.medium"]}
@@ -206,6 +207,28 @@ _lifecycle(RDSBackend, "create_db_instance", "rds", "creating", "available")
 _lifecycle(RDSBackend, "modify_db_cluster", "rds", "modifying", "available")
 _lifecycle(RDSBackend, "modify_db_instance", "rds", "modifying", "available")
 _lifecycle(VPCBackend, "create_vpc_endpoint", "vpc_endpoint", "pending", "available", "state")
+
+# {"aws_managed": {"minor_upgrade": {"after": 5, "engine_version": "8.0.mysql_aurora.3.09.0"}}}:
+# AWS upgrades a cluster's minor engine version on its own (auto minor version upgrade, in the
+# maintenance window); here `after` seconds after the cluster is created, instances with it.
+MINOR_UPGRADE = CONFIG.get("aws_managed", {}).get("minor_upgrade")
+if MINOR_UPGRADE:
+    _create_db_cluster = RDSBackend.create_db_cluster
+
+    def create_db_cluster(self, kwargs):
+        cluster = _create_db_cluster(self, kwargs)
+
+        def upgrade():
+            version = MINOR_UPGRADE["engine_version"]
+            cluster.engine_version = version
+            for db in self.databases.values():
+                if getattr(db, "db_cluster_identifier", None) == cluster.db_cluster_identifier:
+                    db.engine_version = version
+
+        _later(MINOR_UPGRADE["after"], upgrade)
+        return cluster
+
+    RDSBackend.create_db_cluster = create_db_cluster
 
 # Aurora applies a modification while the object says `modifying`, the new values shown under
 # PendingModifiedValues and the old ones still in place; moto applies it at once.

@@ -139,12 +139,22 @@ pub async fn read(
             s.description
         ));
     }
-    let rotation = ctx
-        .call("GetKeyRotationStatus", || {
+    // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
+    let (rotation, policy, tags) = futures::try_join!(
+        ctx.call("GetKeyRotationStatus", || {
             ctx.clients.kms.get_key_rotation_status().key_id(id).send()
-        })
-        .await?
-        .key_rotation_enabled();
+        }),
+        ctx.call("GetKeyPolicy", || {
+            ctx.clients
+                .kms
+                .get_key_policy()
+                .key_id(id)
+                .policy_name(POLICY_NAME)
+                .send()
+        }),
+        Tagged::Kms(id).read(ctx),
+    )?;
+    let rotation = rotation.key_rotation_enabled();
     if rotation != s.enable_key_rotation {
         o.drift.push(format!(
             "automatic rotation is {}, want {}",
@@ -152,23 +162,13 @@ pub async fn read(
             on_off(s.enable_key_rotation)
         ));
     }
-    let policy = ctx
-        .call("GetKeyPolicy", || {
-            ctx.clients
-                .kms
-                .get_key_policy()
-                .key_id(id)
-                .policy_name(POLICY_NAME)
-                .send()
-        })
-        .await?;
     o.drift.extend(policy_drift(
         ctx,
         s.policy,
         "key policy",
         policy.policy().unwrap_or_default(),
     ));
-    o.tags = Some(Tagged::Kms(id).read(ctx).await?);
+    o.tags = Some(tags);
     Ok(Some(o))
 }
 
