@@ -10,6 +10,7 @@ mod apply;
 mod bad_input;
 mod channel;
 mod install;
+mod modern;
 mod module;
 mod plan;
 mod soak;

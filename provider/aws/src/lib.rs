@@ -6,6 +6,7 @@ pub mod claim;
 pub mod clients;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod discover;
 pub mod error;
 pub mod executor;

@@ -10,10 +10,11 @@ use vault_aws::config::{check_endpoint_url, load_sdk_config, resolve_region};
 use vault_aws::{AwsSettings, Endpoints, Service};
 use vault_core::{defaults, validate, Input, ProviderContext};
 
+use crate::database_credentials::DatabaseCredentialsResource;
 use crate::policy_document::PolicyDocumentDataSource;
 use crate::protocol::{
-    self, AttributePath, Block, Diagnostics, DynamicDataSource, DynamicResource, Provider, Schema,
-    Value, ValueEmpty,
+    self, AttributePath, Block, Diagnostics, DynamicDataSource, DynamicEphemeralResource,
+    DynamicResource, Provider, Schema, Value, ValueEmpty,
 };
 use crate::rotation_status::RotationStatusDataSource;
 use crate::schema::{at_most_one, block, map_of_strings, number, optional, string};
@@ -308,6 +309,18 @@ impl Provider for VaultProvider {
             ("policy_document".to_string(), documents),
             ("rotation_status".to_string(), status),
         ]))
+    }
+
+    fn get_ephemeral_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicEphemeralResource>>> {
+        let credentials: Box<dyn DynamicEphemeralResource> =
+            Box::new(DatabaseCredentialsResource::new(self.configured.clone()));
+        Some(HashMap::from([(
+            "database_credentials".to_string(),
+            credentials,
+        )]))
     }
 }
 
