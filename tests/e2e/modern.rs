@@ -328,3 +328,234 @@ fn uuid_like() -> String {
     out.truncate(24);
     out
 }
+
+/// Runs `script` (Python with boto3, `sm` a Secrets Manager client on moto) with `args`; its
+/// stdout, trimmed.
+fn boto(moto: &Moto, script: &str, args: &[&str]) -> String {
+    let prelude = "import sys, json, boto3\nkw = dict(endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='test', aws_secret_access_key='test')\nsm = boto3.client('secretsmanager', **kw)\nlogs = boto3.client('logs', **kw)\n";
+    let out = Command::new(repo_root().join(".testbed/venv/bin/python"))
+        .arg("-c")
+        .arg(format!("{prelude}{script}"))
+        .arg(&moto.url)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// AWSCURRENT's version id and password.
+fn current(moto: &Moto, arn: &str) -> (String, String) {
+    let out = boto(
+        moto,
+        "v = sm.get_secret_value(SecretId=sys.argv[2], VersionStage='AWSCURRENT')\nprint(v['VersionId'], json.loads(v['SecretString'])['password'])",
+        &[arn],
+    );
+    let (id, password) = out.split_once(' ').unwrap();
+    (id.to_string(), password.to_string())
+}
+
+fn can_log_in(db: &MariaDb, password: &str) -> bool {
+    Command::new("mariadb")
+        .args(["-h", "127.0.0.1", "-P", &db.port.to_string(), "-u", "appadmin", "-e", "SELECT 1", "app"])
+        .env("MYSQL_PWD", password)
+        .output()
+        .unwrap()
+        .status
+        .success()
+}
+
+/// The rotation function's part, played by `lambda/rotation/test/support/play_rotation.mjs`.
+fn play_rotation(moto: &Moto, arn: &str) -> Child {
+    Command::new("node")
+        .arg(repo_root().join("lambda/rotation/test/support/play_rotation.mjs"))
+        .args([&moto.url, arn, ROTATION_LOG_GROUP, "120000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("node runs")
+}
+
+fn played(child: Child) -> Json {
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+const ROTATION_LOG_GROUP: &str = "/aws/lambda/vault-rotation-dev";
+
+const ACTIONS: &str = r#"
+action "vault_rotate_secret" "now" {
+  config {
+    environment_suffix = "dev"
+  }
+}
+
+action "vault_rotate_secret" "quick" {
+  config {
+    secret_arn = var.secret_arn
+    timeout    = "3s"
+  }
+}
+
+variable "secret_arn" {
+  type = string
+}
+"#;
+
+/// `terraform apply -invoke`: the action starts the rotation (RotateSecret as AWS starts it), the
+/// real rotation function's steps run against a real MariaDB, and the action returns once
+/// AWSCURRENT moved: the password changed and the new one logs in. A rotation whose function
+/// fails fails the action with the logged error; one that never finishes times out.
+#[test]
+fn rotate_secret_action_waits_for_the_rotation_and_fails_with_the_logged_error_on_terraform_1_15() {
+    let moto = Moto::start_like_aws(
+        r#"{"lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1}, "rotation": "as_aws"}"#,
+    );
+    let db = MariaDb::start();
+    let first_password = format!("Rot{}x", uuid_like());
+    db.root_sql(&format!(
+        "CREATE DATABASE app; CREATE USER 'appadmin'@'%' IDENTIFIED BY '{first_password}'; \
+         GRANT ALL ON app.* TO 'appadmin'@'%';"
+    ));
+    let arn = put_stack_secret(
+        &moto,
+        "secret-dev-database",
+        &serde_json::json!({
+            "engine": "mysql", "host": "127.0.0.1", "port": db.port, "username": "appadmin",
+            "password": first_password, "dbname": "app", "dbClusterIdentifier": "aurora-dev",
+        }),
+    );
+    // The stack's rotation configuration, without a rotation yet.
+    boto(
+        &moto,
+        "logs.create_log_group(logGroupName=sys.argv[3])\nsm.rotate_secret(SecretId=sys.argv[2], RotationLambdaARN='arn:aws:lambda:us-east-1:123456789012:function:vault-rotation-dev', RotationRules={'AutomaticallyAfterDays': 30}, RotateImmediately=False)",
+        &[&arn, ROTATION_LOG_GROUP],
+    );
+    let (first_version, _) = current(&moto, &arn);
+
+    let (ws, var) = basic(Cli::V1_15, &moto);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let provider_only = &main[..main.find("resource \"vault_secrets_stack\"").unwrap()];
+    ws.write("main.tf", &format!("{provider_only}{ACTIONS}"));
+    let arn_var = format!("secret_arn={arn}");
+    let invoke = |name: &str| {
+        ws.run(&[
+            "apply",
+            &format!("-invoke=action.vault_rotate_secret.{name}"),
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+            "-var",
+            &arn_var,
+        ])
+    };
+
+    let player = play_rotation(&moto, &arn);
+    let run = invoke("now");
+    let play = played(player);
+    ok(&run, "apply -invoke of a rotation");
+    assert_eq!(play["outcome"], "finished", "{play}");
+    let token = play["token"].as_str().unwrap();
+    assert!(run.stdout.contains(&format!("new version {token}")), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(&format!("finished: AWSCURRENT is version {token}")),
+        "{}",
+        run.stdout
+    );
+    let (version, password) = current(&moto, &arn);
+    assert_eq!(version, token, "AWSCURRENT moved to the rotation's version");
+    assert_ne!(version, first_version);
+    assert_ne!(password, first_password, "the rotation changed the password");
+    assert!(can_log_in(&db, &password), "the new password logs in");
+    assert!(!can_log_in(&db, &first_password), "the old password no longer does");
+    for secret in [&password, &first_password] {
+        assert!(!run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()));
+    }
+
+    // Out of band, the user's password no longer matches the secret: setSecret cannot log in.
+    db.root_sql("ALTER USER 'appadmin'@'%' IDENTIFIED BY 'changed-by-hand-42';");
+    let player = play_rotation(&moto, &arn);
+    let run = invoke("now");
+    let play = played(player);
+    assert_eq!(play["outcome"], "failed", "{play}");
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    let logged = boto(
+        &moto,
+        "e = logs.filter_log_events(logGroupName=sys.argv[2], filterPattern='failed')['events']\nprint(json.loads(e[-1]['message'])['message'])",
+        &[ROTATION_LOG_GROUP],
+    );
+    // Terraform wraps diagnostics at its terminal width.
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let stderr = flat(&run.stderr);
+    assert!(stderr.contains(&format!("Rotation of {arn} failed")), "{}", run.stderr);
+    assert!(
+        stderr.contains(&flat(&logged)),
+        "the action fails with the function's logged error {logged:?}:\n{}",
+        run.stderr
+    );
+    assert_eq!(current(&moto, &arn).0, version, "a failed rotation promotes nothing");
+
+    // Secrets Manager gives up on the failed rotation; the next one is never carried out.
+    boto(
+        &moto,
+        "sm.update_secret_version_stage(SecretId=sys.argv[2], VersionStage='AWSPENDING', RemoveFromVersionId=sys.argv[3])",
+        &[&arn, play["token"].as_str().unwrap()],
+    );
+    let run = invoke("quick");
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    let stderr = flat(&run.stderr);
+    assert!(stderr.contains(&format!("Rotation of {arn} timed out")), "{}", run.stderr);
+    assert!(stderr.contains("did not finish within 3s"), "{}", run.stderr);
+}
+
+const QUERY: &str = r#"
+list "vault_secrets_stack" "all" {
+  provider = vault
+}
+"#;
+
+/// `terraform query` lists the stack with its identity and main ids; `-generate-config-out`
+/// writes an import block and a configuration that imports it and then plans empty.
+#[test]
+fn terraform_query_lists_stacks_and_generated_configuration_imports_them_with_an_empty_plan_on_terraform_1_15(
+) {
+    let moto = crate::harness::aws();
+    let (created, var) = basic(Cli::V1_15, &moto);
+    ok(&apply(&created, &var), "apply");
+    let vpc = crate::apply::state_components(&created)["vpc"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let (ws, _) = basic(Cli::V1_15, &moto);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let provider_only = &main[..main.find("resource \"vault_secrets_stack\"").unwrap()];
+    ws.write("main.tf", provider_only);
+    ws.write("stacks.tfquery.hcl", QUERY);
+    let query = ws.run(&["query", "-no-color", "-var", &var]);
+    ok(&query, "terraform query");
+    let listed = format!("dev: VPC {vpc}, cluster aurora-dev, secret secret-dev-database");
+    assert!(query.stdout.contains(&listed), "{listed}:\n{}", query.stdout);
+
+    let generated = ws.run(&["query", "-no-color", "-generate-config-out=generated.tf", "-var", &var]);
+    ok(&generated, "terraform query -generate-config-out");
+    let config = fs::read_to_string(ws.path().join("generated.tf")).unwrap();
+    assert!(config.contains("import {"), "{config}");
+    assert!(config.contains("environment_suffix = \"dev\""), "{config}");
+    assert!(config.contains("resource \"vault_secrets_stack\""), "{config}");
+
+    let plan = ws.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+    ok(&plan, "plan of the generated configuration");
+    assert!(
+        plan.stdout.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "{}\n{config}",
+        plan.stdout
+    );
+    ok(&apply(&ws, &var), "apply of the import");
+    let after = ws.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color", "-var", &var]);
+    assert_eq!(after.code, 0, "the plan after importing is empty:\n{}", after.stdout);
+    destroy_leaves_nothing(&ws, &moto, &var);
+}

@@ -12,6 +12,7 @@ pub mod error;
 pub mod executor;
 pub mod objects;
 pub mod retry;
+pub mod rotate;
 pub mod rotation_code;
 pub mod rotation_status;
 pub mod waiter;

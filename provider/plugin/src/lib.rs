@@ -6,6 +6,7 @@ pub mod docs;
 pub mod policy_document;
 pub mod protocol;
 pub mod provider;
+pub mod rotate_secret;
 pub mod rotation_status;
 mod schema;
 pub mod secret_lookup;

@@ -3,6 +3,7 @@
 mod defaults;
 pub mod identity;
 mod lifecycle;
+pub mod list;
 #[cfg(test)]
 mod plan_tests;
 pub mod schema;
