@@ -35,7 +35,11 @@ impl fmt::Debug for Credentials {
 }
 
 /// The value `stage` labels on `secret_id` (an ARN or a name).
-pub async fn read(clients: &Clients, secret_id: &str, stage: &str) -> Result<Credentials, AwsError> {
+pub async fn read(
+    clients: &Clients,
+    secret_id: &str,
+    stage: &str,
+) -> Result<Credentials, AwsError> {
     let out = clients
         .secretsmanager
         .get_secret_value()

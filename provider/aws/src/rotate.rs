@@ -175,7 +175,11 @@ mod tests {
         );
         assert_eq!(
             *clock.sleeps.lock().unwrap(),
-            [Duration::from_secs(2), Duration::from_secs(4), Duration::from_secs(8)]
+            [
+                Duration::from_secs(2),
+                Duration::from_secs(4),
+                Duration::from_secs(8)
+            ]
         );
     }
 
@@ -197,7 +201,9 @@ mod tests {
         .await;
         assert_eq!(
             got,
-            Err(RotateError::Failed("setSecret: AccessDenied: cannot log in".into()))
+            Err(RotateError::Failed(
+                "setSecret: AccessDenied: cannot log in".into()
+            ))
         );
     }
 

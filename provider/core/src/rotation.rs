@@ -220,9 +220,15 @@ mod tests {
 
     #[test]
     fn a_rotation_finishes_when_awscurrent_moved_to_its_version_and_awspending_left_the_others() {
-        assert_eq!(labels("v2", None).progress_of(&started()), RotationProgress::Finished);
+        assert_eq!(
+            labels("v2", None).progress_of(&started()),
+            RotationProgress::Finished
+        );
         // Secrets Manager may leave AWSPENDING on the new current version until it clears it.
-        assert_eq!(labels("v2", Some("v2")).progress_of(&started()), RotationProgress::Finished);
+        assert_eq!(
+            labels("v2", Some("v2")).progress_of(&started()),
+            RotationProgress::Finished
+        );
         assert!(matches!(
             labels("v3", None).progress_of(&started()),
             RotationProgress::Waiting(_)
@@ -233,7 +239,10 @@ mod tests {
     fn only_a_failure_logged_since_the_start_fails_the_rotation() {
         let mut s = labels("v1", Some("v2"));
         s.last_error = Some((at(999), "setSecret: Old: before".into()));
-        assert!(matches!(s.progress_of(&started()), RotationProgress::Waiting(_)));
+        assert!(matches!(
+            s.progress_of(&started()),
+            RotationProgress::Waiting(_)
+        ));
         s.last_error = Some((at(1001), "setSecret: AccessDenied: cannot log in".into()));
         assert_eq!(
             s.progress_of(&started()),

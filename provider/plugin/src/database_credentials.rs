@@ -99,7 +99,11 @@ impl EphemeralResource for DatabaseCredentialsResource {
         Some(database_credentials_schema())
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: DatabaseCredentials) -> Option<()> {
+    async fn validate<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: DatabaseCredentials,
+    ) -> Option<()> {
         secret_lookup::validate(diags, &config.secret_arn, &config.environment_suffix);
         check_stage(diags, &config.version_stage);
         Some(())
@@ -140,7 +144,10 @@ impl EphemeralResource for DatabaseCredentialsResource {
             // An application secret before its first rotation has no password yet.
             diags.root_warning(
                 "The secret holds no password",
-                format!("The {stage} version of {} has no password field.", read.secret_arn),
+                format!(
+                    "The {stage} version of {} has no password field.",
+                    read.secret_arn
+                ),
             );
         }
         Some(DatabaseCredentials {
@@ -149,11 +156,71 @@ impl EphemeralResource for DatabaseCredentialsResource {
             version_stage: Value::Value(stage),
             version_id: Value::Value(read.version_id),
             host: text(read.host),
-            port: read.port.map_or(Value::Null, |p| Value::Value(i64::from(p))),
+            port: read
+                .port
+                .map_or(Value::Null, |p| Value::Value(i64::from(p))),
             username: text(read.username),
             password: text(read.password),
             dbname: text(read.dbname),
             engine: text(read.engine),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn validated(config: DatabaseCredentials) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let r = DatabaseCredentialsResource::new(SharedConfig::default());
+        EphemeralResource::validate(&r, &mut diags, config).await;
+        diags
+    }
+
+    #[tokio::test]
+    async fn bad_input_is_an_error_at_its_attribute_before_any_aws_call() {
+        // The provider is not configured: an AWS call could not even be attempted.
+        let both = validated(DatabaseCredentials {
+            secret_arn: Value::Value("arn:aws:secretsmanager:us-east-1:1:secret:x".into()),
+            environment_suffix: Value::Value("dev".into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(both.errors[0].summary, "Conflicting arguments");
+        let suffix = validated(DatabaseCredentials {
+            environment_suffix: Value::Value("Not A Suffix".into()),
+            version_stage: Value::Value(String::new()),
+            ..Default::default()
+        })
+        .await;
+        let at: Vec<_> = suffix
+            .errors
+            .iter()
+            .map(|e| (e.summary.as_str(), e.attribute.to_string()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (
+                    "Invalid environment_suffix",
+                    "environment_suffix".to_string()
+                ),
+                ("Invalid version_stage", "version_stage".to_string()),
+            ]
+        );
+        let neither = validated(DatabaseCredentials::default()).await;
+        assert_eq!(neither.errors[0].summary, "Missing argument");
+    }
+
+    #[tokio::test]
+    async fn unknown_values_are_left_for_the_run() {
+        let diags = validated(DatabaseCredentials {
+            environment_suffix: Value::Unknown,
+            version_stage: Value::Unknown,
+            ..Default::default()
+        })
+        .await;
+        assert!(diags.errors.is_empty());
     }
 }

@@ -326,7 +326,10 @@ impl Provider for VaultProvider {
         )]))
     }
 
-    fn get_actions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+    fn get_actions(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
         let rotate: Box<dyn DynamicAction> =
             Box::new(RotateSecretAction::new(self.configured.clone()));
         Some(HashMap::from([("rotate_secret".to_string(), rotate)]))

@@ -65,7 +65,11 @@ fn timeout(diags: &mut Diagnostics, config: &RotateSecretConfig) -> Option<Durat
             None
         }
         Err(e) => {
-            diags.error("Invalid timeout", format!("{e}."), AttributePath::new("timeout"));
+            diags.error(
+                "Invalid timeout",
+                format!("{e}."),
+                AttributePath::new("timeout"),
+            );
             None
         }
     }
@@ -89,7 +93,11 @@ impl Action for RotateSecretAction {
         Some(rotate_secret_schema())
     }
 
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: RotateSecretConfig) -> Option<()> {
+    async fn validate<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: RotateSecretConfig,
+    ) -> Option<()> {
         secret_lookup::validate(diags, &config.secret_arn, &config.environment_suffix);
         if !config.timeout.is_unknown() {
             timeout(diags, &config);
@@ -97,7 +105,12 @@ impl Action for RotateSecretAction {
         Some(())
     }
 
-    async fn invoke<'a>(&self, diags: &mut Diagnostics, config: RotateSecretConfig, progress: Progress) {
+    async fn invoke<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: RotateSecretConfig,
+        progress: Progress,
+    ) {
         let Some(limit) = timeout(diags, &config) else {
             return;
         };
@@ -158,5 +171,32 @@ impl Action for RotateSecretAction {
             }
             Err(e) => diags.root_error(format!("Rotation of {arn} failed"), e.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_timeout_that_is_not_a_duration_is_an_error_at_its_attribute() {
+        let mut diags = Diagnostics::default();
+        let a = RotateSecretAction::new(SharedConfig::default());
+        let config = RotateSecretConfig {
+            environment_suffix: Value::Value("dev".into()),
+            timeout: Value::Value("soon".into()),
+            ..Default::default()
+        };
+        Action::validate(&a, &mut diags, config).await;
+        assert_eq!(diags.errors.len(), 1);
+        assert_eq!(diags.errors[0].summary, "Invalid timeout");
+        assert_eq!(diags.errors[0].attribute.to_string(), "timeout");
+    }
+
+    #[test]
+    fn the_default_timeout_is_ten_minutes() {
+        let mut diags = Diagnostics::default();
+        let t = timeout(&mut diags, &RotateSecretConfig::default());
+        assert_eq!(t, Some(Duration::from_secs(600)));
     }
 }

@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
+use crate::protocol::{AttributeType, DataSource, Diagnostics, Schema, Value, ValueEmpty};
+use crate::provider::{Configured, SharedConfig};
+use crate::schema::{block, boolean, computed, defaulted, number, optional, string};
+use crate::secret_lookup;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use vault_aws::rotation_status::{self, RotationStatus};
-use crate::protocol::{AttributeType, DataSource, Diagnostics, Schema, Value, ValueEmpty};
-use crate::provider::{Configured, SharedConfig};
-use crate::secret_lookup;
-use crate::schema::{block, boolean, computed, defaulted, number, optional, string};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VersionValue {

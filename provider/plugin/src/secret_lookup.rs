@@ -10,7 +10,11 @@ use crate::provider::{Configured, SharedConfig};
 
 /// The configuration checks, before any AWS call: exactly one of the two, and a well-formed
 /// suffix. Unknown values are left for the apply.
-pub fn validate(diags: &mut Diagnostics, secret_arn: &Value<String>, environment_suffix: &Value<String>) {
+pub fn validate(
+    diags: &mut Diagnostics,
+    secret_arn: &Value<String>,
+    environment_suffix: &Value<String>,
+) {
     if secret_arn.is_value() && environment_suffix.is_value() {
         diags.error(
             "Conflicting arguments",

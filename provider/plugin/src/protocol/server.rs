@@ -132,7 +132,10 @@ impl<P: Provider> ProviderService<P> {
         if found.is_none() {
             diags.root_error(
                 "Unknown ephemeral resource",
-                format!("The {} provider has no ephemeral resource {name:?}.", self.name),
+                format!(
+                    "The {} provider has no ephemeral resource {name:?}.",
+                    self.name
+                ),
             );
         }
         found
@@ -543,7 +546,8 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                 let (new_state, private) = out.unwrap_or((current.clone(), private.clone()));
                 // Every read answers with the identity, so a state written before identities
                 // existed (or by Terraform < 1.12) gains one at its next refresh.
-                let new_identity = r.and_then(|r| identity_data(r, &mut diags, &new_state, &private));
+                let new_identity =
+                    r.and_then(|r| identity_data(r, &mut diags, &new_state, &private));
                 tf::read_resource::Response {
                     new_state: Some(new_state),
                     diagnostics: diags.to_wire(),
@@ -872,7 +876,8 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
         }))
     }
 
-    type ListResourceStream = futures::stream::Iter<std::vec::IntoIter<Result<tf::list_resource::Event, Status>>>;
+    type ListResourceStream =
+        futures::stream::Iter<std::vec::IntoIter<Result<tf::list_resource::Event, Status>>>;
 
     /// One event per object found; a failure is one event carrying the diagnostics.
     async fn list_resource(
@@ -1190,6 +1195,29 @@ mod tests {
             .collect();
         assert_eq!(resources, ["vault_secrets_stack"]);
         assert_eq!(data, ["vault_policy_document", "vault_rotation_status"]);
+        let names = |v: Vec<String>| v;
+        assert_eq!(
+            names(
+                meta.ephemeral_resources
+                    .into_iter()
+                    .map(|e| e.type_name)
+                    .collect()
+            ),
+            ["vault_database_credentials"]
+        );
+        assert_eq!(
+            names(meta.actions.into_iter().map(|a| a.type_name).collect()),
+            ["vault_rotate_secret"]
+        );
+        assert_eq!(
+            names(
+                meta.list_resources
+                    .into_iter()
+                    .map(|l| l.type_name)
+                    .collect()
+            ),
+            ["vault_secrets_stack"]
+        );
         assert!(
             meta.server_capabilities
                 .unwrap()
@@ -1209,5 +1237,80 @@ mod tests {
             .into_inner();
         assert_eq!(answer.error, "");
         assert!(stop.is_stopped());
+    }
+
+    #[tokio::test]
+    async fn the_stack_has_an_identity_schema_and_identities_of_its_version_pass_through_upgrade() {
+        let service = ProviderService::new("vault", VaultProvider::default());
+        let schemas = service
+            .get_resource_identity_schemas(Request::new(
+                tf::get_resource_identity_schemas::Request {},
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .identity_schemas;
+        let stack = &schemas["vault_secrets_stack"];
+        let names: Vec<_> = stack
+            .identity_attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["environment_suffix", "region", "account_id"]);
+
+        let upgrade = |version| {
+            service.upgrade_resource_identity(Request::new(
+                tf::upgrade_resource_identity::Request {
+                    type_name: "vault_secrets_stack".into(),
+                    version,
+                    raw_identity: Some(tf::RawState {
+                        json: br#"{"environment_suffix":"dev","region":"us-east-1","account_id":"123456789012"}"#.to_vec(),
+                        flatmap: HashMap::new(),
+                    }),
+                },
+            ))
+        };
+        let same = upgrade(stack.version).await.unwrap().into_inner();
+        assert!(same.diagnostics.is_empty());
+        let data = same.upgraded_identity.unwrap().identity_data.unwrap();
+        assert!(String::from_utf8(data.json)
+            .unwrap()
+            .contains("\"environment_suffix\":\"dev\""));
+        let newer = upgrade(stack.version + 1).await.unwrap().into_inner();
+        assert!(newer.upgraded_identity.is_none());
+        assert_eq!(newer.diagnostics[0].summary, "Unsupported identity version");
+    }
+
+    #[tokio::test]
+    async fn an_action_on_an_unconfigured_provider_completes_with_an_error_diagnostic() {
+        use futures::StreamExt;
+        let service = ProviderService::new("vault", VaultProvider::default());
+        let config = crate::protocol::dynamic::encode(
+            &mut Diagnostics::default(),
+            &crate::rotate_secret::RotateSecretConfig {
+                environment_suffix: Value::Value("dev".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let events: Vec<_> = service
+            .invoke_action(Request::new(tf::invoke_action::Request {
+                action_type: "vault_rotate_secret".into(),
+                config: Some(config),
+                client_capabilities: None,
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .collect()
+            .await;
+        let last = events.last().unwrap().as_ref().unwrap();
+        let Some(tf::invoke_action::event::Type::Completed(done)) = &last.r#type else {
+            panic!("the stream ends with a completion: {events:?}");
+        };
+        assert_eq!(
+            done.diagnostics[0].summary,
+            "The vault provider is not configured"
+        );
     }
 }

@@ -44,7 +44,10 @@ pub trait Provider: Send + Sync + 'static {
         Some(HashMap::new())
     }
     /// Actions (Terraform >= 1.14): operations invoked by `terraform apply -invoke`.
-    fn get_actions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+    fn get_actions(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
         Some(HashMap::new())
     }
     /// List resources (Terraform >= 1.14, `terraform query`), under the name of the managed
@@ -169,7 +172,12 @@ pub trait Action: Send + Sync {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()>;
     /// Runs the action to its end, reporting progress as it goes; failures are error diagnostics.
-    async fn invoke<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>, progress: Progress);
+    async fn invoke<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::Config<'a>,
+        progress: Progress,
+    );
 }
 
 /// One object a list resource found.
@@ -220,10 +228,17 @@ pub trait DynamicResource: Send + Sync {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
     fn identity_schema(&self) -> Option<IdentitySchema>;
     /// The identity of a stored state; `None` for a null state or one not yet wholly known.
-    fn identity(&self, diags: &mut Diagnostics, state: &DynamicValue, private: &[u8])
-        -> Option<DynamicValue>;
-    async fn import_identity(&self, diags: &mut Diagnostics, identity: &DynamicValue)
-        -> Option<Stored>;
+    fn identity(
+        &self,
+        diags: &mut Diagnostics,
+        state: &DynamicValue,
+        private: &[u8],
+    ) -> Option<DynamicValue>;
+    async fn import_identity(
+        &self,
+        diags: &mut Diagnostics,
+        identity: &DynamicValue,
+    ) -> Option<Stored>;
     async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue);
     async fn read(
         &self,

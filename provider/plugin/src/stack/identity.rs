@@ -52,7 +52,11 @@ pub fn identity_schema() -> IdentitySchema {
 
 /// The identity of a stored stack; `None` until its account is known (a create not yet
 /// applied) or when the suffix is unknown.
-pub fn identity_of(state: &StackState, private: &Value<Private>, region: &str) -> Option<StackIdentity> {
+pub fn identity_of(
+    state: &StackState,
+    private: &Value<Private>,
+    region: &str,
+) -> Option<StackIdentity> {
     let (Value::Value(suffix), Value::Value(private)) = (&state.environment_suffix, private) else {
         return None;
     };
@@ -100,7 +104,10 @@ mod tests {
             environment_suffix: Value::Unknown,
             ..StackState::default()
         };
-        assert_eq!(identity_of(&unknown, &private("123456789012"), "eu-west-1"), None);
+        assert_eq!(
+            identity_of(&unknown, &private("123456789012"), "eu-west-1"),
+            None
+        );
     }
 
     #[test]

@@ -79,7 +79,8 @@ impl ListResource for SecretsStackList {
                 return Vec::new();
             }
         };
-        let (Ok(account_id), Ok(region)) = (AccountId::parse(&account), Region::parse(&clients.region))
+        let (Ok(account_id), Ok(region)) =
+            (AccountId::parse(&account), Region::parse(&clients.region))
         else {
             diags.root_error_short("Cannot read the caller's account or the provider's region");
             return Vec::new();
@@ -89,7 +90,10 @@ impl ListResource for SecretsStackList {
             let Ok(suffix) = EnvironmentSuffix::parse(&stack.suffix) else {
                 diags.root_warning(
                     "A VPC carries a management tag that is no stack's suffix",
-                    format!("{} is tagged vault:stack = {:?}; it is left out.", stack.vpc_id, stack.suffix),
+                    format!(
+                        "{} is tagged vault:stack = {:?}; it is left out.",
+                        stack.vpc_id, stack.suffix
+                    ),
                 );
                 continue;
             };
@@ -100,7 +104,11 @@ impl ListResource for SecretsStackList {
                 stack.vpc_id,
                 naming.db_cluster(),
                 naming.secret(),
-                if stack.created.is_none() { " (create not finished)" } else { "" }
+                if stack.created.is_none() {
+                    " (create not finished)"
+                } else {
+                    ""
+                }
             );
             let state = if include_state {
                 match lifecycle::import(&configured, &stack.suffix).await {
