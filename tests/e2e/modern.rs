@@ -647,6 +647,48 @@ fn rotate_secret_action_waits_for_the_rotation_and_fails_with_the_logged_error_o
         "{}",
         run.stderr
     );
+
+    // From an action_trigger: the same action, run by an ordinary apply after a create.
+    let stuck = boto(
+        &moto,
+        "d = sm.describe_secret(SecretId=sys.argv[2])\nprint([v for v, s in d['VersionIdsToStages'].items() if 'AWSPENDING' in s and 'AWSCURRENT' not in s][0])",
+        &[&arn],
+    );
+    boto(
+        &moto,
+        "sm.update_secret_version_stage(SecretId=sys.argv[2], VersionStage='AWSPENDING', RemoveFromVersionId=sys.argv[3])",
+        &[&arn, &stuck],
+    );
+    db.root_sql(&format!(
+        "ALTER USER 'appadmin'@'%' IDENTIFIED BY '{password}';"
+    ));
+    ws.write(
+        "main.tf",
+        &format!(
+            "{provider_only}{ACTIONS}\nresource \"terraform_data\" \"release\" {{\n  lifecycle {{\n    action_trigger {{\n      events  = [after_create]\n      actions = [action.vault_rotate_secret.now]\n    }}\n  }}\n}}\n"
+        ),
+    );
+    let player = play_rotation(&moto, &arn);
+    let run = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+        "-var",
+        &arn_var,
+    ]);
+    let play = played(player);
+    ok(&run, "apply with an action_trigger");
+    assert_eq!(play["outcome"], "finished", "{play}");
+    let (triggered, rotated) = current(&moto, &arn);
+    assert_eq!(triggered, play["token"].as_str().unwrap());
+    assert_ne!(rotated, password);
+    assert!(
+        can_log_in(&db, &rotated),
+        "the triggered rotation's password logs in"
+    );
 }
 
 const QUERY: &str = r#"
@@ -663,6 +705,8 @@ fn terraform_query_lists_stacks_and_generated_configuration_imports_them_with_an
     let moto = crate::harness::aws();
     let (created, var) = basic(Cli::V1_15, &moto);
     ok(&apply(&created, &var), "apply");
+    // A create on Terraform 1.15 stores the identity from its apply.
+    assert_eq!(stored_identity(&created), dev_identity());
     let vpc = crate::apply::state_components(&created)["vpc"]
         .as_str()
         .unwrap()
