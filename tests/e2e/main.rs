@@ -4,13 +4,17 @@
 //! Prerequisite: `scripts/setup.sh` (installs moto and both Terraform CLIs into `.testbed/`).
 
 mod harness;
+mod plugin_client;
 
 mod alternating;
 mod apply;
+mod aurora;
 mod bad_input;
+mod bench;
 mod channel;
 mod install;
 mod modern;
 mod module;
 mod plan;
 mod soak;
+mod zones;

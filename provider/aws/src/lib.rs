@@ -16,6 +16,7 @@ pub mod rotate;
 pub mod rotation_code;
 pub mod rotation_status;
 pub mod waiter;
+pub mod zones;
 
 pub use aws_types::SdkConfig;
 pub use config::{AwsSettings, Endpoints, Service};
