@@ -520,9 +520,10 @@ variable "secret_arn" {
 /// fails fails the action with the logged error; one that never finishes times out.
 #[test]
 fn rotate_secret_action_waits_for_the_rotation_and_fails_with_the_logged_error_on_terraform_1_15() {
-    let moto = Moto::start_like_aws(
-        r#"{"lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1}, "rotation": "as_aws"}"#,
-    );
+    // Every scenario's AWS behaviour, plus RotateSecret starting a rotation as AWS does.
+    let mut behaviour: Json = serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
+    behaviour["rotation"] = "as_aws".into();
+    let moto = Moto::start_like_aws(&behaviour.to_string());
     let db = MariaDb::start();
     let first_password = format!("Rot{}x", uuid_like());
     db.root_sql(&format!(
