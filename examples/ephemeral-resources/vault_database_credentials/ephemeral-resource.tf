@@ -1,6 +1,13 @@
 # Terraform 1.10 and newer: the stack's current database credentials, for this run only. They
 # configure another provider (here the community MySQL provider) without ever being written to
 # state or to a plan file.
+terraform {
+  required_providers {
+    vault = { source = "platform/vault" }
+    mysql = { source = "petoju/mysql" }
+  }
+}
+
 ephemeral "vault_database_credentials" "prod" {
   environment_suffix = "prod"
 }
