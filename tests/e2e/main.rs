@@ -13,6 +13,7 @@ mod bad_input;
 mod bench;
 mod channel;
 mod install;
+mod modern;
 mod module;
 mod plan;
 mod soak;

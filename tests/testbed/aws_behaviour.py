@@ -30,8 +30,13 @@ object (every key optional; an empty object is moto plus the fixes below):
         "lambda": 1,                               # function Pending after create, update
                                                    # InProgress (a second one refused)
         "vpc_endpoint": 1                          # endpoint pending after create
-      }
+      },
+      "rotation": "as_aws"                         # RotateSecret starts a rotation as AWS does
     }
+
+RotateSecret as AWS: the token's version is created empty and labelled AWSPENDING, and nothing
+else happens (moto cannot run the function); the test then plays the function's steps. This is
+`rotate_secret_as_aws_does` of `lambda/rotation/test/support/testbed.py`, the one correction.
 
 Lambda network interfaces: a function in a VPC gets one requester-managed interface per subnet,
 in its security groups. After DeleteFunction, Lambda releases them `release_after` seconds later,
@@ -71,6 +76,20 @@ from moto.rds.models import RDSBackend
 from werkzeug.serving import run_simple
 
 CONFIG = json.loads(os.environ.get("VAULT_AWS_BEHAVIOUR") or "{}")
+
+if CONFIG.get("rotation") == "as_aws":
+    import importlib.util
+
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    _spec = importlib.util.spec_from_file_location(
+        "rotation_testbed",
+        os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                     "../../lambda/rotation/test/support/testbed.py"),
+    )
+    _rotation_testbed = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_rotation_testbed)
+    SecretsManagerBackend.rotate_secret = _rotation_testbed.rotate_secret_as_aws_does
 
 # --- moto fixes: where moto 5.2 differs from AWS in a way no test wants -------------------------
 

@@ -298,6 +298,60 @@ pub async fn complete_stack(
     }))
 }
 
+/// A stack found in the account and region by its VPC's management tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedStack {
+    pub suffix: String,
+    pub vpc_id: String,
+    /// When its first apply finished; `None` for a stack still being created, or whose create
+    /// stopped part-way (its objects are found and adopted by the next apply or an import).
+    pub created: Option<String>,
+}
+
+/// Every stack in the account and region, by suffix: the VPCs carrying the management tag.
+pub async fn stacks(clients: &Clients) -> Result<Vec<ListedStack>, AwsError> {
+    let mut found = Vec::new();
+    let mut next: Option<String> = None;
+    loop {
+        let out = clients
+            .ec2
+            .describe_vpcs()
+            .filters(
+                Filter::builder()
+                    .name("tag-key")
+                    .values(MANAGEMENT_TAG)
+                    .build(),
+            )
+            .set_next_token(next.take())
+            .send()
+            .await
+            .map_err(api("DescribeVpcs"))?;
+        for v in out.vpcs() {
+            let tag = |key: &str| {
+                v.tags()
+                    .iter()
+                    .find(|t| t.key() == Some(key))
+                    .and_then(|t| t.value())
+                    .map(str::to_string)
+            };
+            let Some(suffix) = tag(MANAGEMENT_TAG) else {
+                continue;
+            };
+            found.push(ListedStack {
+                suffix,
+                vpc_id: v.vpc_id().unwrap_or_default().to_string(),
+                created: tag(CREATED_TAG),
+            });
+        }
+        match out.next_token() {
+            Some(t) if !t.is_empty() => next = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    found.sort_by(|a, b| a.suffix.cmp(&b.suffix).then(a.vpc_id.cmp(&b.vpc_id)));
+    Ok(found)
+}
+
 /// Marks the stack whose VPC is `vpc_id` complete, unless it is already: the last step of an
 /// apply that finished.
 pub async fn mark_complete(

@@ -85,6 +85,56 @@ impl RotationStatus {
     }
 }
 
+/// A rotation started on request (`vault_rotate_secret`): the version it makes current, and when
+/// it was started, so that only failures logged since count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartedRotation {
+    pub version_id: String,
+    pub at: SystemTime,
+}
+
+/// Where a started rotation stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RotationProgress {
+    /// Still under way: what the version labels say, in words.
+    Waiting(String),
+    /// AWSCURRENT moved to the new version and AWSPENDING is on no other version.
+    Finished,
+    /// The function logged a failure after the rotation started: its message.
+    Failed(String),
+}
+
+impl RotationStatus {
+    pub fn progress_of(&self, started: &StartedRotation) -> RotationProgress {
+        if let Some((at, message)) = &self.last_error {
+            if *at >= started.at {
+                return RotationProgress::Failed(message.clone());
+            }
+        }
+        let token = Some(&started.version_id);
+        let current_moved = self.current_version_id.as_ref() == token;
+        let pending_gone = self.pending_version_id.is_none()
+            || (current_moved && self.pending_version_id.as_ref() == token);
+        if current_moved && pending_gone {
+            return RotationProgress::Finished;
+        }
+        let name = |v: &Option<String>| v.clone().unwrap_or_else(|| "no version".to_string());
+        RotationProgress::Waiting(if current_moved {
+            format!(
+                "AWSCURRENT is on the new version {}; AWSPENDING still on {}",
+                started.version_id,
+                name(&self.pending_version_id)
+            )
+        } else {
+            format!(
+                "AWSPENDING is on {}, AWSCURRENT still on {}",
+                name(&self.pending_version_id),
+                name(&self.current_version_id)
+            )
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +192,61 @@ mod tests {
         assert!(!s.rotation_in_progress());
         s.pending_version_id = Some("b".into());
         assert!(s.rotation_in_progress());
+    }
+
+    fn started() -> StartedRotation {
+        StartedRotation {
+            version_id: "v2".into(),
+            at: at(1000),
+        }
+    }
+
+    fn labels(current: &str, pending: Option<&str>) -> RotationStatus {
+        RotationStatus {
+            current_version_id: Some(current.into()),
+            pending_version_id: pending.map(Into::into),
+            ..enabled()
+        }
+    }
+
+    #[test]
+    fn a_started_rotation_waits_while_awspending_is_on_a_version_that_is_not_current() {
+        let p = labels("v1", Some("v2")).progress_of(&started());
+        assert_eq!(
+            p,
+            RotationProgress::Waiting("AWSPENDING is on v2, AWSCURRENT still on v1".into())
+        );
+    }
+
+    #[test]
+    fn a_rotation_finishes_when_awscurrent_moved_to_its_version_and_awspending_left_the_others() {
+        assert_eq!(
+            labels("v2", None).progress_of(&started()),
+            RotationProgress::Finished
+        );
+        // Secrets Manager may leave AWSPENDING on the new current version until it clears it.
+        assert_eq!(
+            labels("v2", Some("v2")).progress_of(&started()),
+            RotationProgress::Finished
+        );
+        assert!(matches!(
+            labels("v3", None).progress_of(&started()),
+            RotationProgress::Waiting(_)
+        ));
+    }
+
+    #[test]
+    fn only_a_failure_logged_since_the_start_fails_the_rotation() {
+        let mut s = labels("v1", Some("v2"));
+        s.last_error = Some((at(999), "setSecret: Old: before".into()));
+        assert!(matches!(
+            s.progress_of(&started()),
+            RotationProgress::Waiting(_)
+        ));
+        s.last_error = Some((at(1001), "setSecret: AccessDenied: cannot log in".into()));
+        assert_eq!(
+            s.progress_of(&started()),
+            RotationProgress::Failed("setSecret: AccessDenied: cannot log in".into())
+        );
     }
 }

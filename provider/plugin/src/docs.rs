@@ -4,7 +4,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::protocol::{Attribute, AttributeConstraint, AttributeType, Block, NestedBlock, Schema};
+use crate::protocol::{
+    Attribute, AttributeConstraint, AttributeType, Block, IdentitySchema, NestedBlock, Schema,
+};
 
 fn type_name(t: &AttributeType) -> String {
     match t {
@@ -116,6 +118,9 @@ fn schema_section(block: &Block) -> String {
             out.push('\n');
         }
     }
+    if block.attributes.is_empty() && block.blocks.is_empty() {
+        out.push_str("\nNo arguments.\n");
+    }
     out.trim_end().to_string() + "\n"
 }
 
@@ -140,6 +145,51 @@ pub struct Page<'a> {
     pub schema: Schema,
     pub example: &'a str,
     pub import: Option<&'a str>,
+    pub identity: Option<IdentitySchema>,
+    /// The Terraform version the feature needs, when newer than 1.0.
+    pub requires: Option<&'a str>,
+}
+
+/// The `## Identity Schema` section of a resource with a resource identity.
+fn identity_section(identity: &IdentitySchema) -> String {
+    let mut out = String::from(
+        "
+## Identity Schema
+
+With Terraform 1.12 and newer every `vault_secrets_stack` in state carries a \
+         resource identity, returned on every read (a state written by an older provider or \
+         Terraform gains it at its next refresh).\n",
+    );
+    for (title, required) in [("Required", true), ("Optional", false)] {
+        let attrs: Vec<_> = identity
+            .attributes
+            .iter()
+            .filter(|a| a.required_for_import == required)
+            .collect();
+        if attrs.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n### {title}\n");
+        for a in attrs {
+            let _ = writeln!(
+                out,
+                "- `{}` ({}) {}",
+                a.name,
+                type_name(&a.attr_type),
+                a.description
+            );
+        }
+    }
+    out
+}
+
+/// What every page of a feature newer than Terraform 1.0 says about versions.
+fn requires_note(version: &str) -> String {
+    format!(
+        "~> **Terraform {version} or newer.** Older Terraform versions ignore this part of the \
+         provider's schema; every other resource and data source, and \
+         `vault_secrets_stack` itself, work with Terraform 1.0 and newer.\n\n"
+    )
 }
 
 fn page(root: &Path, p: &Page) -> String {
@@ -150,11 +200,17 @@ fn page(root: &Path, p: &Page) -> String {
         "# {} ({})\n\n{}\n",
         p.name, p.kind, p.schema.block.description.content
     );
+    if let Some(version) = p.requires {
+        out.push_str(&requires_note(version));
+    }
     let ex = example(root, p.example, "terraform");
     if !ex.is_empty() {
         let _ = writeln!(out, "## Example Usage\n\n{ex}");
     }
     out.push_str(&schema_section(&p.schema.block));
+    if let Some(identity) = &p.identity {
+        out.push_str(&identity_section(identity));
+    }
     if let Some(import) = p.import {
         let _ = write!(
             out,
@@ -163,9 +219,15 @@ fn page(root: &Path, p: &Page) -> String {
              it differs from its default; `kms`, `audit` (unless the trail is off) and `timeouts` \
              are left to their defaults. A configuration that omits `logs` at its default plans \
              empty right after import.\n\n{}\nOr, with Terraform 1.5 and newer:\n\n{}\n\
-             {OWNERSHIP}",
+             Or by resource identity, with Terraform 1.12 and newer (the same import, so the same \
+             result):\n\n{}\n{OWNERSHIP}",
             example(root, import, "shell"),
-            example(root, "examples/resources/vault_secrets_stack/import-by-block.tf", "terraform")
+            example(root, "examples/resources/vault_secrets_stack/import-by-block.tf", "terraform"),
+            example(
+                root,
+                "examples/resources/vault_secrets_stack/import-by-identity.tf",
+                "terraform"
+            )
         );
     }
     out
@@ -185,6 +247,21 @@ A create adopts the objects of an incomplete stack only when the claim is its ow
 The owner is the host name and the directory Terraform runs in, so two Terraform workspaces (`terraform workspace`) of one directory count as one owner: give them different suffixes, as the naming requires anyway. A claim without `vault:owner` (a stack created by an older provider version) is treated as the current directory's.
 "#;
 
+/// Which Terraform versions each part needs, for the provider's index page.
+const TERRAFORM_VERSIONS: &str = r#"
+## Terraform versions
+
+The provider speaks plugin protocol 6 and works with **Terraform 1.0 and newer**: `vault_secrets_stack` (create, update, import by suffix, destroy), `vault_rotation_status` and `vault_policy_document` behave the same on every version. Newer Terraform versions unlock more; older ones ignore those parts of the schema:
+
+| Feature | Needs |
+|---|---|
+| `import` blocks by `id` | Terraform 1.5 |
+| Ephemeral resource [`vault_database_credentials`](ephemeral-resources/database_credentials.md): credentials never in state or plan | Terraform 1.10 |
+| Resource identity of `vault_secrets_stack`, `import { identity = { environment_suffix = "..." } }` | Terraform 1.12 |
+| Action [`vault_rotate_secret`](actions/rotate_secret.md): `terraform apply -invoke`, `action_trigger` | Terraform 1.14 |
+| List resource [`vault_secrets_stack`](list-resources/secrets_stack.md): `terraform query`, `-generate-config-out` | Terraform 1.14 |
+"#;
+
 /// Every docs file as (path relative to the repository, content).
 pub fn render(root: &Path) -> Vec<(String, String)> {
     let provider = crate::provider::provider_schema();
@@ -196,6 +273,7 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
         example(root, "examples/provider/provider.tf", "terraform")
     );
     index.push_str(&schema_section(&provider.block));
+    index.push_str(TERRAFORM_VERSIONS);
     let stack = page(
         root,
         &Page {
@@ -204,6 +282,8 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
             schema: crate::stack::schema::stack_schema(),
             example: "examples/resources/vault_secrets_stack/resource.tf",
             import: Some("examples/resources/vault_secrets_stack/import.sh"),
+            identity: Some(crate::stack::identity::identity_schema()),
+            requires: None,
         },
     );
     let policy_document = page(
@@ -214,6 +294,8 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
             schema: crate::policy_document::policy_document_schema(),
             example: "examples/data-sources/vault_policy_document/data-source.tf",
             import: None,
+            identity: None,
+            requires: None,
         },
     );
     let rotation_status = page(
@@ -224,6 +306,45 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
             schema: crate::rotation_status::rotation_status_schema(),
             example: "examples/data-sources/vault_rotation_status/data-source.tf",
             import: None,
+            identity: None,
+            requires: None,
+        },
+    );
+    let credentials = page(
+        root,
+        &Page {
+            kind: "Ephemeral Resource",
+            name: "vault_database_credentials",
+            schema: crate::database_credentials::database_credentials_schema(),
+            example:
+                "examples/ephemeral-resources/vault_database_credentials/ephemeral-resource.tf",
+            import: None,
+            identity: None,
+            requires: Some("1.10"),
+        },
+    );
+    let rotate = page(
+        root,
+        &Page {
+            kind: "Action",
+            name: "vault_rotate_secret",
+            schema: crate::rotate_secret::rotate_secret_schema(),
+            example: "examples/actions/vault_rotate_secret/action.tf",
+            import: None,
+            identity: None,
+            requires: Some("1.14"),
+        },
+    );
+    let list = page(
+        root,
+        &Page {
+            kind: "List Resource",
+            name: "vault_secrets_stack",
+            schema: crate::stack::list::list_schema(),
+            example: "examples/list-resources/vault_secrets_stack/list-resource.tfquery.hcl",
+            import: None,
+            identity: None,
+            requires: Some("1.14"),
         },
     );
     vec![
@@ -237,6 +358,12 @@ pub fn render(root: &Path) -> Vec<(String, String)> {
             "docs/data-sources/policy_document.md".into(),
             policy_document,
         ),
+        (
+            "docs/ephemeral-resources/database_credentials.md".into(),
+            credentials,
+        ),
+        ("docs/actions/rotate_secret.md".into(), rotate),
+        ("docs/list-resources/secrets_stack.md".into(), list),
     ]
 }
 

@@ -10,13 +10,17 @@ use vault_aws::config::{check_endpoint_url, load_sdk_config, resolve_region};
 use vault_aws::{AwsSettings, Endpoints, Service};
 use vault_core::{defaults, validate, Input, ProviderContext};
 
+use crate::database_credentials::DatabaseCredentialsResource;
 use crate::policy_document::PolicyDocumentDataSource;
 use crate::protocol::{
-    self, AttributePath, Block, Diagnostics, DynamicDataSource, DynamicResource, Provider, Schema,
-    Value, ValueEmpty,
+    self, AttributePath, Block, Diagnostics, DynamicAction, DynamicDataSource,
+    DynamicEphemeralResource, DynamicListResource, DynamicResource, Provider, Schema, Value,
+    ValueEmpty,
 };
+use crate::rotate_secret::RotateSecretAction;
 use crate::rotation_status::RotationStatusDataSource;
 use crate::schema::{at_most_one, block, map_of_strings, number, optional, string};
+use crate::stack::list::SecretsStackList;
 use crate::stack::SecretsStackResource;
 
 /// What `configure` resolved, shared with every resource and data source.
@@ -308,6 +312,36 @@ impl Provider for VaultProvider {
             ("policy_document".to_string(), documents),
             ("rotation_status".to_string(), status),
         ]))
+    }
+
+    fn get_ephemeral_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicEphemeralResource>>> {
+        let credentials: Box<dyn DynamicEphemeralResource> =
+            Box::new(DatabaseCredentialsResource::new(self.configured.clone()));
+        Some(HashMap::from([(
+            "database_credentials".to_string(),
+            credentials,
+        )]))
+    }
+
+    fn get_actions(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        let rotate: Box<dyn DynamicAction> =
+            Box::new(RotateSecretAction::new(self.configured.clone()));
+        Some(HashMap::from([("rotate_secret".to_string(), rotate)]))
+    }
+
+    fn get_list_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        let stacks: Box<dyn DynamicListResource> =
+            Box::new(SecretsStackList::new(self.configured.clone()));
+        Some(HashMap::from([("secrets_stack".to_string(), stacks)]))
     }
 }
 

@@ -5,17 +5,13 @@
 use std::collections::HashMap;
 use std::time::SystemTime;
 
+use crate::protocol::{AttributeType, DataSource, Diagnostics, Schema, Value, ValueEmpty};
+use crate::provider::{Configured, SharedConfig};
+use crate::schema::{block, boolean, computed, defaulted, number, optional, string};
+use crate::secret_lookup;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use vault_aws::rotation_status::{self, RotationStatus};
-use vault_core::model::Naming;
-use vault_core::{AccountId, EnvironmentSuffix, Region};
-
-use crate::protocol::{
-    AttributePath, AttributeType, DataSource, Diagnostics, Schema, Value, ValueEmpty,
-};
-use crate::provider::{Configured, SharedConfig};
-use crate::schema::{block, boolean, computed, defaulted, number, optional, string};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct VersionValue {
@@ -111,43 +107,6 @@ fn opt(s: &Option<String>) -> Value<String> {
     s.clone().map_or(Value::Null, Value::Value)
 }
 
-/// The secret's id: the ARN given, or the stack's secret name from its suffix.
-async fn secret_id(
-    diags: &mut Diagnostics,
-    configured: &Configured,
-    config: &RotationStatusState,
-) -> Option<String> {
-    if let Value::Value(arn) = &config.secret_arn {
-        return Some(arn.clone());
-    }
-    let Value::Value(suffix) = &config.environment_suffix else {
-        diags.root_error_short("Give secret_arn or environment_suffix");
-        return None;
-    };
-    let suffix = match EnvironmentSuffix::parse(suffix) {
-        Ok(s) => s,
-        Err(e) => {
-            diags.error(
-                "Invalid environment_suffix",
-                format!("{suffix:?} {e}."),
-                AttributePath::new("environment_suffix"),
-            );
-            return None;
-        }
-    };
-    let account = vault_aws::account::caller_account(&configured.clients).await;
-    let (Ok(account), Ok(region)) = (
-        account
-            .map_err(|e| e.to_string())
-            .and_then(|a| AccountId::parse(&a).map_err(|e| e.to_string())),
-        Region::parse(&configured.clients.region),
-    ) else {
-        diags.root_error_short("Cannot look up the caller's account");
-        return None;
-    };
-    Some(Naming::new(suffix, account, region).secret())
-}
-
 /// Reads the status; the problems become warnings.
 pub async fn read_status(
     configured: &Configured,
@@ -178,16 +137,7 @@ impl DataSource for RotationStatusDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        if config.secret_arn.is_value() && config.environment_suffix.is_value() {
-            diags.error(
-                "Conflicting arguments",
-                "Give either secret_arn or environment_suffix, not both.",
-                AttributePath::new("environment_suffix"),
-            );
-        }
-        if config.secret_arn.is_null() && config.environment_suffix.is_null() {
-            diags.root_error("Missing argument", "Give secret_arn or environment_suffix.");
-        }
+        secret_lookup::validate(diags, &config.secret_arn, &config.environment_suffix);
         Some(())
     }
 
@@ -197,16 +147,14 @@ impl DataSource for RotationStatusDataSource {
         config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let configured = self
-            .configured
-            .read()
-            .expect("provider configuration lock")
-            .clone();
-        let Some(configured) = configured else {
-            diags.root_error_short("The vault provider is not configured");
-            return None;
-        };
-        let id = secret_id(diags, &configured, &config).await?;
+        let configured = secret_lookup::configured(diags, &self.configured)?;
+        let id = secret_lookup::secret_id(
+            diags,
+            &configured,
+            &config.secret_arn,
+            &config.environment_suffix,
+        )
+        .await?;
         let status = match read_status(&configured, &id).await {
             Ok(s) => s,
             Err(e) => {

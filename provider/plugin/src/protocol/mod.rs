@@ -26,9 +26,14 @@ pub mod go_plugin {
 pub use diagnostics::{AttributePath, Diagnostic, Diagnostics};
 pub use plugin::{serve, Mode, PROTOCOL_VERSION};
 pub use schema::{
-    Attribute, AttributeConstraint, AttributeType, Block, Description, NestedBlock, Schema,
+    Attribute, AttributeConstraint, AttributeType, Block, Description, IdentityAttribute,
+    IdentitySchema, NestedBlock, Schema,
 };
-pub use traits::{DataSource, DynamicDataSource, DynamicResource, Provider, Resource};
+pub use traits::{
+    Action, DataSource, DynamicAction, DynamicDataSource, DynamicEphemeralResource,
+    DynamicListResource, DynamicResource, EphemeralResource, ListResource, Listed, Progress,
+    Provider, Resource,
+};
 pub use value::{Value, ValueEmpty};
 
 use vault_core::{Finding, Severity, Step};

@@ -120,6 +120,43 @@ pub struct Schema {
     pub block: Block,
 }
 
+/// One attribute of a resource identity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentityAttribute {
+    pub name: String,
+    pub attr_type: AttributeType,
+    /// `import { identity = { ... } }` must give it; otherwise the provider fills it in.
+    pub required_for_import: bool,
+    pub description: String,
+}
+
+/// What identifies a managed object across states (Terraform >= 1.12): versioned apart from
+/// the resource's schema.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdentitySchema {
+    pub version: i64,
+    pub attributes: Vec<IdentityAttribute>,
+}
+
+impl IdentitySchema {
+    pub fn to_wire(&self) -> tf::ResourceIdentitySchema {
+        tf::ResourceIdentitySchema {
+            version: self.version,
+            identity_attributes: self
+                .attributes
+                .iter()
+                .map(|a| tf::resource_identity_schema::IdentityAttribute {
+                    name: a.name.clone(),
+                    r#type: a.attr_type.cty_json().to_string().into_bytes(),
+                    required_for_import: a.required_for_import,
+                    optional_for_import: !a.required_for_import,
+                    description: a.description.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 fn string_kind(k: StringKind) -> i32 {
     match k {
         StringKind::Plain => tf::StringKind::Plain as i32,

@@ -16,10 +16,14 @@ use super::diagnostics::Diagnostics;
 use super::dynamic::{decode, is_null};
 use super::schema::Schema;
 use super::tfplugin6 as tf;
-use super::traits::{DynamicDataSource, DynamicResource, Provider};
+use super::traits::{
+    DynamicAction, DynamicDataSource, DynamicEphemeralResource, DynamicListResource,
+    DynamicResource, Provider,
+};
 
 type Reply<T> = Result<Response<T>, Status>;
 type Empty<T> = futures::stream::Empty<Result<T, Status>>;
+type Events<T> = tokio_stream::wrappers::UnboundedReceiverStream<Result<T, Status>>;
 
 /// The provider as Terraform sees it: every resource and data source under its full type name.
 pub struct ProviderService<P: Provider> {
@@ -28,6 +32,9 @@ pub struct ProviderService<P: Provider> {
     schema: Schema,
     resources: HashMap<String, (Box<dyn DynamicResource>, Schema)>,
     data_sources: HashMap<String, (Box<dyn DynamicDataSource>, Schema)>,
+    ephemeral_resources: HashMap<String, (Box<dyn DynamicEphemeralResource>, Schema)>,
+    actions: HashMap<String, (Box<dyn DynamicAction>, Schema)>,
+    list_resources: HashMap<String, (Box<dyn DynamicListResource>, Schema)>,
     /// Diagnostics from building the schemas, repeated on every schema request.
     init_diags: Diagnostics,
     /// The configuration the provider was configured with (msgpack), to refuse another.
@@ -56,12 +63,39 @@ impl<P: Provider> ProviderService<P> {
                 data_sources.insert(format!("{name}_{n}"), (d, s));
             }
         }
+        let mut ephemeral_resources = HashMap::new();
+        for (n, e) in provider
+            .get_ephemeral_resources(&mut init_diags)
+            .unwrap_or_default()
+        {
+            if let Some(s) = e.schema(&mut init_diags) {
+                ephemeral_resources.insert(format!("{name}_{n}"), (e, s));
+            }
+        }
+        let mut actions = HashMap::new();
+        for (n, a) in provider.get_actions(&mut init_diags).unwrap_or_default() {
+            if let Some(s) = a.schema(&mut init_diags) {
+                actions.insert(format!("{name}_{n}"), (a, s));
+            }
+        }
+        let mut list_resources = HashMap::new();
+        for (n, l) in provider
+            .get_list_resources(&mut init_diags)
+            .unwrap_or_default()
+        {
+            if let Some(s) = l.schema(&mut init_diags) {
+                list_resources.insert(format!("{name}_{n}"), (l, s));
+            }
+        }
         Arc::new(ProviderService {
             provider,
             name: name.to_string(),
             schema,
             resources,
             data_sources,
+            ephemeral_resources,
+            actions,
+            list_resources,
             init_diags,
             configured_with: Mutex::new(None),
         })
@@ -84,6 +118,46 @@ impl<P: Provider> ProviderService<P> {
             diags.root_error(
                 "Unknown data source",
                 format!("The {} provider has no data source {name:?}.", self.name),
+            );
+        }
+        found
+    }
+
+    fn ephemeral(
+        &self,
+        diags: &mut Diagnostics,
+        name: &str,
+    ) -> Option<&dyn DynamicEphemeralResource> {
+        let found = self.ephemeral_resources.get(name).map(|(e, _)| e.as_ref());
+        if found.is_none() {
+            diags.root_error(
+                "Unknown ephemeral resource",
+                format!(
+                    "The {} provider has no ephemeral resource {name:?}.",
+                    self.name
+                ),
+            );
+        }
+        found
+    }
+
+    fn action(&self, diags: &mut Diagnostics, name: &str) -> Option<&dyn DynamicAction> {
+        let found = self.actions.get(name).map(|(a, _)| a.as_ref());
+        if found.is_none() {
+            diags.root_error(
+                "Unknown action",
+                format!("The {} provider has no action {name:?}.", self.name),
+            );
+        }
+        found
+    }
+
+    fn lister(&self, diags: &mut Diagnostics, name: &str) -> Option<&dyn DynamicListResource> {
+        let found = self.list_resources.get(name).map(|(l, _)| l.as_ref());
+        if found.is_none() {
+            diags.root_error(
+                "Unknown list resource",
+                format!("The {} provider has no list resource {name:?}.", self.name),
             );
         }
         found
@@ -138,6 +212,26 @@ fn value_or_null(v: Option<tf::DynamicValue>) -> tf::DynamicValue {
     v.unwrap_or_default()
 }
 
+/// The identity of a state in wire form; none for resources without one, null states and
+/// objects not yet wholly known.
+fn identity_data(
+    r: &dyn DynamicResource,
+    diags: &mut Diagnostics,
+    state: &tf::DynamicValue,
+    private: &[u8],
+) -> Option<tf::ResourceIdentityData> {
+    r.identity_schema()?;
+    Some(tf::ResourceIdentityData {
+        identity_data: Some(r.identity(diags, state, private)?),
+    })
+}
+
+fn sorted_names<T>(m: &HashMap<String, T>) -> Vec<String> {
+    let mut names: Vec<_> = m.keys().cloned().collect();
+    names.sort();
+    names
+}
+
 #[tonic::async_trait]
 impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
     async fn get_metadata(
@@ -159,6 +253,18 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                 .into_iter()
                 .map(|type_name| tf::get_metadata::ResourceMetadata { type_name })
                 .collect(),
+            ephemeral_resources: sorted_names(&self.ephemeral_resources)
+                .into_iter()
+                .map(|type_name| tf::get_metadata::EphemeralMetadata { type_name })
+                .collect(),
+            actions: sorted_names(&self.actions)
+                .into_iter()
+                .map(|type_name| tf::get_metadata::ActionMetadata { type_name })
+                .collect(),
+            list_resources: sorted_names(&self.list_resources)
+                .into_iter()
+                .map(|type_name| tf::get_metadata::ListResourceMetadata { type_name })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -176,6 +282,28 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                 .collect(),
             data_source_schemas: self
                 .data_sources
+                .iter()
+                .map(|(n, (_, s))| (n.clone(), s.to_wire()))
+                .collect(),
+            ephemeral_resource_schemas: self
+                .ephemeral_resources
+                .iter()
+                .map(|(n, (_, s))| (n.clone(), s.to_wire()))
+                .collect(),
+            action_schemas: self
+                .actions
+                .iter()
+                .map(|(n, (_, s))| {
+                    (
+                        n.clone(),
+                        tf::ActionSchema {
+                            schema: Some(s.to_wire()),
+                        },
+                    )
+                })
+                .collect(),
+            list_resource_schemas: self
+                .list_resources
                 .iter()
                 .map(|(n, (_, s))| (n.clone(), s.to_wire()))
                 .collect(),
@@ -290,14 +418,59 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
         &self,
         _request: Request<tf::get_resource_identity_schemas::Request>,
     ) -> Reply<tf::get_resource_identity_schemas::Response> {
-        Ok(Response::new(Default::default()))
+        Ok(Response::new(tf::get_resource_identity_schemas::Response {
+            identity_schemas: self
+                .resources
+                .iter()
+                .filter_map(|(n, (r, _))| Some((n.clone(), r.identity_schema()?.to_wire())))
+                .collect(),
+            diagnostics: self.init_diags.to_wire(),
+        }))
     }
 
+    /// As states: identities are stored at the identity schema's version; another version is
+    /// refused rather than guessed at.
     async fn upgrade_resource_identity(
         &self,
-        _request: Request<tf::upgrade_resource_identity::Request>,
+        request: Request<tf::upgrade_resource_identity::Request>,
     ) -> Reply<tf::upgrade_resource_identity::Response> {
-        Err(Status::unimplemented("resource identity is not served"))
+        let request = request.into_inner();
+        let mut diags = Diagnostics::default();
+        let mut upgraded = None;
+        let schema = self
+            .resources
+            .get(&request.type_name)
+            .and_then(|(r, _)| r.identity_schema());
+        match (schema, request.raw_identity) {
+            (Some(schema), Some(raw)) if request.version == schema.version => {
+                upgraded = Some(tf::ResourceIdentityData {
+                    identity_data: Some(tf::DynamicValue {
+                        msgpack: Vec::new(),
+                        json: raw.json,
+                    }),
+                });
+            }
+            (Some(schema), _) => diags.root_error(
+                "Unsupported identity version",
+                format!(
+                    "This resource identity was written at version {} of {}'s identity; this \
+                     provider reads version {}. Use the provider version that wrote it.",
+                    request.version, request.type_name, schema.version
+                ),
+            ),
+            (None, _) => {
+                if self.resource(&mut diags, &request.type_name).is_some() {
+                    diags.root_error(
+                        "No resource identity",
+                        format!("{} has no resource identity.", request.type_name),
+                    );
+                }
+            }
+        }
+        Ok(Response::new(tf::upgrade_resource_identity::Response {
+            upgraded_identity: upgraded,
+            diagnostics: diags.to_wire(),
+        }))
     }
 
     /// One configuration per process: the same one again is accepted (Terraform may repeat
@@ -356,7 +529,8 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
         guarded(
             async {
                 let mut diags = Diagnostics::default();
-                let out = match self.resource(&mut diags, &request.type_name) {
+                let r = self.resource(&mut diags, &request.type_name);
+                let out = match r {
                     Some(r) => {
                         r.read(
                             &mut diags,
@@ -370,10 +544,15 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                 };
                 // A failed read keeps the state Terraform had.
                 let (new_state, private) = out.unwrap_or((current.clone(), private.clone()));
+                // Every read answers with the identity, so a state written before identities
+                // existed (or by Terraform < 1.12) gains one at its next refresh.
+                let new_identity =
+                    r.and_then(|r| identity_data(r, &mut diags, &new_state, &private));
                 tf::read_resource::Response {
                     new_state: Some(new_state),
                     diagnostics: diags.to_wire(),
                     private,
+                    new_identity,
                     ..Default::default()
                 }
             },
@@ -417,6 +596,11 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                             )
                             .await
                         {
+                            // A replacement is a new object: its identity comes with its create.
+                            if replace.is_empty() {
+                                response.planned_identity =
+                                    identity_data(r, &mut diags, &state, &private);
+                            }
                             response.planned_state = Some(state);
                             response.planned_private = private;
                             response.requires_replace = replace.iter().map(Into::into).collect();
@@ -478,6 +662,7 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                             .await;
                         // Without an answer the prior state stands: nothing is forgotten.
                         let (state, private) = out.unwrap_or((prior.clone(), private.clone()));
+                        response.new_identity = identity_data(r, &mut diags, &state, &private);
                         response.new_state = Some(state);
                         response.private = private;
                     }
@@ -497,6 +682,7 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                             .create(&mut diags, &planned, &config, &private, &meta)
                             .await;
                         if let Some((state, private)) = out {
+                            response.new_identity = identity_data(r, &mut diags, &state, &private);
                             response.new_state = Some(state);
                             response.private = private;
                         }
@@ -528,12 +714,23 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                 let mut diags = Diagnostics::default();
                 let mut imported = Vec::new();
                 if let Some(r) = self.resource(&mut diags, &request.type_name) {
-                    if let Some((state, private)) = r.import(&mut diags, request.id.clone()).await {
+                    // `import { identity = {...} }` sends the identity and no id.
+                    let by_identity = request
+                        .identity
+                        .as_ref()
+                        .and_then(|i| i.identity_data.as_ref())
+                        .filter(|i| !is_null(i) && request.id.is_empty());
+                    let out = match by_identity {
+                        Some(identity) => r.import_identity(&mut diags, identity).await,
+                        None => r.import(&mut diags, request.id.clone()).await,
+                    };
+                    if let Some((state, private)) = out {
+                        let identity = identity_data(r, &mut diags, &state, &private);
                         imported.push(tf::import_resource_state::ImportedResource {
                             type_name: request.type_name.clone(),
                             state: Some(state),
                             private,
-                            ..Default::default()
+                            identity,
                         });
                     }
                 }
@@ -609,46 +806,151 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
 
     async fn validate_ephemeral_resource_config(
         &self,
-        _request: Request<tf::validate_ephemeral_resource_config::Request>,
+        request: Request<tf::validate_ephemeral_resource_config::Request>,
     ) -> Reply<tf::validate_ephemeral_resource_config::Response> {
-        Err(Status::unimplemented("ephemeral resources are not served"))
+        let request = request.into_inner();
+        guarded(
+            async {
+                let mut diags = Diagnostics::default();
+                if let Some(e) = self.ephemeral(&mut diags, &request.type_name) {
+                    e.validate(&mut diags, &value_or_null(request.config)).await;
+                }
+                tf::validate_ephemeral_resource_config::Response {
+                    diagnostics: diags.to_wire(),
+                }
+            },
+            |diagnostics| tf::validate_ephemeral_resource_config::Response { diagnostics },
+        )
+        .await
     }
 
     async fn open_ephemeral_resource(
         &self,
-        _request: Request<tf::open_ephemeral_resource::Request>,
+        request: Request<tf::open_ephemeral_resource::Request>,
     ) -> Reply<tf::open_ephemeral_resource::Response> {
-        Err(Status::unimplemented("ephemeral resources are not served"))
+        let request = request.into_inner();
+        guarded(
+            async {
+                let mut diags = Diagnostics::default();
+                let mut result = None;
+                if let Some(e) = self.ephemeral(&mut diags, &request.type_name) {
+                    result = e.open(&mut diags, &value_or_null(request.config)).await;
+                }
+                tf::open_ephemeral_resource::Response {
+                    diagnostics: diags.to_wire(),
+                    result,
+                    ..Default::default()
+                }
+            },
+            |diagnostics| tf::open_ephemeral_resource::Response {
+                diagnostics,
+                ..Default::default()
+            },
+        )
+        .await
     }
 
+    /// Nothing an ephemeral resource opens is leased (`renew_at` is never set), so there is
+    /// nothing to renew.
     async fn renew_ephemeral_resource(
         &self,
-        _request: Request<tf::renew_ephemeral_resource::Request>,
+        request: Request<tf::renew_ephemeral_resource::Request>,
     ) -> Reply<tf::renew_ephemeral_resource::Response> {
-        Err(Status::unimplemented("ephemeral resources are not served"))
+        let mut diags = Diagnostics::default();
+        self.ephemeral(&mut diags, &request.into_inner().type_name);
+        Ok(Response::new(tf::renew_ephemeral_resource::Response {
+            diagnostics: diags.to_wire(),
+            ..Default::default()
+        }))
     }
 
+    /// Nothing is held open: closing has nothing to release.
     async fn close_ephemeral_resource(
         &self,
-        _request: Request<tf::close_ephemeral_resource::Request>,
+        request: Request<tf::close_ephemeral_resource::Request>,
     ) -> Reply<tf::close_ephemeral_resource::Response> {
-        Err(Status::unimplemented("ephemeral resources are not served"))
+        let mut diags = Diagnostics::default();
+        self.ephemeral(&mut diags, &request.into_inner().type_name);
+        Ok(Response::new(tf::close_ephemeral_resource::Response {
+            diagnostics: diags.to_wire(),
+        }))
     }
 
-    type ListResourceStream = Empty<tf::list_resource::Event>;
+    type ListResourceStream =
+        futures::stream::Iter<std::vec::IntoIter<Result<tf::list_resource::Event, Status>>>;
 
+    /// One event per object found; a failure is one event carrying the diagnostics.
     async fn list_resource(
         &self,
-        _request: Request<tf::list_resource::Request>,
+        request: Request<tf::list_resource::Request>,
     ) -> Reply<Self::ListResourceStream> {
-        Err(Status::unimplemented("list resources are not served"))
+        let request = request.into_inner();
+        let limit = usize::try_from(request.limit).ok().filter(|l| *l > 0);
+        let events = guarded(
+            async {
+                let mut diags = Diagnostics::default();
+                let mut found = Vec::new();
+                if let Some(l) = self.lister(&mut diags, &request.type_name) {
+                    found = l
+                        .list(
+                            &mut diags,
+                            &value_or_null(request.config),
+                            request.include_resource_object,
+                            limit,
+                        )
+                        .await;
+                }
+                let mut events: Vec<_> = found
+                    .into_iter()
+                    .map(|(display_name, identity, state)| tf::list_resource::Event {
+                        identity: Some(tf::ResourceIdentityData {
+                            identity_data: Some(identity),
+                        }),
+                        display_name,
+                        resource_object: state,
+                        diagnostic: Vec::new(),
+                    })
+                    .collect();
+                if !diags.to_wire().is_empty() {
+                    events.push(tf::list_resource::Event {
+                        diagnostic: diags.to_wire(),
+                        ..Default::default()
+                    });
+                }
+                events
+            },
+            |diagnostic| {
+                vec![tf::list_resource::Event {
+                    diagnostic,
+                    ..Default::default()
+                }]
+            },
+        )
+        .await?
+        .into_inner();
+        Ok(Response::new(futures::stream::iter(
+            events.into_iter().map(Ok).collect::<Vec<_>>(),
+        )))
     }
 
     async fn validate_list_resource_config(
         &self,
-        _request: Request<tf::validate_list_resource_config::Request>,
+        request: Request<tf::validate_list_resource_config::Request>,
     ) -> Reply<tf::validate_list_resource_config::Response> {
-        Err(Status::unimplemented("list resources are not served"))
+        let request = request.into_inner();
+        guarded(
+            async {
+                let mut diags = Diagnostics::default();
+                if let Some(l) = self.lister(&mut diags, &request.type_name) {
+                    l.validate(&mut diags, &value_or_null(request.config)).await;
+                }
+                tf::validate_list_resource_config::Response {
+                    diagnostics: diags.to_wire(),
+                }
+            },
+            |diagnostics| tf::validate_list_resource_config::Response { diagnostics },
+        )
+        .await
     }
 
     async fn get_functions(
@@ -723,27 +1025,97 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
         Err(Status::unimplemented("state stores are not served"))
     }
 
+    /// An action changes nothing Terraform plans: planning checks its configuration again.
     async fn plan_action(
         &self,
-        _request: Request<tf::plan_action::Request>,
+        request: Request<tf::plan_action::Request>,
     ) -> Reply<tf::plan_action::Response> {
-        Err(Status::unimplemented("actions are not served"))
+        let request = request.into_inner();
+        guarded(
+            async {
+                let mut diags = Diagnostics::default();
+                if let Some(a) = self.action(&mut diags, &request.action_type) {
+                    a.validate(&mut diags, &value_or_null(request.config)).await;
+                }
+                tf::plan_action::Response {
+                    diagnostics: diags.to_wire(),
+                    ..Default::default()
+                }
+            },
+            |diagnostics| tf::plan_action::Response {
+                diagnostics,
+                ..Default::default()
+            },
+        )
+        .await
     }
 
-    type InvokeActionStream = Empty<tf::invoke_action::Event>;
+    type InvokeActionStream = Events<tf::invoke_action::Event>;
 
+    /// Progress events as the action reports them, then one completion with its diagnostics.
     async fn invoke_action(
         &self,
-        _request: Request<tf::invoke_action::Request>,
+        request: Request<tf::invoke_action::Request>,
     ) -> Reply<Self::InvokeActionStream> {
-        Err(Status::unimplemented("actions are not served"))
+        use tf::invoke_action::event::{Completed, Progress, Type};
+        let request = request.into_inner();
+        let (events, stream) = tokio::sync::mpsc::unbounded_channel();
+        let service = Arc::clone(self);
+        tokio::spawn(async move {
+            let (progress, mut reported) = tokio::sync::mpsc::unbounded_channel::<String>();
+            let forward = {
+                let events = events.clone();
+                async move {
+                    while let Some(message) = reported.recv().await {
+                        let _ = events.send(Ok(tf::invoke_action::Event {
+                            r#type: Some(Type::Progress(Progress { message })),
+                        }));
+                    }
+                }
+            };
+            let run = async {
+                let config = value_or_null(request.config);
+                guarded(
+                    async {
+                        let mut diags = Diagnostics::default();
+                        if let Some(a) = service.action(&mut diags, &request.action_type) {
+                            a.invoke(&mut diags, &config, progress).await;
+                        }
+                        diags.to_wire()
+                    },
+                    |diagnostics| diagnostics,
+                )
+                .await
+            };
+            let (done, ()) = tokio::join!(run, forward);
+            let diagnostics = done.map(Response::into_inner).unwrap_or_default();
+            let _ = events.send(Ok(tf::invoke_action::Event {
+                r#type: Some(Type::Completed(Completed { diagnostics })),
+            }));
+        });
+        Ok(Response::new(
+            tokio_stream::wrappers::UnboundedReceiverStream::new(stream),
+        ))
     }
 
     async fn validate_action_config(
         &self,
-        _request: Request<tf::validate_action_config::Request>,
+        request: Request<tf::validate_action_config::Request>,
     ) -> Reply<tf::validate_action_config::Response> {
-        Err(Status::unimplemented("actions are not served"))
+        let request = request.into_inner();
+        guarded(
+            async {
+                let mut diags = Diagnostics::default();
+                if let Some(a) = self.action(&mut diags, &request.type_name) {
+                    a.validate(&mut diags, &value_or_null(request.config)).await;
+                }
+                tf::validate_action_config::Response {
+                    diagnostics: diags.to_wire(),
+                }
+            },
+            |diagnostics| tf::validate_action_config::Response { diagnostics },
+        )
+        .await
     }
 
     /// Ctrl-C in Terraform: every run under way stops starting objects and abandons its waits;
@@ -823,6 +1195,29 @@ mod tests {
             .collect();
         assert_eq!(resources, ["vault_secrets_stack"]);
         assert_eq!(data, ["vault_policy_document", "vault_rotation_status"]);
+        let names = |v: Vec<String>| v;
+        assert_eq!(
+            names(
+                meta.ephemeral_resources
+                    .into_iter()
+                    .map(|e| e.type_name)
+                    .collect()
+            ),
+            ["vault_database_credentials"]
+        );
+        assert_eq!(
+            names(meta.actions.into_iter().map(|a| a.type_name).collect()),
+            ["vault_rotate_secret"]
+        );
+        assert_eq!(
+            names(
+                meta.list_resources
+                    .into_iter()
+                    .map(|l| l.type_name)
+                    .collect()
+            ),
+            ["vault_secrets_stack"]
+        );
         assert!(
             meta.server_capabilities
                 .unwrap()
@@ -842,5 +1237,80 @@ mod tests {
             .into_inner();
         assert_eq!(answer.error, "");
         assert!(stop.is_stopped());
+    }
+
+    #[tokio::test]
+    async fn the_stack_has_an_identity_schema_and_identities_of_its_version_pass_through_upgrade() {
+        let service = ProviderService::new("vault", VaultProvider::default());
+        let schemas = service
+            .get_resource_identity_schemas(Request::new(
+                tf::get_resource_identity_schemas::Request {},
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .identity_schemas;
+        let stack = &schemas["vault_secrets_stack"];
+        let names: Vec<_> = stack
+            .identity_attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["environment_suffix", "region", "account_id"]);
+
+        let upgrade = |version| {
+            service.upgrade_resource_identity(Request::new(
+                tf::upgrade_resource_identity::Request {
+                    type_name: "vault_secrets_stack".into(),
+                    version,
+                    raw_identity: Some(tf::RawState {
+                        json: br#"{"environment_suffix":"dev","region":"us-east-1","account_id":"123456789012"}"#.to_vec(),
+                        flatmap: HashMap::new(),
+                    }),
+                },
+            ))
+        };
+        let same = upgrade(stack.version).await.unwrap().into_inner();
+        assert!(same.diagnostics.is_empty());
+        let data = same.upgraded_identity.unwrap().identity_data.unwrap();
+        assert!(String::from_utf8(data.json)
+            .unwrap()
+            .contains("\"environment_suffix\":\"dev\""));
+        let newer = upgrade(stack.version + 1).await.unwrap().into_inner();
+        assert!(newer.upgraded_identity.is_none());
+        assert_eq!(newer.diagnostics[0].summary, "Unsupported identity version");
+    }
+
+    #[tokio::test]
+    async fn an_action_on_an_unconfigured_provider_completes_with_an_error_diagnostic() {
+        use futures::StreamExt;
+        let service = ProviderService::new("vault", VaultProvider::default());
+        let config = crate::protocol::dynamic::encode(
+            &mut Diagnostics::default(),
+            &crate::rotate_secret::RotateSecretConfig {
+                environment_suffix: Value::Value("dev".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let events: Vec<_> = service
+            .invoke_action(Request::new(tf::invoke_action::Request {
+                action_type: "vault_rotate_secret".into(),
+                config: Some(config),
+                client_capabilities: None,
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+            .collect()
+            .await;
+        let last = events.last().unwrap().as_ref().unwrap();
+        let Some(tf::invoke_action::event::Type::Completed(done)) = &last.r#type else {
+            panic!("the stream ends with a completion: {events:?}");
+        };
+        assert_eq!(
+            done.diagnostics[0].summary,
+            "The vault provider is not configured"
+        );
     }
 }

@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::diagnostics::{AttributePath, Diagnostics};
-use super::dynamic::{decode, decode_private, encode, encode_private};
-use super::schema::Schema;
+use super::dynamic::{decode, decode_private, encode, encode_private, is_null};
+use super::schema::{IdentitySchema, Schema};
 use super::tfplugin6::DynamicValue;
 
 #[async_trait]
@@ -36,6 +36,28 @@ pub trait Provider: Send + Sync + 'static {
         &self,
         diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>>;
+    /// Ephemeral resources (Terraform >= 1.10): values opened during a run, never stored.
+    fn get_ephemeral_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicEphemeralResource>>> {
+        Some(HashMap::new())
+    }
+    /// Actions (Terraform >= 1.14): operations invoked by `terraform apply -invoke`.
+    fn get_actions(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicAction>>> {
+        Some(HashMap::new())
+    }
+    /// List resources (Terraform >= 1.14, `terraform query`), under the name of the managed
+    /// resource type they list.
+    fn get_list_resources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicListResource>>> {
+        Some(HashMap::new())
+    }
 }
 
 #[async_trait]
@@ -43,8 +65,24 @@ pub trait Resource: Send + Sync {
     type State<'a>: Serialize + DeserializeOwned + Send;
     type PrivateState<'a>: Serialize + DeserializeOwned + Send;
     type ProviderMetaState<'a>: Serialize + DeserializeOwned + Send;
+    /// The resource identity (Terraform >= 1.12), as its identity schema lists it.
+    type Identity: Serialize + DeserializeOwned + Send;
 
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    /// `None`: the resource has no identity.
+    fn identity_schema(&self) -> Option<IdentitySchema>;
+    /// The identity of a stored object; `None` while it is not wholly known (before a create).
+    fn identity<'a>(
+        &self,
+        state: &Self::State<'a>,
+        private_state: &Self::PrivateState<'a>,
+    ) -> Option<Self::Identity>;
+    /// `import { identity = { ... } }`: the state of the object the identity names.
+    async fn import_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: Self::Identity,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)>;
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()>;
     async fn read<'a>(
         &self,
@@ -110,6 +148,64 @@ pub trait Resource: Send + Sync {
 }
 
 #[async_trait]
+pub trait EphemeralResource: Send + Sync {
+    /// The configuration and the result: one object, as Terraform sends and receives it.
+    type Value<'a>: Serialize + DeserializeOwned + Send;
+
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Value<'a>) -> Option<()>;
+    /// The values for this run. Nothing is held open, so there is nothing to renew or close.
+    async fn open<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::Value<'a>,
+    ) -> Option<Self::Value<'a>>;
+}
+
+/// Where an action reports how it is getting on (shown by Terraform as it arrives).
+pub type Progress = tokio::sync::mpsc::UnboundedSender<String>;
+
+#[async_trait]
+pub trait Action: Send + Sync {
+    type Config<'a>: Serialize + DeserializeOwned + Send;
+
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()>;
+    /// Runs the action to its end, reporting progress as it goes; failures are error diagnostics.
+    async fn invoke<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::Config<'a>,
+        progress: Progress,
+    );
+}
+
+/// One object a list resource found.
+pub struct Listed<I, S> {
+    pub display_name: String,
+    pub identity: I,
+    /// The object's full state, when Terraform asked for it (`include_resource_object`).
+    pub state: Option<S>,
+}
+
+#[async_trait]
+pub trait ListResource: Send + Sync {
+    type Config<'a>: Serialize + DeserializeOwned + Send;
+    type Identity: Serialize + DeserializeOwned + Send;
+    type State: Serialize + DeserializeOwned + Send;
+
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()>;
+    async fn list<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::Config<'a>,
+        include_state: bool,
+        limit: Option<usize>,
+    ) -> Vec<Listed<Self::Identity, Self::State>>;
+}
+
+#[async_trait]
 pub trait DataSource: Send + Sync {
     type State<'a>: Serialize + DeserializeOwned + Send;
     type ProviderMetaState<'a>: Serialize + DeserializeOwned + Send;
@@ -130,6 +226,19 @@ pub type Stored = (DynamicValue, Vec<u8>);
 #[async_trait]
 pub trait DynamicResource: Send + Sync {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    fn identity_schema(&self) -> Option<IdentitySchema>;
+    /// The identity of a stored state; `None` for a null state or one not yet wholly known.
+    fn identity(
+        &self,
+        diags: &mut Diagnostics,
+        state: &DynamicValue,
+        private: &[u8],
+    ) -> Option<DynamicValue>;
+    async fn import_identity(
+        &self,
+        diags: &mut Diagnostics,
+        identity: &DynamicValue,
+    ) -> Option<Stored>;
     async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue);
     async fn read(
         &self,
@@ -189,6 +298,36 @@ pub trait DynamicResource: Send + Sync {
 }
 
 #[async_trait]
+pub trait DynamicEphemeralResource: Send + Sync {
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue);
+    async fn open(&self, diags: &mut Diagnostics, config: &DynamicValue) -> Option<DynamicValue>;
+}
+
+#[async_trait]
+pub trait DynamicAction: Send + Sync {
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue);
+    async fn invoke(&self, diags: &mut Diagnostics, config: &DynamicValue, progress: Progress);
+}
+
+/// A listed object in wire form: display name, identity, state if asked for.
+pub type ListedWire = (String, DynamicValue, Option<DynamicValue>);
+
+#[async_trait]
+pub trait DynamicListResource: Send + Sync {
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
+    async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue);
+    async fn list(
+        &self,
+        diags: &mut Diagnostics,
+        config: &DynamicValue,
+        include_state: bool,
+        limit: Option<usize>,
+    ) -> Vec<ListedWire>;
+}
+
+#[async_trait]
 pub trait DynamicDataSource: Send + Sync {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema>;
     async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue);
@@ -211,6 +350,34 @@ fn stored<S: Serialize, P: Serialize>(
 impl<T: Resource> DynamicResource for T {
     fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
         Resource::schema(self, diags)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Resource::identity_schema(self)
+    }
+
+    fn identity(
+        &self,
+        diags: &mut Diagnostics,
+        state: &DynamicValue,
+        private: &[u8],
+    ) -> Option<DynamicValue> {
+        if is_null(state) {
+            return None;
+        }
+        let (state, private) = (decode(diags, state)?, decode_private(diags, private)?);
+        let identity = Resource::identity(self, &state, &private)?;
+        encode(diags, &identity)
+    }
+
+    async fn import_identity(
+        &self,
+        diags: &mut Diagnostics,
+        identity: &DynamicValue,
+    ) -> Option<Stored> {
+        let identity = decode(diags, identity)?;
+        let out = Resource::import_identity(self, diags, identity).await?;
+        stored(diags, out)
     }
 
     async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue) {
@@ -371,5 +538,80 @@ impl<T: DataSource> DynamicDataSource for T {
         let (config, meta) = (decode(diags, config)?, decode(diags, meta)?);
         let state = DataSource::read(self, diags, config, meta).await?;
         encode(diags, &state)
+    }
+}
+
+#[async_trait]
+impl<T: EphemeralResource> DynamicEphemeralResource for T {
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
+        EphemeralResource::schema(self, diags)
+    }
+
+    async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue) {
+        if let Some(config) = decode(diags, config) {
+            EphemeralResource::validate(self, diags, config).await;
+        }
+    }
+
+    async fn open(&self, diags: &mut Diagnostics, config: &DynamicValue) -> Option<DynamicValue> {
+        let config = decode(diags, config)?;
+        let result = EphemeralResource::open(self, diags, config).await?;
+        encode(diags, &result)
+    }
+}
+
+#[async_trait]
+impl<T: Action> DynamicAction for T {
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
+        Action::schema(self, diags)
+    }
+
+    async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue) {
+        if let Some(config) = decode(diags, config) {
+            Action::validate(self, diags, config).await;
+        }
+    }
+
+    async fn invoke(&self, diags: &mut Diagnostics, config: &DynamicValue, progress: Progress) {
+        if let Some(config) = decode(diags, config) {
+            Action::invoke(self, diags, config, progress).await;
+        }
+    }
+}
+
+#[async_trait]
+impl<T: ListResource> DynamicListResource for T {
+    fn schema(&self, diags: &mut Diagnostics) -> Option<Schema> {
+        ListResource::schema(self, diags)
+    }
+
+    async fn validate(&self, diags: &mut Diagnostics, config: &DynamicValue) {
+        if let Some(config) = decode(diags, config) {
+            ListResource::validate(self, diags, config).await;
+        }
+    }
+
+    async fn list(
+        &self,
+        diags: &mut Diagnostics,
+        config: &DynamicValue,
+        include_state: bool,
+        limit: Option<usize>,
+    ) -> Vec<ListedWire> {
+        let Some(config) = decode(diags, config) else {
+            return Vec::new();
+        };
+        let found = ListResource::list(self, diags, config, include_state, limit).await;
+        found
+            .into_iter()
+            .filter_map(|l| {
+                let identity = encode(diags, &l.identity)?;
+                let state = match &l.state {
+                    Some(s) => Some(encode(diags, s)?),
+                    None => None,
+                };
+                Some((l.display_name, identity, state))
+            })
+            .collect()
     }
 }

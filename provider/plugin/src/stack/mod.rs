@@ -1,7 +1,9 @@
 //! `vault_secrets_stack`: the resource users write.
 
 mod defaults;
+pub mod identity;
 mod lifecycle;
+pub mod list;
 #[cfg(test)]
 mod plan_tests;
 pub mod schema;
@@ -12,8 +14,11 @@ mod tests;
 use async_trait::async_trait;
 use vault_core::{classify, plan_warning, validate, ProviderContext};
 
-use crate::protocol::{self, AttributePath, Diagnostics, Resource, Schema, Value, ValueEmpty};
+use crate::protocol::{
+    self, AttributePath, Diagnostics, IdentitySchema, Resource, Schema, Value, ValueEmpty,
+};
 use crate::provider::{Configured, SharedConfig};
+use identity::StackIdentity;
 use lifecycle::{Private, PrivateValue};
 use state::StackState;
 
@@ -414,9 +419,72 @@ impl Resource for SecretsStackResource {
     type State<'a> = StackState;
     type PrivateState<'a> = PrivateValue;
     type ProviderMetaState<'a> = ValueEmpty;
+    type Identity = StackIdentity;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
         Some(schema::stack_schema())
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity::identity_schema())
+    }
+
+    fn identity<'a>(
+        &self,
+        state: &Self::State<'a>,
+        private_state: &Self::PrivateState<'a>,
+    ) -> Option<StackIdentity> {
+        let guard = self.configured.read().expect("provider configuration lock");
+        identity::identity_of(state, private_state, &guard.as_ref()?.clients.region)
+    }
+
+    /// Through the same path as `terraform import <suffix>`; the region and account, when given,
+    /// must be the provider's: a stack elsewhere is not reachable with this configuration.
+    async fn import_identity<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        identity: StackIdentity,
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
+        let configured = self.configured(diags)?;
+        let Value::Value(suffix) = identity.environment_suffix else {
+            diags.error(
+                "Missing environment_suffix",
+                "The identity of a vault_secrets_stack needs its environment_suffix.",
+                AttributePath::new("environment_suffix"),
+            );
+            return None;
+        };
+        if let Value::Value(region) = &identity.region {
+            if *region != configured.clients.region {
+                diags.error(
+                    "Stack identity in another region",
+                    format!(
+                        "The identity names region {region:?}, but this provider is configured \
+                         for {:?}. Import with a provider configured for {region:?} (a provider \
+                         alias), or leave region out.",
+                        configured.clients.region
+                    ),
+                    AttributePath::new("region"),
+                );
+                return None;
+            }
+        }
+        let (state, private) = self.import(diags, suffix).await?;
+        if let (Value::Value(wanted), Value::Value(p)) = (&identity.account_id, &private) {
+            if *wanted != p.account {
+                diags.error(
+                    "Stack identity in another account",
+                    format!(
+                        "The identity names account {wanted:?}, but the provider's credentials \
+                         are for account {:?}.",
+                        p.account
+                    ),
+                    AttributePath::new("account_id"),
+                );
+                return None;
+            }
+        }
+        Some((state, private))
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
