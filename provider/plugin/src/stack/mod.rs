@@ -508,7 +508,20 @@ impl Resource for SecretsStackResource {
             Err(_) => return Some((state, private_state)),
         };
         let ids = lifecycle::ids_of(&state);
-        let refreshed = match lifecycle::refresh(&configured, &stack, &ids).await {
+        // The rotation's health is read beside the objects, not after them: a plan waits only
+        // for the slower of the two.
+        let secret = state.secret_arn.as_ref_option().cloned();
+        let status = async {
+            match &secret {
+                Some(arn) => crate::rotation_status::read_status(&configured, arn)
+                    .await
+                    .ok(),
+                None => None,
+            }
+        };
+        let (refreshed, status) =
+            tokio::join!(lifecycle::refresh(&configured, &stack, &ids), status);
+        let refreshed = match refreshed {
             Ok(r) => r,
             Err(e) => {
                 diags.root_error("Reading the stack failed", e);
@@ -523,11 +536,9 @@ impl Resource for SecretsStackResource {
         lifecycle::set_outputs(&mut state, &stack, &refreshed);
         // A rotation that fails silently for months is the failure nobody notices: say so in
         // every plan. (A rotation log that cannot be read says nothing either way.)
-        if let Value::Value(secret) = &state.secret_arn {
-            if let Ok(status) = crate::rotation_status::read_status(&configured, secret).await {
-                for problem in status.problems(std::time::SystemTime::now()) {
-                    diags.root_warning("Secret rotation is unhealthy", problem);
-                }
+        if let (Value::Value(_), Some(status)) = (&state.secret_arn, status) {
+            for problem in status.problems(std::time::SystemTime::now()) {
+                diags.root_warning("Secret rotation is unhealthy", problem);
             }
         }
         Some((state, private_state))

@@ -66,7 +66,14 @@ pub async fn read(
         return Ok(None);
     };
     let mut o = Observed::default();
-    let have = user_parameters(ctx, id).await?;
+    // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
+    let tags = async {
+        match group.db_cluster_parameter_group_arn() {
+            Some(arn) => Tagged::Rds(arn).read(ctx).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (have, tags) = futures::try_join!(user_parameters(ctx, id), tags)?;
     for (name, want) in &s.parameters {
         match have.iter().find(|(n, _)| n == name) {
             Some((_, Some(v))) if v == want => {}
@@ -76,8 +83,8 @@ pub async fn read(
                 .push(format!("parameter {name} not set, want {want}")),
         }
     }
+    o.tags = tags;
     if let Some(arn) = group.db_cluster_parameter_group_arn() {
-        o.tags = Some(Tagged::Rds(arn).read(ctx).await?);
         o.outputs.insert(Output::Arn, arn.to_string());
     }
     Ok(Some(o))

@@ -163,26 +163,26 @@ pub async fn read(
             o.drift.push(format!("{what} is {have}, want {want}"));
         }
     }
-    let Some(status) = ctx
-        .call_found("GetTrailStatus", || {
+    // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
+    let (status, selectors, tags) = futures::try_join!(
+        ctx.call_found("GetTrailStatus", || {
             ctx.clients.cloudtrail.get_trail_status().name(id).send()
-        })
-        .await?
-    else {
-        return Ok(None);
-    };
-    if status.is_logging() != Some(true) {
-        o.drift.push("logging is stopped, want on".into());
-    }
-    let selectors = ctx
-        .call("GetEventSelectors", || {
+        }),
+        ctx.call("GetEventSelectors", || {
             ctx.clients
                 .cloudtrail
                 .get_event_selectors()
                 .trail_name(id)
                 .send()
-        })
-        .await?;
+        }),
+        Tagged::CloudTrail(id).read(ctx),
+    )?;
+    let Some(status) = status else {
+        return Ok(None);
+    };
+    if status.is_logging() != Some(true) {
+        o.drift.push("logging is stopped, want on".into());
+    }
     let want_rw = ReadWriteType::from(s.read_write_type);
     let records_management_events = selectors.event_selectors().iter().any(|e| {
         e.include_management_events() != Some(false) && e.read_write_type() == Some(&want_rw)
@@ -193,7 +193,7 @@ pub async fn read(
             want_rw.as_str()
         ));
     }
-    o.tags = Some(Tagged::CloudTrail(id).read(ctx).await?);
+    o.tags = Some(tags);
     Ok(Some(o))
 }
 

@@ -89,21 +89,23 @@ pub async fn read(ctx: &Ctx<'_>, _c: &Component, id: &str) -> Result<Option<Obse
     o.outputs.insert(Output::Name, id.to_string());
     o.outputs
         .insert(Output::Arn, bucket_arn(ctx.stack.region().partition(), id));
-    let tags = match Tagged::S3(id).read(ctx).await {
-        Ok(tags) => tags,
-        Err(e) if is_no_such_bucket(&e) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    o.tags = Some(tags);
-    let ownership = ctx
-        .call("GetBucketOwnershipControls", || {
+    // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
+    let (tags, ownership) = futures::join!(
+        Tagged::S3(id).read(ctx),
+        ctx.call("GetBucketOwnershipControls", || {
             ctx.clients
                 .s3
                 .get_bucket_ownership_controls()
                 .bucket(id)
                 .send()
-        })
-        .await;
+        }),
+    );
+    let tags = match tags {
+        Ok(tags) => tags,
+        Err(e) if is_no_such_bucket(&e) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    o.tags = Some(tags);
     let have = match ownership {
         Ok(out) => out
             .ownership_controls()

@@ -76,7 +76,7 @@ pub async fn read(
         ));
     }
     o.tags = Some(tags::from_ec2(vpc.tags()));
-    for (attribute, want) in [
+    let wanted = [
         (
             aws_sdk_ec2::types::VpcAttributeName::EnableDnsSupport,
             s.enable_dns_support,
@@ -85,17 +85,20 @@ pub async fn read(
             aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames,
             s.enable_dns_hostnames,
         ),
-    ] {
-        let out = ctx
-            .call("DescribeVpcAttribute", || {
-                ctx.clients
-                    .ec2
-                    .describe_vpc_attribute()
-                    .vpc_id(id)
-                    .attribute(attribute.clone())
-                    .send()
-            })
-            .await?;
+    ];
+    // One call per attribute (the API takes one), both at once.
+    let answers = futures::future::try_join_all(wanted.iter().map(|(attribute, _)| {
+        ctx.call("DescribeVpcAttribute", || {
+            ctx.clients
+                .ec2
+                .describe_vpc_attribute()
+                .vpc_id(id)
+                .attribute(attribute.clone())
+                .send()
+        })
+    }))
+    .await?;
+    for ((attribute, want), out) in wanted.into_iter().zip(answers) {
         let have = out
             .enable_dns_support()
             .or(out.enable_dns_hostnames())
