@@ -7,6 +7,11 @@
 use std::future::Future;
 use std::time::Duration;
 
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, SharedRetryClassifier,
+};
+
 use crate::clock::Clock;
 use crate::error::AwsError;
 
@@ -115,7 +120,9 @@ impl RetryPolicy {
     {
         let start = clock.elapsed();
         let mut delay = self.first_delay;
+        let mut attempts = 0;
         loop {
+            attempts += 1;
             match op().await {
                 Ok(v) => return Ok(v),
                 Err(e) if self.retryable(&e) && clock.elapsed() - start + delay <= self.budget => {
@@ -125,9 +132,94 @@ impl RetryPolicy {
                     }
                     delay = (delay * 2).min(self.max_delay);
                 }
+                // The condition outlasted the budget: say how long it was waited out.
+                Err(e) if self.retryable(&e) && attempts > 1 => {
+                    return Err(AwsError::RetriesExhausted {
+                        attempts,
+                        over: clock.elapsed() - start,
+                        last: Box::new(e),
+                    })
+                }
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+/// How many attempts a refused connection gets: enough to ride out an endpoint restarting,
+/// short enough that a wrong `endpoints` URL fails within seconds, not minutes of backoff.
+pub const REFUSED_CONNECTION_ATTEMPTS: u32 = 3;
+
+/// The SDK-level classifier for errors that will never succeed however often they are retried:
+/// credentials that cannot be loaded fail at once, and a refused connection after
+/// [`REFUSED_CONNECTION_ATTEMPTS`]. (Access denied and invalid parameters are never retried by
+/// the SDK: only throttling, 5xx and transient transport faults are.)
+#[derive(Debug, Default)]
+pub struct NeverSucceeds;
+
+impl NeverSucceeds {
+    pub fn shared() -> SharedRetryClassifier {
+        SharedRetryClassifier::new(NeverSucceeds)
+    }
+}
+
+/// The attempt number the SDK writes on every request (`amz-sdk-request: attempt=2; max=26`).
+fn attempt_of(ctx: &InterceptorContext) -> u32 {
+    ctx.request()
+        .and_then(|r| r.headers().get("amz-sdk-request"))
+        .and_then(|h| {
+            h.split(';')
+                .find_map(|part| part.trim().strip_prefix("attempt="))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(1)
+}
+
+/// What a failed attempt's error chain holds that no retry can change.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Hopeless {
+    NoCredentials,
+    ConnectionRefused,
+}
+
+pub fn hopeless(e: &(dyn std::error::Error + 'static)) -> Option<Hopeless> {
+    let mut next = Some(e);
+    while let Some(c) = next {
+        if c.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+            .is_some()
+        {
+            return Some(Hopeless::NoCredentials);
+        }
+        if c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        {
+            return Some(Hopeless::ConnectionRefused);
+        }
+        next = c.source();
+    }
+    None
+}
+
+impl ClassifyRetry for NeverSucceeds {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(Err(err)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let cause: &(dyn std::error::Error + 'static) = match err.as_connector_error() {
+            Some(c) => c,
+            None => err,
+        };
+        match hopeless(cause) {
+            Some(Hopeless::NoCredentials) => RetryAction::RetryForbidden,
+            Some(Hopeless::ConnectionRefused) if attempt_of(ctx) >= REFUSED_CONNECTION_ATTEMPTS => {
+                RetryAction::RetryForbidden
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "vault: errors that never succeed"
     }
 }
 
@@ -142,6 +234,7 @@ mod tests {
             operation: "Op",
             code: code.into(),
             message: message.into(),
+            request_id: None,
         }
     }
 
@@ -263,8 +356,14 @@ mod tests {
                 Err(api("DependencyViolation", "in use"))
             })
             .await;
-        assert!(got.is_err());
+        let e = got.unwrap_err();
         assert!(clock.elapsed() <= policy.budget);
+        assert!(
+            matches!(e, AwsError::RetriesExhausted { attempts, .. } if attempts > 1),
+            "{e}"
+        );
+        assert_eq!(e.code(), Some("DependencyViolation"));
+        assert!(e.to_string().contains("attempts over"), "{e}");
     }
 
     #[tokio::test]
