@@ -9,6 +9,8 @@ mod alternating;
 mod apply;
 mod bad_input;
 mod channel;
+mod credentials;
+mod deployer;
 mod install;
 mod module;
 mod plan;
