@@ -82,14 +82,21 @@ fn the_deployer_policy_grants_exactly_what_a_whole_lifecycle_calls_on_terraform_
     let plan = ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-var", &var];
     log += &step(&ws, &logs.join("plan.log"), &plan, "a no-op plan");
 
+    // Updates: a rotation schedule and a new tag on every object, then the tag removed again.
+    let updated = format!("{main}{POLICY_DATA}").replace(
+        "automatically_after_days = 30",
+        "automatically_after_days = 7",
+    );
     ws.write(
         "main.tf",
-        &format!("{main}{POLICY_DATA}").replace(
-            "automatically_after_days = 30",
-            "automatically_after_days = 7",
+        &updated.replace(
+            "Compliance = \"PCI-DSS\"\n  }\n\n  network",
+            "Compliance = \"PCI-DSS\"\n    Owner      = \"ci\"\n  }\n\n  network",
         ),
     );
     log += &step(&ws, &logs.join("update.log"), &apply_args, "update");
+    ws.write("main.tf", &updated);
+    log += &step(&ws, &logs.join("untag.log"), &apply_args, "removing a tag");
 
     let (imported, var2) = basic(Cli::V1_15, &moto);
     let import = [
