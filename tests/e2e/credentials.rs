@@ -41,8 +41,8 @@ fn run_without_credentials(ws: &Workspace, args: &[&str]) -> (Run, Duration) {
 /// examples/basic against AWS itself (no endpoint override): nothing may be reached anyway.
 fn offline(cli: Cli, skip: bool) -> Workspace {
     let ws = Workspace::new(cli);
-    let mut main = fs::read_to_string(crate::harness::repo_root().join("examples/basic/main.tf"))
-        .unwrap();
+    let mut main =
+        fs::read_to_string(crate::harness::repo_root().join("examples/basic/main.tf")).unwrap();
     if skip {
         main = main.replace(
             "  region       = \"us-east-1\"\n",
@@ -72,7 +72,10 @@ fn a_plan_without_credentials_fails_fast_naming_region_and_sources(cli: Cli) {
     ] {
         assert!(all.contains(part), "{part} missing from:\n{all}");
     }
-    assert!(!all.contains("DispatchFailure") && !all.contains("{ "), "{all}");
+    assert!(
+        !all.contains("DispatchFailure") && !all.contains("{ "),
+        "{all}"
+    );
 }
 
 #[test]
@@ -135,7 +138,10 @@ fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence(
     let took = start.elapsed();
     let all = format!("{}{}", apply.stdout, apply.stderr);
     assert_ne!(apply.code, 0, "{all}");
-    assert!(took < Duration::from_secs(30), "the apply took {took:?}:\n{all}");
+    assert!(
+        took < Duration::from_secs(30),
+        "the apply took {took:?}:\n{all}"
+    );
     assert!(all.contains("connection was refused"), "{all}");
     for debug in ["DispatchFailure", "ConnectorError", "Some(", "{ kind"] {
         assert!(!all.contains(debug), "{debug} in:\n{all}");
@@ -143,7 +149,7 @@ fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence(
 }
 
 #[test]
-fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence_on_terraform_1_15(
-) {
+fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence_on_terraform_1_15()
+{
     an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence(Cli::V1_15);
 }

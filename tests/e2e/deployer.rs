@@ -72,21 +72,38 @@ fn the_deployer_policy_grants_exactly_what_a_whole_lifecycle_calls_on_terraform_
     ws.write("main.tf", &format!("{main}{POLICY_DATA}"));
     let logs = ws.dir.path().join("logs");
     fs::create_dir(&logs).unwrap();
-    let apply_args = ["apply", "-auto-approve", "-input=false", "-no-color", "-var", &var];
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
     let mut log = String::new();
 
     log += &step(&ws, &logs.join("apply.log"), &apply_args, "apply");
     let policy: Value =
         serde_json::from_str(&ws.run(&["output", "-raw", "deployer_policy"]).stdout).unwrap();
 
-    let plan = ["plan", "-detailed-exitcode", "-input=false", "-no-color", "-var", &var];
+    let plan = [
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
     log += &step(&ws, &logs.join("plan.log"), &plan, "a no-op plan");
 
-    // Updates: a rotation schedule and a new tag on every object, then the tag removed again.
-    let updated = format!("{main}{POLICY_DATA}").replace(
-        "automatically_after_days = 30",
-        "automatically_after_days = 7",
-    );
+    // Updates: a rotation schedule, the instance class and a new tag on every object, then the
+    // tag removed again.
+    let updated = format!("{main}{POLICY_DATA}")
+        .replace(
+            "automatically_after_days = 30",
+            "automatically_after_days = 7",
+        )
+        .replace("db.t3.medium", "db.r6g.large");
     ws.write(
         "main.tf",
         &updated.replace(
@@ -110,7 +127,14 @@ fn the_deployer_policy_grants_exactly_what_a_whole_lifecycle_calls_on_terraform_
     ];
     log += &step(&imported, &logs.join("import.log"), &import, "import");
 
-    let destroy = ["destroy", "-auto-approve", "-input=false", "-no-color", "-var", &var];
+    let destroy = [
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
     log += &step(&ws, &logs.join("destroy.log"), &destroy, "destroy");
 
     let calls = calls_in(&log);

@@ -165,6 +165,11 @@ impl AwsError {
         }
     }
 
+    /// The endpoint refused the connection: retried briefly, then final.
+    pub fn is_connection_refused(&self) -> bool {
+        matches!(self, AwsError::Transport { message, .. } if message.contains(REFUSED))
+    }
+
     pub fn is_code(&self, codes: &[&str]) -> bool {
         self.code().is_some_and(|c| codes.contains(&c))
     }
@@ -239,7 +244,7 @@ pub fn transport_cause(e: &(dyn std::error::Error + 'static)) -> String {
     if credentials {
         format!("no AWS credentials could be loaded ({innermost})")
     } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
-        "the connection was refused (nothing listens at the endpoint's address and port)".into()
+        REFUSED.into()
     } else if any("dns error") || any("failed to lookup address") {
         "the endpoint's host name could not be resolved (DNS)".into()
     } else if io_kind == Some(std::io::ErrorKind::TimedOut) || any("timed out") || any("timeout") {
@@ -252,6 +257,10 @@ pub fn transport_cause(e: &(dyn std::error::Error + 'static)) -> String {
         innermost
     }
 }
+
+/// A refused connection, as [`transport_cause`] says it.
+pub const REFUSED: &str =
+    "the connection was refused (nothing listens at the endpoint's address and port)";
 
 /// `2 s`, `1 min 30 s`: durations as people write them.
 pub fn human_duration(d: Duration) -> String {

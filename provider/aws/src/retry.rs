@@ -132,6 +132,20 @@ impl RetryPolicy {
                     }
                     delay = (delay * 2).min(self.max_delay);
                 }
+                // A refused connection: a few quick attempts, then final.
+                Err(e) if e.is_connection_refused() && attempts < REFUSED_CONNECTION_ATTEMPTS => {
+                    clock.sleep(Duration::from_secs(u64::from(attempts))).await;
+                    if clock.stopped() {
+                        return Err(e);
+                    }
+                }
+                Err(e) if e.is_connection_refused() => {
+                    return Err(AwsError::RetriesExhausted {
+                        attempts,
+                        over: clock.elapsed() - start,
+                        last: Box::new(e),
+                    })
+                }
                 // The condition outlasted the budget: say how long it was waited out.
                 Err(e) if self.retryable(&e) && attempts > 1 => {
                     return Err(AwsError::RetriesExhausted {
@@ -146,14 +160,15 @@ impl RetryPolicy {
     }
 }
 
-/// How many attempts a refused connection gets: enough to ride out an endpoint restarting,
-/// short enough that a wrong `endpoints` URL fails within seconds, not minutes of backoff.
+/// How many attempts a refused connection gets (here, not in the SDK, which would back off for
+/// minutes over its 25 retries): enough to ride out an endpoint restarting, short enough that a
+/// wrong `endpoints` URL fails within seconds.
 pub const REFUSED_CONNECTION_ATTEMPTS: u32 = 3;
 
-/// The SDK-level classifier for errors that will never succeed however often they are retried:
-/// credentials that cannot be loaded fail at once, and a refused connection after
-/// [`REFUSED_CONNECTION_ATTEMPTS`]. (Access denied and invalid parameters are never retried by
-/// the SDK: only throttling, 5xx and transient transport faults are.)
+/// The SDK-level classifier for errors that will never succeed however often the SDK retries
+/// them: credentials that cannot be loaded, and a refused connection (retried briefly by
+/// [`RetryPolicy::run`] instead). Access denied and invalid parameters are never retried by the
+/// SDK: only throttling, 5xx and transient transport faults are.
 #[derive(Debug, Default)]
 pub struct NeverSucceeds;
 
@@ -163,19 +178,7 @@ impl NeverSucceeds {
     }
 }
 
-/// The attempt number the SDK writes on every request (`amz-sdk-request: attempt=2; max=26`).
-fn attempt_of(ctx: &InterceptorContext) -> u32 {
-    ctx.request()
-        .and_then(|r| r.headers().get("amz-sdk-request"))
-        .and_then(|h| {
-            h.split(';')
-                .find_map(|part| part.trim().strip_prefix("attempt="))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(1)
-}
-
-/// What a failed attempt's error chain holds that no retry can change.
+/// What a failed attempt's error chain holds that the SDK's retries cannot change.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Hopeless {
     NoCredentials,
@@ -210,11 +213,8 @@ impl ClassifyRetry for NeverSucceeds {
             None => err,
         };
         match hopeless(cause) {
-            Some(Hopeless::NoCredentials) => RetryAction::RetryForbidden,
-            Some(Hopeless::ConnectionRefused) if attempt_of(ctx) >= REFUSED_CONNECTION_ATTEMPTS => {
-                RetryAction::RetryForbidden
-            }
-            _ => RetryAction::NoActionIndicated,
+            Some(_) => RetryAction::RetryForbidden,
+            None => RetryAction::NoActionIndicated,
         }
     }
 
@@ -364,6 +364,25 @@ mod tests {
         );
         assert_eq!(e.code(), Some("DependencyViolation"));
         assert!(e.to_string().contains("attempts over"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_gets_a_few_quick_attempts_then_says_so() {
+        let clock = FakeClock::default();
+        let calls = AtomicUsize::new(0);
+        let got: Result<(), _> = DEFAULT
+            .run(&clock, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(AwsError::Transport {
+                    operation: "CreateVpc",
+                    message: format!("could not reach AWS: {}", crate::error::REFUSED),
+                })
+            })
+            .await;
+        let e = got.unwrap_err();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert!(clock.elapsed() <= Duration::from_secs(5));
+        assert!(e.to_string().contains("3 attempts over 3 s"), "{e}");
     }
 
     #[tokio::test]

@@ -398,7 +398,73 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
 /// import, destroy against moto) does not reach, each with the path that needs it. The coverage
 /// test fails on a granted action neither called nor listed here, and on a listed one it sees
 /// called.
-pub const NOT_EXERCISED: &[(&str, &str)] = &[];
+pub const NOT_EXERCISED: &[(&str, &str)] = &[
+    (
+        "ec2:DescribeAvailabilityZones",
+        "a create whose configuration names no availability zones",
+    ),
+    (
+        "ec2:DeleteNetworkInterface",
+        "a destroy that finds Lambda's network interfaces still in the stack's subnets",
+    ),
+    ("ec2:DeleteRoute", "repairing a route added to the stack's route table by hand"),
+    (
+        "ec2:DisableVgwRoutePropagation",
+        "repairing a gateway's route propagation added to the stack's route table by hand",
+    ),
+    (
+        "ec2:ModifySecurityGroupRules",
+        "repairing a rule of the stack's security groups changed by hand",
+    ),
+    (
+        "ec2:ModifyVpcEndpoint",
+        "repairing an endpoint's policy, subnets or security groups changed by hand",
+    ),
+    (
+        "iam:DetachRolePolicy",
+        "repairing (and destroying) a role to which a managed policy was attached by hand",
+    ),
+    (
+        "iam:RemoveRoleFromInstanceProfile",
+        "destroying a role that was added to an instance profile by hand",
+    ),
+    ("kms:DisableKeyRotation", "a key whose rotation the configuration turns off"),
+    ("kms:EnableKey", "repairing a key disabled by hand"),
+    ("kms:UpdateAlias", "repairing an alias pointed at another key by hand"),
+    ("kms:UpdateKeyDescription", "repairing a key's description changed by hand"),
+    (
+        "lambda:UpdateFunctionCode",
+        "a provider upgrade that ships new rotation code, or code replaced by hand",
+    ),
+    (
+        "lambda:UpdateFunctionConfiguration",
+        "repairing the function's settings (timeout, memory, environment, network) changed by hand",
+    ),
+    (
+        "logs:AssociateKmsKey",
+        "repairing a log group whose key was disassociated by hand",
+    ),
+    (
+        "rds:ModifyDBCluster",
+        "repairing the cluster's settings (security groups, parameter group, backups) changed by hand",
+    ),
+    (
+        "rds:ModifyDBSubnetGroup",
+        "repairing the subnet group's subnets or description changed by hand",
+    ),
+    (
+        "s3:DeleteObject",
+        "a destroy of an audit bucket holding trail logs (the test bed's trail writes none)",
+    ),
+    (
+        "s3:DeleteObjectVersion",
+        "a destroy of an audit bucket holding trail logs (the test bed's trail writes none)",
+    ),
+    (
+        "secretsmanager:UpdateSecret",
+        "repairing the secret's description or key changed by hand",
+    ),
+];
 
 /// The IAM actions an operation needs, whatever the service (for an access-denied message that
 /// names only the operation); several when services share an operation name (`TagResource`).
