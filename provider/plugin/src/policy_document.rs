@@ -164,7 +164,7 @@ impl DataSource for PolicyDocumentDataSource {
         if !check_for_plan(diags, &stack_state, &configured.context) {
             return None;
         }
-        let account = match vault_aws::account::caller_account(&configured.clients).await {
+        let account = match configured.account().await {
             Ok(a) => a,
             Err(e) => {
                 diags.root_error("Cannot look up the caller identity", e.to_string());

@@ -30,6 +30,19 @@ pub struct Configured {
     /// Who runs Terraform here (`host:working-directory`): the owner a create claims its stack
     /// for (`vault_aws::claim`).
     pub owner: String,
+    /// The account the credentials belong to, as configure's check found it (`None` with
+    /// `skip_credentials_validation`).
+    pub account: Option<String>,
+}
+
+impl Configured {
+    /// The caller's account: the one configure confirmed, else asked of STS now.
+    pub async fn account(&self) -> Result<String, vault_aws::error::AwsError> {
+        match &self.account {
+            Some(a) => Ok(a.clone()),
+            None => vault_aws::account::caller_account(&self.clients).await,
+        }
+    }
 }
 
 pub type SharedConfig = Arc<RwLock<Option<Configured>>>;
@@ -331,15 +344,19 @@ impl Provider for VaultProvider {
         let sdk = load_sdk_config(&aws).await;
         let clients = Clients::new(&sdk, &aws.endpoints);
         let skip = matches!(config.skip_credentials_validation, Value::Value(true));
+        let mut account = None;
         if !skip {
             let checked =
                 vault_aws::account::check_credentials(&sdk, &clients, CREDENTIAL_CHECK_LIMIT).await;
-            if let Err(problem) = checked {
-                let endpoint = aws.endpoints.effective(Service::Sts, &region);
-                let (summary, detail) =
-                    credential_diagnostic(&problem, &region, aws.profile.as_deref(), &endpoint);
-                diags.root_error(summary, detail);
-                return Some(());
+            match checked {
+                Ok(a) => account = Some(a),
+                Err(problem) => {
+                    let endpoint = aws.endpoints.effective(Service::Sts, &region);
+                    let (summary, detail) =
+                        credential_diagnostic(&problem, &region, aws.profile.as_deref(), &endpoint);
+                    diags.root_error(summary, detail);
+                    return Some(());
+                }
             }
         }
         let configured = Configured {
@@ -350,6 +367,7 @@ impl Provider for VaultProvider {
             clients,
             stop: self.stop.clone(),
             owner: vault_aws::claim::local_owner(),
+            account,
         };
         *self
             .configured
@@ -410,6 +428,41 @@ mod tests {
         assert_eq!(diags.errors.len(), 1);
         assert_eq!(diags.errors[0].summary, "Invalid max_retries");
         assert_eq!(diags.errors[0].attribute.to_string(), "max_retries");
+    }
+
+    #[test]
+    fn the_credential_diagnostic_names_region_sources_and_unreachable_endpoint() {
+        use vault_aws::account::CredentialProblem;
+        let (summary, detail) = credential_diagnostic(
+            &CredentialProblem::NotFound("no providers in chain provided credentials".into()),
+            "eu-west-1",
+            None,
+            "https://sts.eu-west-1.amazonaws.com",
+        );
+        assert_eq!(summary, "No valid AWS credential sources found");
+        for part in [
+            "eu-west-1",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_PROFILE",
+            "SSO",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "instance metadata",
+            "skip_credentials_validation",
+        ] {
+            assert!(detail.contains(part), "{part} missing from {detail}");
+        }
+        // Nothing was unreachable: no endpoint is named.
+        assert!(!detail.contains("sts.eu-west-1.amazonaws.com"), "{detail}");
+
+        let unreachable = CredentialProblem::Rejected(vault_aws::error::AwsError::Transport {
+            operation: "GetCallerIdentity",
+            message: format!("could not reach AWS: {}", vault_aws::error::REFUSED),
+        });
+        let (summary, detail) =
+            credential_diagnostic(&unreachable, "eu-west-1", Some("ci"), "http://127.0.0.1:1");
+        assert_eq!(summary, "Cannot reach AWS STS to check the credentials");
+        assert!(detail.contains("http://127.0.0.1:1"), "{detail}");
+        assert!(detail.contains("profile \"ci\""), "{detail}");
     }
 
     #[test]

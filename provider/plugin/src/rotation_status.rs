@@ -135,7 +135,7 @@ async fn secret_id(
             return None;
         }
     };
-    let account = vault_aws::account::caller_account(&configured.clients).await;
+    let account = configured.account().await;
     let (Ok(account), Ok(region)) = (
         account
             .map_err(|e| e.to_string())
