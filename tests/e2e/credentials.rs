@@ -153,3 +153,38 @@ fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence_
 {
     an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence(Cli::V1_15);
 }
+
+fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it(cli: Cli) {
+    let ws = offline(cli, false);
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    let start = Instant::now();
+    let plan = ws.run(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &format!("aws_endpoint={closed}"),
+    ]);
+    let took = start.elapsed();
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert_ne!(plan.code, 0, "{all}");
+    assert!(took < Duration::from_secs(15), "the plan took {took:?}");
+    for part in [
+        "Cannot reach AWS STS to check the credentials",
+        "connection was refused",
+        closed.as_str(),
+        "us-east-1",
+    ] {
+        assert!(all.contains(part), "{part} missing from:\n{all}");
+    }
+}
+
+#[test]
+fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it_on_terraform_1_0() {
+    a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it(Cli::V1_0);
+}
+
+#[test]
+fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it_on_terraform_1_15() {
+    a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it(Cli::V1_15);
+}
