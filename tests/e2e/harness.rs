@@ -24,9 +24,13 @@ pub const SERVICES: [&str; 10] = [
 pub use vault_testbed::{repo_root, testbed_bin, Moto};
 
 /// What every end-to-end scenario runs against: moto behind the test bed's AWS-behaviour layer,
-/// with objects that take time as on AWS (Aurora creating and modifying, a function `Pending`,
-/// an endpoint `pending`), scaled down to seconds.
-pub const AWS_LIFECYCLE: &str = r#"{"lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1}}"#;
+/// with objects that take time as on AWS (Aurora creating, modifying with pending values and
+/// deleting, a function `Pending` and its updates `InProgress`, an endpoint `pending`), scaled
+/// down to seconds, and EC2 reads that do not see a new object for a moment.
+pub const AWS_LIFECYCLE: &str = r#"{
+    "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1},
+    "consistency": {"ec2_describe_after_create": 1}
+}"#;
 
 /// Moto as every end-to-end scenario sees it ([`AWS_LIFECYCLE`]).
 pub fn aws() -> Moto {
@@ -49,9 +53,12 @@ pub fn verify(moto: &Moto, args: &[&str]) -> Run {
 }
 
 /// The provider binary packed by `scripts/release.sh pack` into a filesystem mirror, once per
-/// build of the binary (tests run in separate processes and share it).
+/// build of the binary (tests run in separate processes and share it). The binary is this
+/// build's, or `VAULT_PROVIDER_BINARY` (how `scripts/bench.sh` measures a release build).
 pub fn mirror() -> PathBuf {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-vault"));
+    let bin = std::env::var_os("VAULT_PROVIDER_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-vault")));
     let meta = fs::metadata(&bin).unwrap();
     let stamp = meta
         .modified()

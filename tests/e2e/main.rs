@@ -4,10 +4,13 @@
 //! Prerequisite: `scripts/setup.sh` (installs moto and both Terraform CLIs into `.testbed/`).
 
 mod harness;
+mod plugin_client;
 
 mod alternating;
 mod apply;
+mod aurora;
 mod bad_input;
+mod bench;
 mod channel;
 mod credentials;
 mod deployer;
@@ -15,3 +18,4 @@ mod install;
 mod module;
 mod plan;
 mod soak;
+mod zones;

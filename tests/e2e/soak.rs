@@ -36,6 +36,7 @@ impl Soak {
             "propagation": {"role_for_lambda": 4, "key_for_logs": 3},
             "lambda_enis": {"release_after": 3},
             "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1},
+            "consistency": {"ec2_describe_after_create": 1},
         })
         .to_string()
     }

@@ -17,10 +17,17 @@ object (every key optional; an empty object is moto plus the fixes below):
         "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
         "key_for_logs": 3                          # Logs cannot use a new KMS key yet
       },
+      "consistency": {"ec2_describe_after_create": 1},  # a new VPC, subnet, ... NotFound a while
       "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
+      "zones": {                                   # what a zone lacks (AWS: some zones do)
+        "without_endpoint_service": {"us-east-1a": ["secretsmanager"]},
+        "without_instance_class": {"us-east-1b": ["db.t3.medium"]}
+      },
       "lifecycle": {                               # seconds an object stays busy (AWS: minutes)
-        "rds": 2,                                  # cluster/instance creating, modifying
-        "lambda": 1,                               # function Pending after create
+        "rds": 2,                                  # cluster/instance creating, modifying (new
+                                                   # values pending), deleting
+        "lambda": 1,                               # function Pending after create, update
+                                                   # InProgress (a second one refused)
         "vpc_endpoint": 1                          # endpoint pending after create
       }
     }
@@ -34,6 +41,7 @@ a subnet or security group, deleting it (or the VPC) fails with DependencyViolat
 Other requests (the tests' own boto3 checks, the rotation function's tests) see plain moto.
 """
 
+import io
 import json
 import os
 import random
@@ -42,10 +50,11 @@ import sys
 import threading
 import time
 import traceback
+import urllib.parse
 import uuid
 
-from moto.awslambda.exceptions import InvalidParameterValueException
-from moto.awslambda.models import LambdaBackend
+from moto.awslambda.exceptions import InvalidParameterValueException, LambdaClientError
+from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.core.exceptions import JsonRESTError
 from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import ec2_backends
@@ -56,6 +65,7 @@ from moto.iam.models import IAMBackend, iam_backends
 from moto.kms.models import KmsBackend
 from moto.logs.models import LogsBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.rds.exceptions import RDSClientError
 from moto.rds.models import RDSBackend
 from werkzeug.serving import run_simple
 
@@ -76,6 +86,73 @@ def modify_db_subnet_group(self, subnet_name, description, subnets):
 
 RDSBackend.modify_db_subnet_group = modify_db_subnet_group
 
+# moto lists orderable instance options for Aurora PostgreSQL and Neptune only; AWS answers for
+# Aurora MySQL too. The stack's zone choice reads them, so they are answered here, one option per
+# class the stack may use, in every zone of the region (less those `zones` below takes away).
+AURORA_MYSQL_CLASSES = [
+    "db.t3.medium", "db.t4g.medium", "db.r5.large", "db.r6g.large", "db.r6g.xlarge",
+    "db.r6i.large", "db.r7g.large", "db.r7g.xlarge",
+]
+_describe_orderable = RDSBackend.describe_orderable_db_instance_options
+
+
+def describe_orderable_db_instance_options(self, engine, engine_version):
+    if engine != "aurora-mysql":
+        return _describe_orderable(self, engine, engine_version)
+    zones = sorted(z.name for z in _region_zones(self.region_name))
+    return [
+        {
+            "Engine": engine,
+            "EngineVersion": engine_version or "8.0.mysql_aurora.3.08.2",
+            "DBInstanceClass": cls,
+            "LicenseModel": "general-public-license",
+            "AvailabilityZones": [
+                {"Name": z} for z in zones if cls not in WITHOUT_CLASS.get(z, [])
+            ],
+            "Vpc": True,
+            "SupportsStorageEncryption": True,
+            "StorageType": "aurora",
+            "SupportsClusters": True,
+        }
+        for cls in AURORA_MYSQL_CLASSES
+    ]
+
+
+RDSBackend.describe_orderable_db_instance_options = describe_orderable_db_instance_options
+
+# --- zones: what each zone offers -----------------------------------------------------------------
+# {"zones": {"without_endpoint_service": {"us-east-1a": ["secretsmanager"]},
+#            "without_instance_class": {"us-east-1b": ["db.t3.medium"]}}}
+# AWS does not offer every endpoint service or instance class in every zone of a region.
+
+ZONES = CONFIG.get("zones", {})
+WITHOUT_SERVICE = ZONES.get("without_endpoint_service", {})
+WITHOUT_CLASS = ZONES.get("without_instance_class", {})
+
+
+def _region_zones(region):
+    from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend
+
+    return RegionsAndZonesBackend.zones.get(region, [])
+
+
+_describe_endpoint_services = VPCBackend.describe_vpc_endpoint_services
+
+
+def describe_vpc_endpoint_services(self, *args, **kwargs):
+    out = _describe_endpoint_services(self, *args, **kwargs)
+    if not WITHOUT_SERVICE:
+        return out
+    details = []
+    for service in out["servicesDetails"]:
+        short = service["ServiceName"].rsplit(".", 1)[-1]
+        zones = [z for z in service.get("AvailabilityZones", []) if short not in WITHOUT_SERVICE.get(z, [])]
+        details.append({**service, "AvailabilityZones": zones})
+    return {**out, "servicesDetails": details}
+
+
+VPCBackend.describe_vpc_endpoint_services = describe_vpc_endpoint_services
+
 # --- resources that take time ---------------------------------------------------------------------
 
 LIFECYCLE = CONFIG.get("lifecycle", {})
@@ -91,6 +168,14 @@ def _busy(obj, attribute, busy, final, seconds):
         BUSY[id(obj)] = (obj, attribute, final, time.monotonic() + seconds)
 
 
+LATER = []  # (monotonic time, action): what AWS finishes on its own a while after the call
+
+
+def _later(seconds, action):
+    with BUSY_LOCK:
+        LATER.append((time.monotonic() + seconds, action))
+
+
 def _settle():
     """Moves every object whose time is up to its final state; run before each request."""
     now = time.monotonic()
@@ -99,6 +184,10 @@ def _settle():
             if now >= due:
                 setattr(obj, attribute, final)
                 del BUSY[key]
+        due = [action for at, action in LATER if now >= at]
+        LATER[:] = [(at, action) for at, action in LATER if now < at]
+    for action in due:
+        action()
 
 
 def _lifecycle(cls, method, kind, busy, final, attribute="status"):
@@ -117,6 +206,99 @@ _lifecycle(RDSBackend, "create_db_instance", "rds", "creating", "available")
 _lifecycle(RDSBackend, "modify_db_cluster", "rds", "modifying", "available")
 _lifecycle(RDSBackend, "modify_db_instance", "rds", "modifying", "available")
 _lifecycle(VPCBackend, "create_vpc_endpoint", "vpc_endpoint", "pending", "available", "state")
+
+# Aurora applies a modification while the object says `modifying`, the new values shown under
+# PendingModifiedValues and the old ones still in place; moto applies it at once.
+PENDING_FIELDS = {"db_instance_class": "DBInstanceClass", "engine_version": "EngineVersion"}
+
+
+def _pending(cls, method, store, key):
+    original = getattr(cls, method)
+
+    def patched(self, *args, **kwargs):
+        seconds = LIFECYCLE.get("rds", 0)
+        ident = key(*args, **kwargs)
+        before = getattr(self, store).get(ident)
+        old = {f: getattr(before, f, None) for f in PENDING_FIELDS} if before else {}
+        obj = original(self, *args, **kwargs)
+        changed = {f: getattr(obj, f) for f, v in old.items() if getattr(obj, f, None) != v}
+        if not seconds or not changed:
+            return obj
+        for f in changed:
+            setattr(obj, f, old[f])
+        obj.pending_modified_values = {PENDING_FIELDS[f]: v for f, v in changed.items()}
+
+        def apply():
+            for f, v in changed.items():
+                setattr(obj, f, v)
+            obj.pending_modified_values = {}
+
+        _later(seconds, apply)
+        return obj
+
+    setattr(cls, method, patched)
+
+
+_pending(RDSBackend, "modify_db_instance", "databases", lambda ident, *a, **k: ident)
+_pending(RDSBackend, "modify_db_cluster", "clusters", lambda kwargs: kwargs["db_cluster_identifier"])
+
+
+# A deleted cluster or instance stays `deleting` for a while (AWS: minutes) before it is gone,
+# and while it exists its subnet group and parameter group cannot be deleted.
+def _deleting(cls, method, store, id_arg):
+    original = getattr(cls, method)
+
+    def patched(self, *args, **kwargs):
+        ident = kwargs.get(id_arg, args[0] if args else None)
+        obj = original(self, *args, **kwargs)
+        seconds = LIFECYCLE.get("rds", 0)
+        if seconds:
+            obj.status = "deleting"
+            getattr(self, store)[ident] = obj
+            _later(seconds, lambda: getattr(self, store).pop(ident, None))
+        return obj
+
+    setattr(cls, method, patched)
+
+
+_deleting(RDSBackend, "delete_db_cluster", "clusters", "cluster_identifier")
+_deleting(RDSBackend, "delete_db_instance", "databases", "db_instance_identifier")
+
+
+def _rds_users(backend):
+    return list(backend.clusters.values()) + list(backend.databases.values())
+
+
+_delete_subnet_group = RDSBackend.delete_subnet_group
+
+
+def delete_subnet_group(self, subnet_name):
+    users = [o for o in _rds_users(self) if getattr(o, "db_subnet_group_name", None) == subnet_name]
+    if users:
+        raise RDSClientError(
+            "InvalidDBSubnetGroupStateFault",
+            f"Cannot delete the subnet group '{subnet_name}' because at least one database "
+            "cluster or instance is still using it.",
+        )
+    return _delete_subnet_group(self, subnet_name)
+
+
+RDSBackend.delete_subnet_group = delete_subnet_group
+
+_delete_cluster_parameter_group = RDSBackend.delete_db_cluster_parameter_group
+
+
+def delete_db_cluster_parameter_group(self, db_cluster_parameter_group_name):
+    name = db_cluster_parameter_group_name
+    if any(getattr(c, "parameter_group", None) == name for c in self.clusters.values()):
+        raise RDSClientError(
+            "InvalidDBParameterGroupState",
+            f"One or more database clusters are still members of parameter group {name}.",
+        )
+    return _delete_cluster_parameter_group(self, db_cluster_parameter_group_name=name)
+
+
+RDSBackend.delete_db_cluster_parameter_group = delete_db_cluster_parameter_group
 
 # --- eventual consistency ------------------------------------------------------------------------
 
@@ -168,6 +350,66 @@ def create_function(self, spec):
 
 LambdaBackend.create_function = create_function
 
+
+# An updated function says LastUpdateStatus InProgress for a while (`lifecycle.lambda`), and
+# Lambda refuses another update then, or while the function is still Pending, with
+# ResourceConflictException; moto updates at once and always says Successful.
+class ResourceConflict(LambdaClientError):
+    code = 409
+
+    def __init__(self, message):
+        super().__init__("ResourceConflictException", message)
+
+
+UPDATING = {}  # function ARN -> monotonic time its update finishes
+
+
+def _updating(fn):
+    return UPDATING.get(fn.function_arn, 0) > time.monotonic()
+
+
+def _update(method):
+    original = getattr(LambdaBackend, method)
+
+    def patched(self, function_name, qualifier, body):
+        seconds = LIFECYCLE.get("lambda", 0)
+        if not seconds:
+            return original(self, function_name, qualifier, body)
+        fn = self.get_function(function_name, qualifier)
+        if fn.state == "Pending":
+            raise ResourceConflict(
+                "The operation cannot be performed at this time. The function is currently in "
+                "the following state: Pending"
+            )
+        if _updating(fn):
+            raise ResourceConflict(
+                "The operation cannot be performed at this time. An update is in progress for "
+                f"resource: {fn.function_arn}"
+            )
+        UPDATING[fn.function_arn] = time.monotonic() + seconds
+        try:
+            return original(self, function_name, qualifier, body)
+        except Exception:
+            UPDATING.pop(fn.function_arn, None)
+            raise
+
+    setattr(LambdaBackend, method, patched)
+
+
+_update("update_function_code")
+_update("update_function_configuration")
+_get_configuration = LambdaFunction.get_configuration
+
+
+def get_configuration(self, on_create=False):
+    config = _get_configuration(self, on_create)
+    if _updating(self):
+        config["LastUpdateStatus"] = "InProgress"
+    return config
+
+
+LambdaFunction.get_configuration = get_configuration
+
 _create_log_group = LogsBackend.create_log_group
 
 
@@ -183,6 +425,67 @@ def create_log_group(self, log_group_name, tags, **kwargs):
 
 
 LogsBackend.create_log_group = create_log_group
+
+# --- eventual consistency of EC2 reads -----------------------------------------------------------
+# {"consistency": {"ec2_describe_after_create": 2}}: for that many seconds after a VPC, subnet,
+# security group, route table or endpoint is created, a Describe naming its id answers
+# Invalid...NotFound, as EC2 does (its reads are eventually consistent with its writes).
+
+CONSISTENCY = CONFIG.get("consistency", {})
+EC2_NEW = {}  # EC2 id -> monotonic time of creation
+EC2_ID_PARAMS = {
+    "DescribeVpcs": ("VpcId.", "InvalidVpcID.NotFound", "The vpc ID '{}' does not exist"),
+    "DescribeSubnets": ("SubnetId.", "InvalidSubnetID.NotFound", "The subnet ID '{}' does not exist"),
+    "DescribeSecurityGroups": ("GroupId.", "InvalidGroup.NotFound", "The security group '{}' does not exist"),
+    "DescribeRouteTables": ("RouteTableId.", "InvalidRouteTableID.NotFound", "The routeTable ID '{}' does not exist"),
+    "DescribeVpcEndpoints": ("VpcEndpointId.", "InvalidVpcEndpointId.NotFound", "The Vpc Endpoint Id '{}' does not exist"),
+}
+
+
+def _remember_ec2(cls, method):
+    original = getattr(cls, method)
+
+    def patched(self, *args, **kwargs):
+        obj = original(self, *args, **kwargs)
+        EC2_NEW[obj.id] = time.monotonic()
+        return obj
+
+    setattr(cls, method, patched)
+
+
+if CONSISTENCY.get("ec2_describe_after_create"):
+    from moto.ec2.models.route_tables import RouteBackend
+
+    for _cls, _method in [
+        (VPCBackend, "create_vpc"),
+        (SubnetBackend, "create_subnet"),
+        (SecurityGroupBackend, "create_security_group"),
+        (RouteBackend, "create_route_table"),
+        (VPCBackend, "create_vpc_endpoint"),
+    ]:
+        _remember_ec2(_cls, _method)
+
+
+def _not_yet_visible(environ):
+    """The NotFound a Describe of a just-created EC2 object gets, or None."""
+    seconds = CONSISTENCY.get("ec2_describe_after_create", 0)
+    if not seconds or _service(environ) != "ec2":
+        return None
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    params = urllib.parse.parse_qs(body.decode())
+    action = (params.get("Action") or [""])[0]
+    if action not in EC2_ID_PARAMS:
+        return None
+    prefix, code, message = EC2_ID_PARAMS[action]
+    now = time.monotonic()
+    for key, values in params.items():
+        for value in values if key.startswith(prefix) else []:
+            if now - EC2_NEW.get(value, -1e9) < seconds:
+                return _error("ec2", 400, code, message.format(value))
+    return None
+
 
 # --- Lambda network interfaces -------------------------------------------------------------------
 
@@ -360,7 +663,14 @@ class Behaviour:
 
     def __call__(self, environ, start_response):
         _settle()
-        if not FAULTS or "aws-sdk-rust" not in environ.get("HTTP_USER_AGENT", ""):
+        if "aws-sdk-rust" not in environ.get("HTTP_USER_AGENT", ""):
+            return self.app(environ, start_response)
+        stale = _not_yet_visible(environ)
+        if stale:
+            status, headers, body = stale
+            start_response(f"{status} Error", headers)
+            return [body.encode()]
+        if not FAULTS:
             return self.app(environ, start_response)
         time.sleep(FAULTS.get("latency_ms", 0) / 1000)
         with RANDOM_LOCK:

@@ -1,10 +1,9 @@
-//! What the provider asks AWS before it can model a stack: whose account it is, and which
-//! availability zones the region offers.
+//! What the provider asks AWS before it can model a stack: whose account it is, checked at
+//! configure (the zones are [`crate::zones`]).
 
 use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials;
-use aws_sdk_ec2::types::Filter;
 use aws_types::SdkConfig;
 
 use crate::clients::Clients;
@@ -79,30 +78,4 @@ pub async fn caller_account(clients: &Clients) -> Result<String, AwsError> {
     out.account()
         .map(str::to_string)
         .ok_or_else(|| AwsError::Invalid("GetCallerIdentity returned no account".into()))
-}
-
-/// The region's first `count` zones (by name) that are available without opting in.
-pub async fn default_zones(clients: &Clients, count: usize) -> Result<Vec<String>, AwsError> {
-    let out = clients
-        .ec2
-        .describe_availability_zones()
-        .filters(Filter::builder().name("state").values("available").build())
-        .filters(
-            Filter::builder()
-                .name("opt-in-status")
-                .values("opt-in-not-required")
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(api("DescribeAvailabilityZones"))?;
-    let mut zones: Vec<String> = out
-        .availability_zones()
-        .iter()
-        .filter(|z| z.zone_type().is_none_or(|t| t == "availability-zone"))
-        .filter_map(|z| z.zone_name().map(str::to_string))
-        .collect();
-    zones.sort();
-    zones.truncate(count);
-    Ok(zones)
 }

@@ -97,7 +97,14 @@ impl ErrorKind {
             "ResourceNotFoundException",
             "TrailNotFoundException",
         ];
-        const ALREADY_EXISTS: &[&str] = &["BucketAlreadyOwnedByYou", "ResourceExistsException"];
+        const ALREADY_EXISTS: &[&str] = &[
+            "BucketAlreadyOwnedByYou",
+            "ResourceExistsException",
+            // A CreateSubnet retried after a lost response meets its own CIDR in our VPC.
+            "InvalidSubnet.Conflict",
+            // An AssociateRouteTable retried after a lost response.
+            "Resource.AlreadyAssociated",
+        ];
         const THROTTLED: &[&str] = &[
             "Throttling",
             "ThrottlingException",
@@ -369,6 +376,12 @@ mod tests {
         );
         assert_eq!(
             ErrorKind::of_code("ResourceAlreadyExistsException"),
+            AlreadyExists
+        );
+        // What a create retried after its lost response meets.
+        assert_eq!(ErrorKind::of_code("InvalidSubnet.Conflict"), AlreadyExists);
+        assert_eq!(
+            ErrorKind::of_code("Resource.AlreadyAssociated"),
             AlreadyExists
         );
         assert_eq!(ErrorKind::of_code("RequestLimitExceeded"), Throttled);

@@ -94,6 +94,7 @@ impl<'a> Executor<'a> {
         timeout: Duration,
     ) -> Report {
         let start = self.clock.elapsed();
+        log_dependencies(stack);
         let wanted: BTreeSet<&ComponentId> = stack.components().iter().map(|c| &c.id).collect();
         let doomed: BTreeSet<ComponentId> = ids
             .keys()
@@ -113,7 +114,7 @@ impl<'a> Executor<'a> {
         if let (false, Some(component)) = (ids.contains_key(&claim), stack.component(&claim)) {
             // Alone and first: nothing else is created or adopted until the stack is ours.
             let ctx = self.ctx(stack, &ids, timeout);
-            match Box::pin(take_claim(&ctx, component)).await {
+            match Box::pin(for_component(&claim, take_claim(&ctx, component))).await {
                 Ok(id) => {
                     ids.insert(claim, id);
                 }
@@ -193,7 +194,7 @@ impl<'a> Executor<'a> {
                     for c in ready {
                         waiting.remove(&c);
                         in_flight.insert(c.clone());
-                        running.push(work(c, ids.clone()));
+                        running.push(for_component(&c, work(c.clone(), ids.clone())));
                     }
                 }
             }
@@ -227,6 +228,7 @@ impl<'a> Executor<'a> {
     /// Unrecorded objects are looked for only when the stack's claim is this state's (recorded)
     /// or this working directory's: another state's stack is never touched.
     pub async fn destroy(&self, stack: &ResolvedStack, ids: Ids, timeout: Duration) -> Report {
+        log_dependencies(stack);
         let all: BTreeSet<ComponentId> = stack
             .components()
             .iter()
@@ -302,7 +304,7 @@ impl<'a> Executor<'a> {
         for chunk in recorded.chunks(CONCURRENCY) {
             let futures: Vec<_> = chunk
                 .iter()
-                .map(|(c, id)| objects::read(&ctx, c, id))
+                .map(|(c, id)| for_component(&c.id, objects::read(&ctx, c, id)))
                 .collect();
             let done = join_all(futures).await;
             results.extend(
@@ -402,6 +404,31 @@ async fn remove(ctx: &Ctx<'_>, c: &ComponentId, find_unrecorded: bool) -> Result
     objects::delete(ctx, kind, &id).await
 }
 
+/// At DEBUG, one line per component naming what it needs first: with the component named on
+/// each AWS call line, the log holds everything `scripts/bench.sh` needs to compute the apply's
+/// and the destroy's critical path.
+fn log_dependencies(stack: &ResolvedStack) {
+    let graph = stack.graph();
+    for c in stack.components() {
+        let needs: Vec<&str> = graph
+            .dependencies(&c.id)
+            .iter()
+            .map(|d| d.as_str())
+            .collect();
+        tracing::debug!(component = %c.id, needs = %needs.join(","), "dependencies");
+    }
+}
+
+/// `work` inside a DEBUG span naming its component, so the log's line for each AWS call says
+/// which object it was made for (how `scripts/bench.sh` finds the apply's critical path).
+fn for_component<F: std::future::Future>(
+    component: &ComponentId,
+    work: F,
+) -> tracing::instrument::Instrumented<F> {
+    use tracing::Instrument;
+    work.instrument(tracing::debug_span!("component", id = %component))
+}
+
 impl Executor<'_> {
     /// Finds every component of `stack` by name and management tag (import).
     pub async fn discover(&self, stack: &ResolvedStack, timeout: Duration) -> Result<Ids, Failure> {
@@ -416,7 +443,12 @@ impl Executor<'_> {
                 ids: &snapshot,
                 ..self.ctx(stack, &none, timeout)
             };
-            let found = join_all(components.iter().map(|c| objects::find(&ctx, c))).await;
+            let found = join_all(
+                components
+                    .iter()
+                    .map(|c| for_component(&c.id, objects::find(&ctx, c))),
+            )
+            .await;
             for (c, result) in components.iter().zip(found) {
                 match result {
                     Ok(Some(id)) => {

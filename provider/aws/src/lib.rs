@@ -14,6 +14,7 @@ pub mod retry;
 pub mod rotation_code;
 pub mod rotation_status;
 pub mod waiter;
+pub mod zones;
 
 pub use aws_types::SdkConfig;
 pub use config::{AwsSettings, Endpoints, Service};

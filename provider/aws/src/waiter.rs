@@ -13,6 +13,12 @@ pub const GONE: &str = "(gone)";
 /// The state of an object that has no state of its own, only existence.
 pub const EXISTS: &str = "exists";
 
+/// How long a new object may stay invisible to reads: EC2's reads are eventually consistent
+/// with its writes, so a describe right after a create can answer NotFound. A waiter for any
+/// state but [`GONE`] takes "gone" for "not visible yet" this long (terraform-provider-aws waits
+/// two minutes too).
+pub const VISIBILITY: Duration = Duration::from_secs(120);
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Waiter {
     /// What is waited for, for messages: "aurora cluster db-cluster-dev".
@@ -70,7 +76,10 @@ impl Waiter {
             if self.target.contains(&state.as_str()) {
                 return Ok(state);
             }
-            if !self.pending.contains(&state.as_str()) {
+            let not_visible_yet = state == GONE
+                && !self.target.contains(&GONE)
+                && clock.elapsed() - start < VISIBILITY;
+            if !self.pending.contains(&state.as_str()) && !not_visible_yet {
                 return Err(AwsError::UnexpectedState {
                     what: self.what.clone(),
                     state,
@@ -125,6 +134,28 @@ mod tests {
                 Duration::from_secs(3),
                 Duration::from_millis(4500)
             ]
+        );
+    }
+
+    #[tokio::test]
+    async fn waiter_for_a_state_waits_out_a_new_object_not_visible_yet_then_calls_it_gone() {
+        let clock = FakeClock::default();
+        let seq = states(&[GONE, "pending", "available"]);
+        let w = Waiter::new("vpc", &["pending"], &["available"]);
+        let got = w
+            .wait(&clock, || async { Ok(seq.lock().unwrap().pop().unwrap()) })
+            .await;
+        assert_eq!(got, Ok("available".to_string()));
+
+        let clock = FakeClock::default();
+        let got = w.wait(&clock, || async { Ok(None) }).await;
+        assert!(
+            matches!(&got, Err(AwsError::UnexpectedState { state, .. }) if state == GONE),
+            "{got:?}"
+        );
+        assert!(
+            clock.elapsed() >= VISIBILITY,
+            "gone only after {VISIBILITY:?}"
         );
     }
 

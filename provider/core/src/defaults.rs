@@ -4,6 +4,8 @@ pub const CIDR_BLOCK: &str = "10.0.0.0/16";
 /// How many availability zones a stack spreads over when none are given.
 pub const AVAILABILITY_ZONE_COUNT: usize = 3;
 
+/// The database engine: Aurora MySQL.
+pub const ENGINE: &str = "aurora-mysql";
 /// An Aurora MySQL 3 (MySQL 8.0 compatible) release.
 pub const ENGINE_VERSION: &str = "8.0.mysql_aurora.3.08.2";
 pub const INSTANCE_CLASS: &str = "db.t3.medium";

@@ -12,7 +12,6 @@ use crate::model::naming::Naming;
 use crate::model::ModelError;
 use crate::policy::PolicyKind;
 
-const AURORA_MYSQL: &str = "aurora-mysql";
 const HTTPS: u16 = 443;
 
 fn inside(id: &ComponentId) -> Dependency {
@@ -350,7 +349,7 @@ pub(crate) fn components(
             deps,
             Settings::VpcEndpoint(VpcEndpointSettings {
                 service,
-                service_name: format!("com.amazonaws.{}.{}", inputs.region, service.as_str()),
+                service_name: service.service_name(&inputs.region.to_string()),
                 vpc: vpc.clone(),
                 subnets: subnets.clone(),
                 security_groups: vec![sg_endpoints.clone()],
@@ -480,7 +479,7 @@ pub(crate) fn components(
             refers(&secret),
         ],
         Settings::DbCluster(DbClusterSettings {
-            engine: AURORA_MYSQL,
+            engine: crate::defaults::ENGINE,
             engine_version: inputs.database.engine_version.clone(),
             database_name: inputs.database.database_name.clone(),
             master_username: inputs.database.master_username.clone(),
@@ -507,7 +506,7 @@ pub(crate) fn components(
             Settings::DbInstance(DbInstanceSettings {
                 index,
                 cluster: cluster.clone(),
-                engine: AURORA_MYSQL,
+                engine: crate::defaults::ENGINE,
                 instance_class: inputs.database.instance_class.clone(),
                 availability_zone: zone.clone(),
                 publicly_accessible: false,

@@ -377,6 +377,14 @@ pub enum EndpointService {
 }
 
 impl EndpointService {
+    /// Every interface endpoint a stack has; each zone of the stack must offer them all.
+    pub const ALL: [EndpointService; 2] = [EndpointService::SecretsManager, EndpointService::Kms];
+
+    /// The endpoint service's name in `region`: `com.amazonaws.<region>.<service>`.
+    pub fn service_name(self, region: &str) -> String {
+        format!("com.amazonaws.{region}.{}", self.as_str())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EndpointService::SecretsManager => "secretsmanager",

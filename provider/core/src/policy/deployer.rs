@@ -90,6 +90,11 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("EC2", "DescribeSubnets", "ec2:DescribeSubnets"),
     ("EC2", "DescribeTags", "ec2:DescribeTags"),
     ("EC2", "DescribeVpcAttribute", "ec2:DescribeVpcAttribute"),
+    (
+        "EC2",
+        "DescribeVpcEndpointServices",
+        "ec2:DescribeVpcEndpointServices",
+    ),
     ("EC2", "DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints"),
     ("EC2", "DescribeVpcs", "ec2:DescribeVpcs"),
     (
@@ -379,6 +384,11 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "secretsmanager:UpdateSecretVersionStage",
     ),
     ("STS", "GetCallerIdentity", "sts:GetCallerIdentity"),
+    (
+        "RDS",
+        "DescribeOrderableDBInstanceOptions",
+        "rds:DescribeOrderableDBInstanceOptions",
+    ),
     // Operations that need more than their own action.
     ("S3", "DeleteObjects", "s3:DeleteObjectVersion"),
     ("Lambda", "CreateFunction", "iam:PassRole"),
@@ -399,10 +409,6 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
 /// test fails on a granted action neither called nor listed here, and on a listed one it sees
 /// called.
 pub const NOT_EXERCISED: &[(&str, &str)] = &[
-    (
-        "ec2:DescribeAvailabilityZones",
-        "a create whose configuration names no availability zones",
-    ),
     (
         "ec2:DeleteNetworkInterface",
         "a destroy that finds Lambda's network interfaces still in the stack's subnets",
@@ -557,11 +563,13 @@ pub(super) fn deployer(stack: &ResolvedStack) -> Value {
                 "ec2:DescribeSecurityGroups",
                 "ec2:DescribeSubnets",
                 "ec2:DescribeTags",
+                "ec2:DescribeVpcEndpointServices",
                 "ec2:DescribeVpcEndpoints",
                 "ec2:DescribeVpcs",
                 "kms:ListAliases",
                 "kms:ListKeys",
                 "logs:DescribeLogGroups",
+                "rds:DescribeOrderableDBInstanceOptions",
                 "cloudtrail:DescribeTrails",
                 "secretsmanager:GetRandomPassword",
             ],

@@ -93,6 +93,16 @@ pub const RESOURCE_STAR_ALLOWED: &[(&str, &str)] = &[
          tag (and whether a stack of the suffix exists)",
     ),
     (
+        "ec2:DescribeVpcEndpointServices",
+        "EC2 Describe calls have no resource-level permissions; the provider checks which zones \
+         offer the Secrets Manager and KMS endpoints",
+    ),
+    (
+        "rds:DescribeOrderableDBInstanceOptions",
+        "describes what RDS offers in the region (instance classes by zone); it has no resource \
+         type",
+    ),
+    (
         "kms:CreateKey",
         "a key's ARN does not exist before it is created; the deployer policy requires the \
          management tag on the request (aws:RequestTag)",

@@ -58,6 +58,10 @@ struct Operation {
     method: String,
 }
 
+/// The executor's span around the work on one component (`subnet/us-east-1a`): AWS call lines
+/// name the component they were made for.
+struct Component(String);
+
 /// The SDK's span around one attempt of an operation.
 struct Attempt {
     number: String,
@@ -133,7 +137,8 @@ where
         ctx: Context<'_, S>,
     ) {
         let meta = attrs.metadata();
-        if !self.calls_logged() || !meta.target().starts_with("aws_") {
+        let component_span = meta.target().starts_with("vault_aws") && meta.name() == "component";
+        if !self.calls_logged() || !(meta.target().starts_with("aws_") || component_span) {
             return;
         }
         let Some(span) = ctx.span(id) else { return };
@@ -149,7 +154,11 @@ where
                     other => other.to_string(),
                 })
         };
-        if meta.name() == "try_attempt" {
+        if component_span {
+            if let Some(component) = get("id") {
+                span.extensions_mut().insert(Component(component));
+            }
+        } else if meta.name() == "try_attempt" {
             span.extensions_mut().insert(Attempt {
                 number: get("attempt").unwrap_or_default(),
                 started: std::time::Instant::now(),
@@ -199,7 +208,10 @@ where
         }) else {
             return;
         };
-        let fields = Fields {
+        let component = span
+            .scope()
+            .find_map(|s| s.extensions().get::<Component>().map(|c| c.0.clone()));
+        let mut fields = Fields {
             message: format!("AWS call {}.{}", operation.0, operation.1),
             rest: vec![
                 ("service".into(), Json::from(operation.0)),
@@ -221,6 +233,11 @@ where
             ],
             own: true,
         };
+        if let Some(component) = component {
+            fields
+                .rest
+                .push(("component".into(), Json::from(component)));
+        }
         Self::write(Level::DEBUG, "terraform_provider_vault::aws_call", fields);
     }
 }

@@ -45,7 +45,8 @@ pub fn stack_of(
 }
 
 /// The model of a stack about to be created: the account from STS, the zones from the
-/// configuration or, when unset, the region's first three.
+/// configuration (each checked to offer what the stack needs) or, when unset, the region's
+/// first three that offer it.
 pub async fn new_stack(
     configured: &Configured,
     planned: &StackState,
@@ -55,26 +56,55 @@ pub async fn new_stack(
         .account()
         .await
         .map_err(|e| format!("looking up the AWS account: {e}"))?;
+    let offer = zone_offer(configured, planned).await?;
     let zones = match configured_zones(planned) {
-        Some(z) => z,
-        None => vault_aws::account::default_zones(
-            clients,
-            vault_core::defaults::AVAILABILITY_ZONE_COUNT,
-        )
-        .await
-        .map_err(|e| format!("looking up the region's availability zones: {e}"))?,
+        Some(z) => match offer.unfit(&z).into_iter().next() {
+            Some((_, why)) => return Err(format!("network.availability_zones: {why}")),
+            None => z,
+        },
+        None => offer.choose(vault_core::defaults::AVAILABILITY_ZONE_COUNT)?,
     };
     let private = Private {
         account,
         zones,
         default_tags: configured.context.default_tags.clone(),
     };
-    let stack = stack_of(planned, &private, &clients.region)?;
+    // A `network` block without zones plans them unknown; the model takes those just chosen.
+    let mut resolved = planned.clone();
+    record_zones(&mut resolved, &private);
+    let stack = stack_of(&resolved, &private, &clients.region)?;
     Ok((stack, private))
 }
 
+/// What the region's zones offer of what `planned` needs there.
+pub async fn zone_offer(
+    configured: &Configured,
+    planned: &StackState,
+) -> Result<vault_aws::zones::Offer, String> {
+    vault_aws::zones::offer(&configured.clients, &zone_needs(planned))
+        .await
+        .map_err(|e| format!("looking up what the region's availability zones offer: {e}"))
+}
+
+/// What every zone of `planned` must offer: its instance class for its engine version.
+pub fn zone_needs(planned: &StackState) -> vault_aws::zones::Needs {
+    let db = planned.to_config().database.unwrap_or_default();
+    vault_aws::zones::Needs {
+        engine_version: db
+            .engine_version
+            .known()
+            .cloned()
+            .unwrap_or_else(|| vault_core::defaults::ENGINE_VERSION.into()),
+        instance_class: db
+            .instance_class
+            .known()
+            .cloned()
+            .unwrap_or_else(|| vault_core::defaults::INSTANCE_CLASS.into()),
+    }
+}
+
 /// The zones a configuration names, when it names them.
-fn configured_zones(state: &StackState) -> Option<Vec<String>> {
+pub fn configured_zones(state: &StackState) -> Option<Vec<String>> {
     state
         .to_config()
         .network

@@ -203,6 +203,93 @@ impl SecretsStackResource {
         }
     }
 
+    /// Rejects zones that cannot hold the stack (an endpoint service or the instance class
+    /// missing there, or no zone of the region) on `network.availability_zones`, element by
+    /// element; with no zones configured, checks the region has enough that can. Asked for a
+    /// new stack, and for an update only when the zones, the instance class or the engine
+    /// version change. Bounded like the suffix check: when AWS cannot be asked, a warning, and
+    /// apply checks again.
+    async fn check_zones(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &StackState,
+        prior: Option<&StackState>,
+    ) -> Option<()> {
+        let wanted = lifecycle::configured_zones(planned);
+        if let Some(prior) = prior {
+            if wanted == lifecycle::configured_zones(prior)
+                && lifecycle::zone_needs(planned) == lifecycle::zone_needs(prior)
+            {
+                return Some(());
+            }
+        }
+        let zones_unknown = planned
+            .network
+            .iter()
+            .flatten()
+            .any(|n| n.availability_zones.is_unknown());
+        let configured = self
+            .configured
+            .read()
+            .expect("provider configuration lock")
+            .clone();
+        let (Some(configured), false) = (configured, zones_unknown) else {
+            return Some(());
+        };
+        let at = vault_core::Path::block_attr("network", "availability_zones");
+        let offer = tokio::time::timeout(
+            PLAN_CHECK_LIMIT,
+            lifecycle::zone_offer(&configured, planned),
+        )
+        .await;
+        let offer = match offer {
+            Ok(Ok(offer)) => offer,
+            Ok(Err(why)) => {
+                diags.add_warning(protocol::Diagnostic::new(
+                    "Could not check the availability zones",
+                    format!("{why}\n\nApply checks again before creating anything."),
+                    protocol::attribute_path(&at),
+                ));
+                return Some(());
+            }
+            Err(_) => {
+                diags.add_warning(protocol::Diagnostic::new(
+                    "Could not check the availability zones",
+                    format!(
+                        "AWS did not answer within {PLAN_CHECK_LIMIT:?}.\n\nApply checks again \
+                         before creating anything."
+                    ),
+                    protocol::attribute_path(&at),
+                ));
+                return Some(());
+            }
+        };
+        let mut ok = true;
+        match wanted {
+            Some(zones) => {
+                for (zone, why) in offer.unfit(&zones) {
+                    let i = zones.iter().position(|z| *z == zone).unwrap_or_default();
+                    diags.error(
+                        "Availability zone cannot hold the stack",
+                        format!(
+                            "{why}. Choose zones that offer it, or leave availability_zones \
+                             unset to let the provider choose."
+                        ),
+                        protocol::attribute_path(&at.clone().index(i)),
+                    );
+                    ok = false;
+                }
+            }
+            None => {
+                if let Err(why) = offer.choose(vault_core::defaults::AVAILABILITY_ZONE_COUNT) {
+                    diags.root_error("Not enough availability zones for the stack", why);
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(())
+    }
+
     /// The state after a walk: ids recorded, outputs read back, and the walk's error reported.
     /// Another working directory holds the stack's claim: said on `environment_suffix`.
     fn claimed(diags: &mut Diagnostics, error: &vault_aws::error::AwsError) {
@@ -387,6 +474,7 @@ impl Resource for SecretsStackResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let (planned, _) = self.plan(diags, proposed_state, None)?;
         self.refuse_existing(diags, &planned, true).await?;
+        self.check_zones(diags, &planned, None).await?;
         Some((planned, Value::Null))
     }
 
@@ -405,6 +493,8 @@ impl Resource for SecretsStackResource {
             .unwrap_or_default();
         let (planned, replace) =
             self.plan(diags, proposed_state, Some((&prior_state, &private)))?;
+        self.check_zones(diags, &planned, Some(&prior_state))
+            .await?;
         Some((planned, prior_private_state, replace))
     }
 

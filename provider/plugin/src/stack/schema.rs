@@ -23,8 +23,9 @@ fn network() -> Block {
                 defaulted(
                     list_of_strings(),
                     "Availability zones of the private subnets (one subnet each), at least two, all \
-                     in the provider's region. Default: the region's first three available zones, \
-                     looked up at apply.",
+                     in the provider's region, each offering the Secrets Manager and KMS \
+                     interface endpoints and the instance class (checked at plan). Default: the \
+                     region's first three available zones that do, looked up at apply.",
                 ),
             ),
         ],
