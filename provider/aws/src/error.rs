@@ -219,6 +219,15 @@ where
             operation,
             message: "AWS did not answer before the request's timeout".into(),
         },
+        SdkError::ResponseError(_) => AwsError::Transport {
+            operation,
+            message: format!(
+                "AWS's answer could not be read: {}",
+                std::error::Error::source(&e)
+                    .map(transport_cause)
+                    .unwrap_or_else(|| "it was malformed".into())
+            ),
+        },
         _ => AwsError::Transport {
             operation,
             message: format!(
