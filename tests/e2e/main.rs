@@ -12,6 +12,8 @@ mod aurora;
 mod bad_input;
 mod bench;
 mod channel;
+mod credentials;
+mod deployer;
 mod install;
 mod modern;
 mod module;

@@ -17,3 +17,8 @@ output "key_policies" {
     if length(regexall("-key$", name)) > 0
   }
 }
+
+# What the CI role that runs Terraform for this stack needs, and nothing more.
+output "deployer_policy" {
+  value = data.vault_policy_document.prod.deployer_policy_json
+}

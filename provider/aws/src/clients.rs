@@ -21,7 +21,8 @@ pub struct Clients {
 
 macro_rules! client {
     ($sdk:ident, $endpoints:ident, $krate:ident, $service:expr) => {{
-        let mut b = $krate::config::Builder::from($sdk);
+        let mut b = $krate::config::Builder::from($sdk)
+            .retry_classifier(crate::retry::NeverSucceeds::shared());
         if let Some(url) = $endpoints.get($service) {
             b = b.endpoint_url(url);
         }
@@ -33,7 +34,8 @@ impl Clients {
     /// Clients for every service; no request is made until one is used.
     pub fn new(sdk: &SdkConfig, endpoints: &Endpoints) -> Clients {
         let s3 = {
-            let mut b = aws_sdk_s3::config::Builder::from(sdk);
+            let mut b = aws_sdk_s3::config::Builder::from(sdk)
+                .retry_classifier(crate::retry::NeverSucceeds::shared());
             let custom = endpoints.get(Service::S3).map(str::to_string);
             // Emulators and private endpoints serve buckets by path, not by virtual host.
             if custom.is_some() || sdk.endpoint_url().is_some() {

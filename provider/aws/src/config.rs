@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::time::Duration;
 
+use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::meta::region::ProvideRegion;
 use aws_config::profile::ProfileFileRegionProvider;
 use aws_config::retry::RetryConfig;
@@ -92,6 +94,23 @@ impl Endpoints {
     pub fn get(&self, s: Service) -> Option<&str> {
         self.0.get(&s).map(String::as_str)
     }
+
+    /// The endpoint a service's requests go to: the override, else `AWS_ENDPOINT_URL_<SERVICE>`,
+    /// else `AWS_ENDPOINT_URL`, else AWS's regional endpoint (for messages that name it).
+    pub fn effective(&self, s: Service, region: &str) -> String {
+        if let Some(url) = self.get(s) {
+            return url.to_string();
+        }
+        let service_var = format!("AWS_ENDPOINT_URL_{}", s.key().to_ascii_uppercase());
+        for var in [service_var.as_str(), "AWS_ENDPOINT_URL"] {
+            if let Ok(url) = std::env::var(var) {
+                if !url.is_empty() {
+                    return url;
+                }
+            }
+        }
+        format!("https://{}.{region}.amazonaws.com", s.key())
+    }
 }
 
 /// Checks an endpoint override: an absolute http(s) URL.
@@ -144,14 +163,29 @@ pub async fn resolve_region(
     }
 }
 
+/// How long instance metadata may take to connect and to answer: off EC2 nothing listens there,
+/// and a plan on a laptop must not wait out the SDK's default retries against it.
+pub const IMDS_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// The SDK configuration: the standard credential chain (environment, shared files, SSO,
-/// container and instance metadata), resolved lazily at the first request.
+/// container and instance metadata, the last with short timeouts and one attempt), resolved
+/// lazily at the first request.
 pub async fn load_sdk_config(settings: &AwsSettings) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(Region::new(settings.region.clone()));
+    let region = Region::new(settings.region.clone());
+    let imds = aws_config::imds::Client::builder()
+        .connect_timeout(IMDS_TIMEOUT)
+        .read_timeout(IMDS_TIMEOUT)
+        .max_attempts(1)
+        .build();
+    let mut chain = DefaultCredentialsChain::builder()
+        .region(region.clone())
+        .imds_client(imds);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(region);
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
+        chain = chain.profile_name(p);
     }
+    loader = loader.credentials_provider(chain.build().await);
     if let Some(retry) = retry_config(settings.max_retries, |v| std::env::var_os(v).is_some()) {
         loader = loader.retry_config(retry);
     }

@@ -4,30 +4,50 @@
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+/// Where the least-privilege policy for the principal running Terraform is published; every
+/// access-denied error points there.
+pub const DEPLOYER_POLICY_HINT: &str = "The deployer policy lists every permission the provider \
+     needs: data source vault_policy_document, attribute deployer_policy_json.";
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AwsError {
-    #[error("{operation}: {code}: {message}")]
+    /// AWS answered with an error: the operation, AWS's code and message, and the request id
+    /// to quote to AWS Support.
+    #[error("{}", api_sentence(operation, code, message, request_id.as_deref()))]
     Api {
         operation: &'static str,
         code: String,
         message: String,
+        request_id: Option<String>,
     },
-    #[error("{operation}: no response from AWS: {message}")]
+    /// No answer from AWS: `message` says what could not be reached and why, in plain words.
+    #[error("{operation} failed: {message}")]
     Transport {
         operation: &'static str,
         message: String,
     },
     #[error(
-        "timed out after {waited:?} waiting for {what} to become {target} (last seen: {last})"
+        "timed out after {} waiting for {what} to become {target} (last seen: {last})",
+        human_duration(*waited)
     )]
     Timeout {
         what: String,
         target: String,
         last: String,
         waited: Duration,
+    },
+    /// A condition the provider waits out (a new role not yet assumable, ...) outlasted its
+    /// retry budget.
+    #[error(
+        "{last} (still so after {attempts} attempts over {})",
+        human_duration(*over)
+    )]
+    RetriesExhausted {
+        attempts: u32,
+        over: Duration,
+        last: Box<AwsError>,
     },
     #[error("{what} reached state {state}, which it cannot leave on its own")]
     UnexpectedState { what: String, state: String },
@@ -139,6 +159,7 @@ impl AwsError {
     pub fn code(&self) -> Option<&str> {
         match self {
             AwsError::Api { code, .. } => Some(code),
+            AwsError::RetriesExhausted { last, .. } => last.code(),
             _ => None,
         }
     }
@@ -146,8 +167,14 @@ impl AwsError {
     pub fn message(&self) -> &str {
         match self {
             AwsError::Api { message, .. } | AwsError::Transport { message, .. } => message,
+            AwsError::RetriesExhausted { last, .. } => last.message(),
             _ => "",
         }
+    }
+
+    /// The endpoint refused the connection: retried briefly, then final.
+    pub fn is_connection_refused(&self) -> bool {
+        matches!(self, AwsError::Transport { message, .. } if message.contains(REFUSED))
     }
 
     pub fn is_code(&self, codes: &[&str]) -> bool {
@@ -185,13 +212,133 @@ where
                 operation,
                 code: err.code().unwrap_or("Unknown").to_string(),
                 message: err.message().unwrap_or("").to_string(),
+                request_id: err.meta().extra("aws_request_id").map(str::to_string),
             }
         }
+        SdkError::TimeoutError(_) => AwsError::Transport {
+            operation,
+            message: "AWS did not answer before the request's timeout".into(),
+        },
+        SdkError::ResponseError(_) => AwsError::Transport {
+            operation,
+            message: format!(
+                "AWS's answer could not be read: {}",
+                std::error::Error::source(&e)
+                    .map(transport_cause)
+                    .unwrap_or_else(|| "it was malformed".into())
+            ),
+        },
         _ => AwsError::Transport {
             operation,
-            message: DisplayErrorContext(&e).to_string(),
+            message: format!(
+                "could not reach AWS: {}",
+                std::error::Error::source(&e)
+                    .map(transport_cause)
+                    .unwrap_or_else(|| "no response".into())
+            ),
         },
     }
+}
+
+/// Why a request got no answer, in plain words, from the causes under an SDK error. Only
+/// `Display` of the innermost cause is ever quoted (never `Debug`).
+pub fn transport_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain: Vec<&(dyn std::error::Error + 'static)> = vec![e];
+    while let Some(next) = chain.last().and_then(|c| c.source()) {
+        chain.push(next);
+    }
+    let io_kind = chain
+        .iter()
+        .find_map(|c| c.downcast_ref::<std::io::Error>().map(std::io::Error::kind));
+    let credentials = chain.iter().any(|c| {
+        c.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+            .is_some()
+    });
+    let text: Vec<String> = chain.iter().map(|c| c.to_string()).collect();
+    let innermost = text.last().cloned().unwrap_or_default();
+    let any = |needle: &str| text.iter().any(|t| t.to_ascii_lowercase().contains(needle));
+    if credentials {
+        format!("no AWS credentials could be loaded ({innermost})")
+    } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused) {
+        REFUSED.into()
+    } else if any("dns error") || any("failed to lookup address") {
+        "the endpoint's host name could not be resolved (DNS)".into()
+    } else if io_kind == Some(std::io::ErrorKind::TimedOut) || any("timed out") || any("timeout") {
+        "the connection timed out".into()
+    } else if any("certificate") || any("tls") {
+        format!("the TLS handshake failed ({innermost})")
+    } else if io_kind.is_some() {
+        format!("the connection failed ({innermost})")
+    } else {
+        innermost
+    }
+}
+
+/// A refused connection, as [`transport_cause`] says it.
+pub const REFUSED: &str =
+    "the connection was refused (nothing listens at the endpoint's address and port)";
+
+/// `2 s`, `1 min 30 s`: durations as people write them.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs == 0 {
+        return format!("{} ms", d.as_millis());
+    }
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+fn api_sentence(operation: &str, code: &str, message: &str, request_id: Option<&str>) -> String {
+    let mut out = format!("{operation} failed: {code}");
+    if !message.is_empty() {
+        out.push_str(": ");
+        out.push_str(message.trim_end_matches('.'));
+    }
+    out.push('.');
+    if ErrorKind::of_code(code) == ErrorKind::AccessDenied {
+        let (action, resource) = refused(operation, message);
+        out.push_str(&format!(
+            " The credentials lack {action} on {resource}. {DEPLOYER_POLICY_HINT}"
+        ));
+    }
+    if let Some(id) = request_id {
+        out.push_str(&format!(" (request id {id})"));
+    }
+    out
+}
+
+/// The IAM action and resource an access-denied error is about: from AWS's message ("... is not
+/// authorized to perform: ec2:CreateVpc on resource: arn:...") where it says, otherwise the
+/// action the operation needs and "the resource it names".
+pub fn refused(operation: &str, message: &str) -> (String, String) {
+    let word_after = |marker: &str| {
+        message.find(marker).map(|i| {
+            message[i + marker.len()..]
+                .trim_start()
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(['.', ';'])
+                .to_string()
+        })
+    };
+    let action = word_after("to perform:")
+        .filter(|a| a.contains(':'))
+        .unwrap_or_else(|| {
+            let actions = vault_core::policy::deployer::actions_of_operation(operation);
+            if actions.is_empty() {
+                format!("the permission for {operation}")
+            } else {
+                actions.join(" or ")
+            }
+        });
+    let resource = word_after("on resource:")
+        .filter(|r| r.starts_with("arn:") || r == "*")
+        .unwrap_or_else(|| "the resource it names".to_string());
+    (action, resource)
 }
 
 #[cfg(test)]
@@ -252,5 +399,138 @@ mod tests {
             DependencyViolation
         );
         assert_eq!(ErrorKind::of_code("AccessDeniedException"), AccessDenied);
+    }
+}
+
+#[cfg(test)]
+mod rendering {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Traces of Rust's `{:?}` rendering: struct and enum syntax, quoted field values, `Some(`.
+    fn debug_marks(text: &str) -> Vec<&'static str> {
+        [
+            "{ ",
+            " }",
+            "Some(",
+            "None",
+            "kind: ",
+            ", source: ",
+            "Error {",
+            "DispatchFailure",
+            "ConnectorError",
+            "\\\"",
+            "Os {",
+            "Duration",
+        ]
+        .into_iter()
+        .filter(|m| text.contains(m))
+        .collect()
+    }
+
+    fn refused_io() -> std::io::Error {
+        std::io::Error::from(std::io::ErrorKind::ConnectionRefused)
+    }
+
+    #[test]
+    fn every_error_kind_reads_as_one_sentence_without_debug_formatting() {
+        let service = AwsError::Api {
+            operation: "CreateVpc",
+            code: "VpcLimitExceeded".into(),
+            message: "The maximum number of VPCs has been reached.".into(),
+            request_id: Some("7a62c49f-347e-4fc4-9331-6e8eEXAMPLE".into()),
+        };
+        let denied = AwsError::Api {
+            operation: "CreateVpc",
+            code: "UnauthorizedOperation".into(),
+            message: "You are not authorized to perform this operation. User: \
+                      arn:aws:iam::123456789012:user/ci is not authorized to perform: \
+                      ec2:CreateVpc on resource: arn:aws:ec2:us-east-1:123456789012:vpc/* \
+                      because no identity-based policy allows the ec2:CreateVpc action"
+                .into(),
+            request_id: Some("req-1".into()),
+        };
+        let transport = AwsError::Transport {
+            operation: "CreateVpc",
+            message: format!("could not reach AWS: {}", transport_cause(&refused_io())),
+        };
+        let timeout = AwsError::Timeout {
+            what: "cluster aurora-dev".into(),
+            target: "available".into(),
+            last: "creating".into(),
+            waited: Duration::from_secs(95),
+        };
+        let exhausted = AwsError::RetriesExhausted {
+            attempts: 7,
+            over: Duration::from_secs(120),
+            last: Box::new(AwsError::Api {
+                operation: "DeleteSubnet",
+                code: "DependencyViolation".into(),
+                message: "The subnet has dependencies and cannot be deleted.".into(),
+                request_id: None,
+            }),
+        };
+        for e in [&service, &denied, &transport, &timeout, &exhausted] {
+            let text = e.to_string();
+            assert!(
+                debug_marks(&text).is_empty(),
+                "{:?} in {text}",
+                debug_marks(&text)
+            );
+            assert!(!text.contains('\n'), "one line: {text}");
+        }
+        let s = service.to_string();
+        for part in [
+            "CreateVpc",
+            "VpcLimitExceeded",
+            "maximum number",
+            "7a62c49f",
+        ] {
+            assert!(s.contains(part), "{part} missing from {s}");
+        }
+        assert!(transport.to_string().contains("connection was refused"));
+        assert!(timeout.to_string().contains("1 min 35 s"));
+        let x = exhausted.to_string();
+        assert!(x.contains("7 attempts over 2 min"), "{x}");
+    }
+
+    #[test]
+    fn access_denied_names_the_action_the_resource_and_the_deployer_policy() {
+        let denied = AwsError::Api {
+            operation: "CreateVpc",
+            code: "UnauthorizedOperation".into(),
+            message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: \
+                      ec2:CreateVpc on resource: arn:aws:ec2:us-east-1:123456789012:vpc/* \
+                      because no identity-based policy allows the ec2:CreateVpc action"
+                .into(),
+            request_id: None,
+        }
+        .to_string();
+        assert!(
+            denied.contains("lack ec2:CreateVpc on arn:aws:ec2:us-east-1:123456789012:vpc/*"),
+            "{denied}"
+        );
+        assert!(denied.contains("deployer_policy_json"), "{denied}");
+        // Without AWS's detail, the action comes from the operation.
+        let bare = AwsError::Api {
+            operation: "HeadBucket",
+            code: "AccessDenied".into(),
+            message: "Access Denied".into(),
+            request_id: None,
+        }
+        .to_string();
+        assert!(bare.contains("lack s3:ListBucket"), "{bare}");
+    }
+
+    #[test]
+    fn transport_causes_are_said_in_plain_words() {
+        assert!(transport_cause(&refused_io()).contains("connection was refused"));
+        let timed_out = std::io::Error::from(std::io::ErrorKind::TimedOut);
+        assert_eq!(transport_cause(&timed_out), "the connection timed out");
+        let creds = aws_credential_types::provider::error::CredentialsError::not_loaded(
+            "no providers in chain provided credentials",
+        );
+        assert!(transport_cause(&creds).starts_with("no AWS credentials could be loaded"));
     }
 }

@@ -7,6 +7,11 @@
 use std::future::Future;
 use std::time::Duration;
 
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, SharedRetryClassifier,
+};
+
 use crate::clock::Clock;
 use crate::error::AwsError;
 
@@ -115,7 +120,9 @@ impl RetryPolicy {
     {
         let start = clock.elapsed();
         let mut delay = self.first_delay;
+        let mut attempts = 0;
         loop {
+            attempts += 1;
             match op().await {
                 Ok(v) => return Ok(v),
                 Err(e) if self.retryable(&e) && clock.elapsed() - start + delay <= self.budget => {
@@ -125,9 +132,94 @@ impl RetryPolicy {
                     }
                     delay = (delay * 2).min(self.max_delay);
                 }
+                // A refused connection: a few quick attempts, then final.
+                Err(e) if e.is_connection_refused() && attempts < REFUSED_CONNECTION_ATTEMPTS => {
+                    clock.sleep(Duration::from_secs(u64::from(attempts))).await;
+                    if clock.stopped() {
+                        return Err(e);
+                    }
+                }
+                Err(e) if e.is_connection_refused() => {
+                    return Err(AwsError::RetriesExhausted {
+                        attempts,
+                        over: clock.elapsed() - start,
+                        last: Box::new(e),
+                    })
+                }
+                // The condition outlasted the budget: say how long it was waited out.
+                Err(e) if self.retryable(&e) && attempts > 1 => {
+                    return Err(AwsError::RetriesExhausted {
+                        attempts,
+                        over: clock.elapsed() - start,
+                        last: Box::new(e),
+                    })
+                }
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+/// How many attempts a refused connection gets (here, not in the SDK, which would back off for
+/// minutes over its 25 retries): enough to ride out an endpoint restarting, short enough that a
+/// wrong `endpoints` URL fails within seconds.
+pub const REFUSED_CONNECTION_ATTEMPTS: u32 = 3;
+
+/// The SDK-level classifier for errors that will never succeed however often the SDK retries
+/// them: credentials that cannot be loaded, and a refused connection (retried briefly by
+/// [`RetryPolicy::run`] instead). Access denied and invalid parameters are never retried by the
+/// SDK: only throttling, 5xx and transient transport faults are.
+#[derive(Debug, Default)]
+pub struct NeverSucceeds;
+
+impl NeverSucceeds {
+    pub fn shared() -> SharedRetryClassifier {
+        SharedRetryClassifier::new(NeverSucceeds)
+    }
+}
+
+/// What a failed attempt's error chain holds that the SDK's retries cannot change.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Hopeless {
+    NoCredentials,
+    ConnectionRefused,
+}
+
+pub fn hopeless(e: &(dyn std::error::Error + 'static)) -> Option<Hopeless> {
+    let mut next = Some(e);
+    while let Some(c) = next {
+        if c.downcast_ref::<aws_credential_types::provider::error::CredentialsError>()
+            .is_some()
+        {
+            return Some(Hopeless::NoCredentials);
+        }
+        if c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+        {
+            return Some(Hopeless::ConnectionRefused);
+        }
+        next = c.source();
+    }
+    None
+}
+
+impl ClassifyRetry for NeverSucceeds {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(Err(err)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let cause: &(dyn std::error::Error + 'static) = match err.as_connector_error() {
+            Some(c) => c,
+            None => err,
+        };
+        match hopeless(cause) {
+            Some(_) => RetryAction::RetryForbidden,
+            None => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "vault: errors that never succeed"
     }
 }
 
@@ -142,6 +234,7 @@ mod tests {
             operation: "Op",
             code: code.into(),
             message: message.into(),
+            request_id: None,
         }
     }
 
@@ -263,8 +356,33 @@ mod tests {
                 Err(api("DependencyViolation", "in use"))
             })
             .await;
-        assert!(got.is_err());
+        let e = got.unwrap_err();
         assert!(clock.elapsed() <= policy.budget);
+        assert!(
+            matches!(e, AwsError::RetriesExhausted { attempts, .. } if attempts > 1),
+            "{e}"
+        );
+        assert_eq!(e.code(), Some("DependencyViolation"));
+        assert!(e.to_string().contains("attempts over"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_gets_a_few_quick_attempts_then_says_so() {
+        let clock = FakeClock::default();
+        let calls = AtomicUsize::new(0);
+        let got: Result<(), _> = DEFAULT
+            .run(&clock, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(AwsError::Transport {
+                    operation: "CreateVpc",
+                    message: format!("could not reach AWS: {}", crate::error::REFUSED),
+                })
+            })
+            .await;
+        let e = got.unwrap_err();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert!(clock.elapsed() <= Duration::from_secs(5));
+        assert!(e.to_string().contains("3 attempts over 3 s"), "{e}");
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use vault_core::{AccountId, AssignedIds, ResolvedStack};
+use vault_core::{AccountId, AssignedIds, PolicyKind, ResolvedStack};
 
 use crate::protocol::{self, DataSource, Diagnostics, Schema, Value, ValueEmpty};
 use crate::provider::{SharedConfig, StringMap};
@@ -42,6 +42,8 @@ pub struct PolicyDocumentState {
     pub policies: Value<StringMap>,
     #[serde(default)]
     pub rotation_role_policy_json: Value<String>,
+    #[serde(default)]
+    pub deployer_policy_json: Value<String>,
 }
 
 impl PolicyDocumentState {
@@ -101,6 +103,18 @@ pub fn policy_document_schema() -> Schema {
         "rotation_role_policy_json".into(),
         computed(string(), "The rotation role's inline policy: the same document as `policies[\"rotation-role\"]`."),
     );
+    block.attributes.insert(
+        "deployer_policy_json".into(),
+        computed(
+            string(),
+            "The least-privilege IAM policy the principal running Terraform (a CI role, say) \
+             needs to plan, apply, update, import and destroy this stack: every action the \
+             provider calls, scoped to the stack's names and ARNs, to the management tag \
+             `vault:stack` where AWS assigns ids, and `iam:PassRole` to the stack's roles for \
+             their services. Attach it to that principal; see the guide \
+             \"Deployer policy\".",
+        ),
+    );
     Schema { version: 1, block }
 }
 
@@ -150,7 +164,7 @@ impl DataSource for PolicyDocumentDataSource {
         if !check_for_plan(diags, &stack_state, &configured.context) {
             return None;
         }
-        let account = match vault_aws::account::caller_account(&configured.clients).await {
+        let account = match configured.account().await {
             Ok(a) => a,
             Err(e) => {
                 diags.root_error("Cannot look up the caller identity", e.to_string());
@@ -184,6 +198,8 @@ impl DataSource for PolicyDocumentDataSource {
             }
         };
         let none = AssignedIds::none();
+        let deployer = serde_json::to_string_pretty(&stack.policy(PolicyKind::Deployer, &none))
+            .unwrap_or_default();
         let policies: BTreeMap<String, Value<String>> = stack
             .policy_kinds()
             .into_iter()
@@ -200,6 +216,7 @@ impl DataSource for PolicyDocumentDataSource {
             .cloned()
             .unwrap_or(Value::Null);
         state.policies = Value::Value(policies);
+        state.deployer_policy_json = Value::Value(deployer);
         Some(state)
     }
 }

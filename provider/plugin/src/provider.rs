@@ -19,7 +19,7 @@ use crate::protocol::{
 };
 use crate::rotate_secret::RotateSecretAction;
 use crate::rotation_status::RotationStatusDataSource;
-use crate::schema::{at_most_one, block, map_of_strings, number, optional, string};
+use crate::schema::{at_most_one, block, boolean, map_of_strings, number, optional, string};
 use crate::stack::list::SecretsStackList;
 use crate::stack::SecretsStackResource;
 
@@ -34,6 +34,19 @@ pub struct Configured {
     /// Who runs Terraform here (`host:working-directory`): the owner a create claims its stack
     /// for (`vault_aws::claim`).
     pub owner: String,
+    /// The account the credentials belong to, as configure's check found it (`None` with
+    /// `skip_credentials_validation`).
+    pub account: Option<String>,
+}
+
+impl Configured {
+    /// The caller's account: the one configure confirmed, else asked of STS now.
+    pub async fn account(&self) -> Result<String, vault_aws::error::AwsError> {
+        match &self.account {
+            Some(a) => Ok(a.clone()),
+            None => vault_aws::account::caller_account(&self.clients).await,
+        }
+    }
 }
 
 pub type SharedConfig = Arc<RwLock<Option<Configured>>>;
@@ -59,6 +72,60 @@ pub struct ProviderConfig {
     pub endpoints: Value<Vec<StringMap>>,
     #[serde(default)]
     pub max_retries: Value<i64>,
+    #[serde(default)]
+    pub skip_credentials_validation: Value<bool>,
+}
+
+/// The bound on configure's credential check (credential chain and STS together).
+const CREDENTIAL_CHECK_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The diagnostic of a failed credential check: the region, every source of the chain and how
+/// to set it, the STS endpoint where it could not be reached, and the way out for offline runs.
+fn credential_diagnostic(
+    problem: &vault_aws::account::CredentialProblem,
+    region: &str,
+    profile: Option<&str>,
+    sts_endpoint: &str,
+) -> (String, String) {
+    use vault_aws::account::CredentialProblem;
+    let summary = match problem {
+        CredentialProblem::NotFound(_) => "No valid AWS credential sources found",
+        CredentialProblem::Rejected(vault_aws::error::AwsError::Transport { .. })
+        | CredentialProblem::TimedOut(_) => "Cannot reach AWS STS to check the credentials",
+        CredentialProblem::Rejected(_) => "AWS refused the credentials",
+    };
+    let mut detail = format!("In region {region}: {problem}.");
+    if matches!(
+        problem,
+        CredentialProblem::Rejected(vault_aws::error::AwsError::Transport { .. })
+            | CredentialProblem::TimedOut(_)
+    ) {
+        detail.push_str(&format!(
+            " The STS endpoint that could not be reached is {sts_endpoint} (set by \
+             endpoints {{ sts = ... }}, AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL)."
+        ));
+    }
+    let profile = profile.map_or_else(
+        || "the profile in AWS_PROFILE, else \"default\"".to_string(),
+        |p| format!("profile \"{p}\""),
+    );
+    detail.push_str(&format!(
+        "\n\nThe provider looked for credentials, in order, in:\n\
+         - the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for \
+         temporary credentials), or AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN;\n\
+         - the shared config and credentials files (~/.aws/config, ~/.aws/credentials), {profile}, \
+         including SSO (run aws sso login --profile <name>) and role_arn/source_profile entries; \
+         set profile in the provider block or AWS_PROFILE;\n\
+         - the container credentials endpoint (ECS, EKS Pod Identity): \
+         AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI;\n\
+         - the EC2 instance metadata service (an instance profile), asked with a {} s \
+         timeout; AWS_EC2_METADATA_DISABLED=true skips it.\n\n\
+         To validate or plan offline (in CI without credentials), set \
+         skip_credentials_validation = true in the provider block. See \
+         https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html",
+        vault_aws::config::IMDS_TIMEOUT.as_secs()
+    ));
+    (summary.to_string(), detail)
 }
 
 /// A Terraform string value as the core sees it.
@@ -140,6 +207,17 @@ pub fn provider_schema() -> Schema {
                          `AWS_RETRY_MODE` are honoured when this is not set.",
                         defaults::MAX_RETRIES
                     ),
+                ),
+            ),
+            (
+                "skip_credentials_validation",
+                optional(
+                    boolean(),
+                    "Skip the check of the credentials when the provider is configured (one STS \
+                     `GetCallerIdentity`, bounded to 10 s), as the AWS provider's attribute of \
+                     the same name: for `terraform validate` and plans in CI without AWS \
+                     credentials. Operations that need AWS still fail, when they run. Default \
+                     `false`.",
                 ),
             ),
             (
@@ -268,14 +346,32 @@ impl Provider for VaultProvider {
         };
         // Loading builds the credential chain; nothing is requested from AWS until a call needs it.
         let sdk = load_sdk_config(&aws).await;
+        let clients = Clients::new(&sdk, &aws.endpoints);
+        let skip = matches!(config.skip_credentials_validation, Value::Value(true));
+        let mut account = None;
+        if !skip {
+            let checked =
+                vault_aws::account::check_credentials(&sdk, &clients, CREDENTIAL_CHECK_LIMIT).await;
+            match checked {
+                Ok(a) => account = Some(a),
+                Err(problem) => {
+                    let endpoint = aws.endpoints.effective(Service::Sts, &region);
+                    let (summary, detail) =
+                        credential_diagnostic(&problem, &region, aws.profile.as_deref(), &endpoint);
+                    diags.root_error(summary, detail);
+                    return Some(());
+                }
+            }
+        }
         let configured = Configured {
             context: ProviderContext {
                 region: Some(region),
                 default_tags,
             },
-            clients: Clients::new(&sdk, &aws.endpoints),
+            clients,
             stop: self.stop.clone(),
             owner: vault_aws::claim::local_owner(),
+            account,
         };
         *self
             .configured
@@ -366,6 +462,41 @@ mod tests {
         assert_eq!(diags.errors.len(), 1);
         assert_eq!(diags.errors[0].summary, "Invalid max_retries");
         assert_eq!(diags.errors[0].attribute.to_string(), "max_retries");
+    }
+
+    #[test]
+    fn the_credential_diagnostic_names_region_sources_and_unreachable_endpoint() {
+        use vault_aws::account::CredentialProblem;
+        let (summary, detail) = credential_diagnostic(
+            &CredentialProblem::NotFound("no providers in chain provided credentials".into()),
+            "eu-west-1",
+            None,
+            "https://sts.eu-west-1.amazonaws.com",
+        );
+        assert_eq!(summary, "No valid AWS credential sources found");
+        for part in [
+            "eu-west-1",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_PROFILE",
+            "SSO",
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "instance metadata",
+            "skip_credentials_validation",
+        ] {
+            assert!(detail.contains(part), "{part} missing from {detail}");
+        }
+        // Nothing was unreachable: no endpoint is named.
+        assert!(!detail.contains("sts.eu-west-1.amazonaws.com"), "{detail}");
+
+        let unreachable = CredentialProblem::Rejected(vault_aws::error::AwsError::Transport {
+            operation: "GetCallerIdentity",
+            message: format!("could not reach AWS: {}", vault_aws::error::REFUSED),
+        });
+        let (summary, detail) =
+            credential_diagnostic(&unreachable, "eu-west-1", Some("ci"), "http://127.0.0.1:1");
+        assert_eq!(summary, "Cannot reach AWS STS to check the credentials");
+        assert!(detail.contains("http://127.0.0.1:1"), "{detail}");
+        assert!(detail.contains("profile \"ci\""), "{detail}");
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub async fn secret_id(
             return None;
         }
     };
-    let account = vault_aws::account::caller_account(&configured.clients).await;
+    let account = configured.account().await;
     let (Ok(account), Ok(region)) = (
         account
             .map_err(|e| e.to_string())

@@ -68,18 +68,14 @@ impl Ctx<'_> {
 
     /// One AWS call, its error named after the operation. Throttling and transient faults are
     /// retried by the SDK (the provider's `max_retries`), not here.
-    pub async fn call<T, E, R, F, Fut>(
-        &self,
-        operation: &'static str,
-        mut op: F,
-    ) -> Result<T, AwsError>
+    pub async fn call<T, E, R, F, Fut>(&self, operation: &'static str, op: F) -> Result<T, AwsError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, R>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug,
     {
-        op().await.map_err(api(operation))
+        self.call_with(&crate::retry::DEFAULT, operation, op).await
     }
 
     /// One AWS call, also retrying the conditions `policy` names (role propagation, ...).

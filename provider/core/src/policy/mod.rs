@@ -12,6 +12,7 @@
 //! [`RESOURCE_STAR_ALLOWED`].
 
 mod compare;
+pub mod deployer;
 mod iam;
 mod kms;
 mod resource;
@@ -50,6 +51,78 @@ pub const RESOURCE_STAR_ALLOWED: &[(&str, &str)] = &[
         "EC2 Describe calls have no resource-level permissions; Lambda reads the subnets' zones \
          when it attaches the function to the VPC",
     ),
+    // The deployer policy's reads: lookups by name or tag that find the stack's objects (and
+    // whether a stack exists) before their ids are known.
+    (
+        "sts:GetCallerIdentity",
+        "says whose credentials these are; it reads no resource (and AWS never denies it)",
+    ),
+    (
+        "ec2:DescribeAvailabilityZones",
+        "EC2 Describe calls have no resource-level permissions; the region's zones are read \
+         when the configuration names none",
+    ),
+    (
+        "ec2:DescribeRouteTables",
+        "EC2 Describe calls have no resource-level permissions; the provider finds its route \
+         table by tag",
+    ),
+    (
+        "ec2:DescribeSecurityGroupRules",
+        "EC2 Describe calls have no resource-level permissions; the provider reads its groups' \
+         rules",
+    ),
+    (
+        "ec2:DescribeSecurityGroups",
+        "EC2 Describe calls have no resource-level permissions; the provider finds its groups \
+         by tag",
+    ),
+    (
+        "ec2:DescribeTags",
+        "EC2 Describe calls have no resource-level permissions; the provider reads its objects' \
+         tags",
+    ),
+    (
+        "ec2:DescribeVpcEndpoints",
+        "EC2 Describe calls have no resource-level permissions; the provider finds its \
+         endpoints by tag",
+    ),
+    (
+        "ec2:DescribeVpcs",
+        "EC2 Describe calls have no resource-level permissions; the provider finds its VPC by \
+         tag (and whether a stack of the suffix exists)",
+    ),
+    (
+        "ec2:DescribeVpcEndpointServices",
+        "EC2 Describe calls have no resource-level permissions; the provider checks which zones \
+         offer the Secrets Manager and KMS endpoints",
+    ),
+    (
+        "rds:DescribeOrderableDBInstanceOptions",
+        "describes what RDS offers in the region (instance classes by zone); it has no resource \
+         type",
+    ),
+    (
+        "kms:CreateKey",
+        "a key's ARN does not exist before it is created; the deployer policy requires the \
+         management tag on the request (aws:RequestTag)",
+    ),
+    (
+        "kms:ListAliases",
+        "lists the account's aliases; it has no resource type",
+    ),
+    (
+        "kms:ListKeys",
+        "lists the account's keys to find the stack's by tag; it has no resource type",
+    ),
+    (
+        "logs:DescribeLogGroups",
+        "lists log groups by name prefix; it has no resource type",
+    ),
+    (
+        "cloudtrail:DescribeTrails",
+        "lists the region's trails; it has no resource type",
+    ),
 ];
 
 pub fn resource_star_allowed(action: &str) -> bool {
@@ -75,6 +148,9 @@ pub enum PolicyKind {
     KmsEndpoint,
     /// The rotation function's resource policy, as `AddPermission` builds it.
     LambdaInvoke,
+    /// What the principal running Terraform needs for this stack ([`deployer`]); attached by the
+    /// user, never by the provider.
+    Deployer,
 }
 
 /// What kind of document a policy is: it decides which linter rules apply.
@@ -91,7 +167,7 @@ pub enum PolicyClass {
 }
 
 impl PolicyKind {
-    pub const ALL: [PolicyKind; 11] = [
+    pub const ALL: [PolicyKind; 12] = [
         PolicyKind::RotationRole,
         PolicyKind::RotationTrust,
         PolicyKind::CloudTrailRole,
@@ -103,6 +179,7 @@ impl PolicyKind {
         PolicyKind::SecretsManagerEndpoint,
         PolicyKind::KmsEndpoint,
         PolicyKind::LambdaInvoke,
+        PolicyKind::Deployer,
     ];
 
     pub fn key(purpose: KeyPurpose) -> PolicyKind {
@@ -134,12 +211,15 @@ impl PolicyKind {
             PolicyKind::SecretsManagerEndpoint => "secretsmanager-endpoint",
             PolicyKind::KmsEndpoint => "kms-endpoint",
             PolicyKind::LambdaInvoke => "lambda-invoke",
+            PolicyKind::Deployer => "deployer",
         }
     }
 
     pub fn class(self) -> PolicyClass {
         match self {
-            PolicyKind::RotationRole | PolicyKind::CloudTrailRole => PolicyClass::Identity,
+            PolicyKind::RotationRole | PolicyKind::CloudTrailRole | PolicyKind::Deployer => {
+                PolicyClass::Identity
+            }
             PolicyKind::RotationTrust | PolicyKind::CloudTrailTrust => PolicyClass::Trust,
             PolicyKind::DatabaseKey | PolicyKind::SecretsKey | PolicyKind::LogsKey => {
                 PolicyClass::Key
@@ -261,6 +341,7 @@ pub fn document(stack: &ResolvedStack, kind: PolicyKind, assigned: &AssignedIds)
         PolicyKind::SecretsManagerEndpoint => resource::secretsmanager_endpoint(stack, &arns),
         PolicyKind::KmsEndpoint => resource::kms_endpoint(stack, &arns),
         PolicyKind::LambdaInvoke => resource::lambda_invoke(stack, &arns),
+        PolicyKind::Deployer => deployer::deployer(stack),
     }
 }
 

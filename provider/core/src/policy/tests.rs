@@ -324,3 +324,71 @@ fn every_policy_kind_has_a_distinct_name() {
     names.dedup();
     assert_eq!(names.len(), PolicyKind::ALL.len());
 }
+
+fn granted_actions(doc: &Value) -> std::collections::BTreeSet<String> {
+    doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| match &s["Action"] {
+            Value::String(a) => vec![a.clone()],
+            Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+            _ => vec![],
+        })
+        .collect()
+}
+
+#[test]
+fn the_deployer_policy_grants_every_action_of_the_operation_table_and_no_other() {
+    let doc = stack().policy(PolicyKind::Deployer, &AssignedIds::none());
+    let granted = granted_actions(&doc);
+    let table: std::collections::BTreeSet<String> = deployer::OPERATIONS
+        .iter()
+        .map(|(_, _, a)| a.to_string())
+        .collect();
+    assert_eq!(granted, table);
+}
+
+#[test]
+fn the_deployer_policy_without_a_trail_grants_no_trail_or_bucket_action() {
+    let no_trail = fixtures::build(&StackConfig {
+        audit: Some(AuditConfig {
+            cloudtrail: Input::Set(false),
+        }),
+        ..config()
+    });
+    let granted = granted_actions(&no_trail.policy(PolicyKind::Deployer, &AssignedIds::none()));
+    assert!(granted
+        .iter()
+        .all(|a| !a.starts_with("cloudtrail:") || a == "cloudtrail:DescribeTrails"));
+    assert!(granted.iter().all(|a| !a.starts_with("s3:")), "{granted:?}");
+}
+
+#[test]
+fn an_operation_names_its_own_action_first_and_others_only_when_it_has_none() {
+    assert_eq!(
+        deployer::actions_of_operation("CreateVpc"),
+        ["ec2:CreateVpc"]
+    );
+    assert_eq!(
+        deployer::actions_of_operation("HeadBucket"),
+        ["s3:ListBucket"]
+    );
+    assert_eq!(
+        deployer::actions_of_operation("CreateFunction"),
+        ["lambda:CreateFunction"]
+    );
+    assert_eq!(
+        deployer::actions_of_operation("TagResource"),
+        [
+            "kms:TagResource",
+            "lambda:TagResource",
+            "logs:TagResource",
+            "secretsmanager:TagResource"
+        ]
+    );
+    assert_eq!(
+        deployer::actions_of_call("Lambda", "CreateFunction"),
+        ["lambda:CreateFunction", "iam:PassRole"]
+    );
+}

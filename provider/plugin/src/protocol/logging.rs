@@ -187,7 +187,10 @@ where
         if !self.enabled_for(meta) {
             return;
         }
-        let mut fields = Fields::default();
+        let mut fields = Fields {
+            own: Self::own(meta),
+            ..Fields::default()
+        };
         event.record(&mut fields);
         Self::write(*meta.level(), meta.target(), fields);
     }
@@ -228,6 +231,7 @@ where
                     Json::from(attempt.started.elapsed().as_millis() as u64),
                 ),
             ],
+            own: true,
         };
         if let Some(component) = component {
             fields
@@ -335,16 +339,31 @@ fn timestamp(t: std::time::SystemTime) -> String {
 struct Fields {
     message: String,
     rest: Vec<(String, Json)>,
+    /// The event is the provider's own: its `?value` fields are rendered.
+    own: bool,
 }
 
 impl Visit for Fields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        let text = format!("{value:?}");
         if field.name() == "message" {
-            self.message = text;
-        } else {
-            self.rest.push((field.name().to_string(), Json::from(text)));
+            // A format string's arguments, rendered as the message says.
+            self.message = format!("{value:?}");
+        } else if self.own {
+            self.rest
+                .push((field.name().to_string(), Json::from(format!("{value:?}"))));
         }
+        // Another crate's `?value` field (an SDK error, a request) is a Rust debug dump: left out.
+    }
+    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
+        // Errors read as their sentences, outermost to innermost.
+        let mut text = value.to_string();
+        let mut next = value.source();
+        while let Some(cause) = next {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        self.rest.push((field.name().to_string(), Json::from(text)));
     }
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {

@@ -52,7 +52,8 @@ pub async fn new_stack(
     planned: &StackState,
 ) -> Result<(ResolvedStack, Private), String> {
     let clients = &configured.clients;
-    let account = vault_aws::account::caller_account(clients)
+    let account = configured
+        .account()
         .await
         .map_err(|e| format!("looking up the AWS account: {e}"))?;
     let offer = zone_offer(configured, planned).await?;
@@ -397,7 +398,8 @@ pub async fn import(
         .map_err(|e| format!("the import id is the stack's environment_suffix: {suffix:?} {e}"))?;
     let clock = SystemClock::stoppable(configured.stop.clone());
     let clients = &configured.clients;
-    let account = vault_aws::account::caller_account(clients)
+    let account = configured
+        .account()
         .await
         .map_err(|e| format!("looking up the AWS account: {e}"))?;
     let naming = vault_core::model::Naming::new(

@@ -65,7 +65,7 @@ impl ListResource for SecretsStackList {
             return Vec::new();
         };
         let clients = &configured.clients;
-        let account = match vault_aws::account::caller_account(clients).await {
+        let account = match configured.account().await {
             Ok(a) => a,
             Err(e) => {
                 diags.root_error("Cannot look up the AWS account", e.to_string());

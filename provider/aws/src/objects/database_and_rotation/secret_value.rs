@@ -167,10 +167,12 @@ impl SecretValue {
                 operation,
                 code,
                 message,
+                request_id,
             } => AwsError::Api {
                 operation,
                 code,
                 message: cut(&message),
+                request_id,
             },
             AwsError::Transport { operation, message } => AwsError::Transport {
                 operation,
@@ -263,6 +265,7 @@ mod tests {
             operation: "CreateDBCluster",
             code: "InvalidParameterValue".into(),
             message: "bad password Sup3r\"S3cret or Sup3r\\\"S3cret".into(),
+            request_id: None,
         });
         assert!(!e.to_string().contains("S3cret"), "{e}");
         let bad = SecretValue::parse(r#"{"password":"S3cret""#, "the value").unwrap_err();

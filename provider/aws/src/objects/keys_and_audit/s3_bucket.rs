@@ -247,11 +247,12 @@ async fn empty(ctx: &Ctx<'_>, bucket: &str) -> Result<(), AwsError> {
                     operation: "DeleteObjects",
                     code: e.code().unwrap_or("Unknown").to_string(),
                     message: format!(
-                        "{} objects not deleted, first {:?}: {}",
+                        "{} objects not deleted, first \"{}\": {}",
                         out.errors().len(),
                         e.key().unwrap_or_default(),
                         e.message().unwrap_or_default()
                     ),
+                    request_id: None,
                 });
             }
         }

@@ -267,6 +267,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
             operation: "DeleteVpcEndpoints",
             code: code.to_string(),
             message: error.message().unwrap_or("").to_string(),
+            request_id: None,
         });
     }
     ctx.wait(

@@ -1,0 +1,190 @@
+//! Credentials checked when the provider is configured: a plan without them fails fast with a
+//! diagnostic naming the region and every source tried; `skip_credentials_validation` lets a
+//! plan that needs no AWS call run offline; an endpoint that refuses connections fails an apply
+//! within seconds, in one sentence.
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use crate::apply::basic;
+use crate::harness::{Cli, Run, Workspace};
+
+/// No credentials anywhere: environment emptied, shared files pointed at nothing, no container
+/// endpoint, and instance metadata at a port where nothing listens (refused at once, as off EC2).
+fn without_credentials(ws: &Workspace) -> Vec<(String, String)> {
+    let nowhere = ws.dir.path().join("no-aws-files");
+    [
+        ("AWS_ACCESS_KEY_ID", ""),
+        ("AWS_SECRET_ACCESS_KEY", ""),
+        ("AWS_SESSION_TOKEN", ""),
+        ("AWS_CONFIG_FILE", nowhere.join("config").to_str().unwrap()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            nowhere.join("credentials").to_str().unwrap(),
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "false"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+fn run_without_credentials(ws: &Workspace, args: &[&str]) -> (Run, Duration) {
+    let env = without_credentials(ws);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let start = Instant::now();
+    let run = ws.run_with(args, &env);
+    (run, start.elapsed())
+}
+
+/// examples/basic against AWS itself (no endpoint override): nothing may be reached anyway.
+fn offline(cli: Cli, skip: bool) -> Workspace {
+    let ws = Workspace::new(cli);
+    let mut main =
+        fs::read_to_string(crate::harness::repo_root().join("examples/basic/main.tf")).unwrap();
+    if skip {
+        main = main.replace(
+            "  region       = \"us-east-1\"\n",
+            "  region       = \"us-east-1\"\n  skip_credentials_validation = true\n",
+        );
+    }
+    ws.write("main.tf", &main);
+    ws.init();
+    ws
+}
+
+fn a_plan_without_credentials_fails_fast_naming_region_and_sources(cli: Cli) {
+    let ws = offline(cli, false);
+    let (plan, took) = run_without_credentials(&ws, &["plan", "-input=false", "-no-color"]);
+    assert_ne!(plan.code, 0, "{}", plan.stdout);
+    assert!(took < Duration::from_secs(15), "the plan took {took:?}");
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    for part in [
+        "No valid AWS credential sources found",
+        "us-east-1",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "SSO",
+        "AWS_CONTAINER_CREDENTIALS",
+        "instance metadata",
+        "skip_credentials_validation",
+    ] {
+        assert!(all.contains(part), "{part} missing from:\n{all}");
+    }
+    assert!(
+        !all.contains("DispatchFailure") && !all.contains("{ "),
+        "{all}"
+    );
+}
+
+#[test]
+fn a_plan_without_credentials_fails_fast_naming_region_and_sources_on_terraform_1_0() {
+    a_plan_without_credentials_fails_fast_naming_region_and_sources(Cli::V1_0);
+}
+
+#[test]
+fn a_plan_without_credentials_fails_fast_naming_region_and_sources_on_terraform_1_15() {
+    a_plan_without_credentials_fails_fast_naming_region_and_sources(Cli::V1_15);
+}
+
+fn with_skip_credentials_validation_a_plan_of_a_new_stack_works_offline(cli: Cli) {
+    let ws = offline(cli, true);
+    let (plan, took) = run_without_credentials(&ws, &["plan", "-input=false", "-no-color"]);
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert_eq!(plan.code, 0, "{all}");
+    assert!(all.contains("1 to add"), "{all}");
+    assert!(took < Duration::from_secs(30), "the plan took {took:?}");
+}
+
+#[test]
+fn with_skip_credentials_validation_a_plan_of_a_new_stack_works_offline_on_terraform_1_0() {
+    with_skip_credentials_validation_a_plan_of_a_new_stack_works_offline(Cli::V1_0);
+}
+
+#[test]
+fn with_skip_credentials_validation_a_plan_of_a_new_stack_works_offline_on_terraform_1_15() {
+    with_skip_credentials_validation_a_plan_of_a_new_stack_works_offline(Cli::V1_15);
+}
+
+/// A free loopback port nothing listens on.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence(cli: Cli) {
+    let moto = crate::harness::aws();
+    let (ws, var) = basic(cli, &moto);
+    // Every service at moto (so the credential check passes), EC2 at a closed port.
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    ws.write(
+        "main.tf",
+        &main.replace(
+            "ec2            = endpoints.value",
+            &format!("ec2            = \"{closed}\""),
+        ),
+    );
+    let start = Instant::now();
+    let apply = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    let took = start.elapsed();
+    let all = format!("{}{}", apply.stdout, apply.stderr);
+    assert_ne!(apply.code, 0, "{all}");
+    assert!(
+        took < Duration::from_secs(30),
+        "the apply took {took:?}:\n{all}"
+    );
+    assert!(all.contains("connection was refused"), "{all}");
+    for debug in ["DispatchFailure", "ConnectorError", "Some(", "{ kind"] {
+        assert!(!all.contains(debug), "{debug} in:\n{all}");
+    }
+}
+
+#[test]
+fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence_on_terraform_1_15()
+{
+    an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence(Cli::V1_15);
+}
+
+fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it(cli: Cli) {
+    let ws = offline(cli, false);
+    let closed = format!("http://127.0.0.1:{}", closed_port());
+    let start = Instant::now();
+    let plan = ws.run(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &format!("aws_endpoint={closed}"),
+    ]);
+    let took = start.elapsed();
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert_ne!(plan.code, 0, "{all}");
+    assert!(took < Duration::from_secs(15), "the plan took {took:?}");
+    for part in [
+        "Cannot reach AWS STS to check the credentials",
+        "connection was refused",
+        closed.as_str(),
+        "us-east-1",
+    ] {
+        assert!(all.contains(part), "{part} missing from:\n{all}");
+    }
+}
+
+#[test]
+fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it_on_terraform_1_0() {
+    a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it(Cli::V1_0);
+}
+
+#[test]
+fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it_on_terraform_1_15() {
+    a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it(Cli::V1_15);
+}
