@@ -36,9 +36,10 @@ cargo build --release --locked -p terraform-provider-vault --bin terraform-provi
 bin="$PWD/target/release/terraform-provider-vault"
 
 echo "== provider process ($process_runs starts)"
+# Absolute paths: cargo runs a benchmark in its package's directory.
 cargo bench --locked -p terraform-provider-vault --bench provider_process -- \
-  --binary "$bin" --terraform .testbed/bin/terraform-1.0 --runs "$process_runs" \
-  --out "$out/process.json"
+  --binary "$bin" --terraform "$PWD/.testbed/bin/terraform-1.0" --runs "$process_runs" \
+  --out "$PWD/$out/process.json"
 
 echo "== phases: apply, no-op plan, destroy ($runs runs each, +0 and +${latency} ms per call)"
 export VAULT_PROVIDER_BINARY="$bin" BENCH_OUT="$PWD/$out/phases.json" BENCH_RUNS="$runs" \

@@ -131,6 +131,12 @@ fn apply_checks_every_object_plans_empty_and_destroy_leaves_nothing(cli: Cli) {
     for field in ["service=STS", "attempt=1", "status=200", "duration_ms="] {
         assert!(call.contains(field), "{field} missing from {call}");
     }
+    // A call made for one object names it (how the benchmark finds the critical path).
+    let vpc = log
+        .lines()
+        .find(|l| l.contains("AWS call EC2.CreateVpc"))
+        .unwrap_or_else(|| panic!("no AWS call line for EC2.CreateVpc in the log"));
+    assert!(vpc.contains("component=vpc"), "no component in {vpc}");
     for (what, text) in [
         ("state", &state),
         ("show -json", &show.stdout),

@@ -270,6 +270,10 @@ fn bench_phases_from_environment() {
         }
     }
 
+    assert!(
+        PHASES.iter().all(|p| !calls[p].by_component.is_empty()),
+        "the provider's DEBUG log names no component on its AWS call lines"
+    );
     let mut phases = serde_json::Map::new();
     for phase in PHASES {
         let c = &calls[phase];

@@ -636,6 +636,23 @@ SecurityGroupBackend.delete_security_group = delete_security_group
 
 # --- faults, in each protocol's own error shape --------------------------------------------------
 
+# moto keeps CreateVpcEndpoint's ClientToken but makes a new endpoint for a repeated one; EC2
+# answers a repeated token with the endpoint the first request made. Applied after every other
+# patch of the method, so a repeat changes nothing.
+_create_vpc_endpoint = VPCBackend.create_vpc_endpoint
+
+
+def create_vpc_endpoint(self, *args, **kwargs):
+    token = kwargs.get("client_token")
+    if token:
+        for endpoint in self.vpc_end_points.values():
+            if getattr(endpoint, "client_token", None) == token:
+                return endpoint
+    return _create_vpc_endpoint(self, *args, **kwargs)
+
+
+VPCBackend.create_vpc_endpoint = create_vpc_endpoint
+
 FAULTS = CONFIG.get("faults", {})
 RANDOM = random.Random(CONFIG.get("seed", 0))
 RANDOM_LOCK = threading.Lock()

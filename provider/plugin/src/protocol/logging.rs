@@ -142,7 +142,11 @@ where
             return;
         }
         let Some(span) = ctx.span(id) else { return };
-        let mut fields = Fields::default();
+        // The component span is ours: its `%id` field is read (another crate's `?` fields are not).
+        let mut fields = Fields {
+            own: component_span,
+            ..Fields::default()
+        };
         attrs.record(&mut fields);
         let get = |name: &str| {
             fields

@@ -197,19 +197,49 @@ pub async fn set_host(ctx: &Ctx<'_>, secret: &str, host: &str) -> Result<(), Aws
         (CURRENT, Some(&version), Some(&current_version)),
         (WRITING, None, Some(&version)),
     ] {
-        ctx.call("UpdateSecretVersionStage", || {
-            ctx.clients
-                .secretsmanager
-                .update_secret_version_stage()
-                .secret_id(secret)
-                .version_stage(stage)
-                .set_move_to_version_id(to.cloned())
-                .set_remove_from_version_id(from.cloned())
-                .send()
-        })
-        .await?;
+        let moved = ctx
+            .call("UpdateSecretVersionStage", || {
+                ctx.clients
+                    .secretsmanager
+                    .update_secret_version_stage()
+                    .secret_id(secret)
+                    .version_stage(stage)
+                    .set_move_to_version_id(to.cloned())
+                    .set_remove_from_version_id(from.cloned())
+                    .send()
+            })
+            .await;
+        // A retry of a move whose answer was lost meets its own work ("stage not found in
+        // version"): when the label already sits where it should, the move is done.
+        if let Err(e) = moved {
+            if !stage_is(ctx, secret, stage, to.map(String::as_str)).await? {
+                return Err(e);
+            }
+        }
     }
     Ok(())
+}
+
+/// Whether `stage` is on version `on`, or (`None`) on no version at all.
+async fn stage_is(
+    ctx: &Ctx<'_>,
+    secret: &str,
+    stage: &str,
+    on: Option<&str>,
+) -> Result<bool, AwsError> {
+    let Some(d) = describe(ctx, secret).await? else {
+        return Ok(false);
+    };
+    let stages = d.version_ids_to_stages().cloned().unwrap_or_default();
+    let holders: Vec<&String> = stages
+        .iter()
+        .filter(|(_, labels)| labels.iter().any(|l| l == stage))
+        .map(|(v, _)| v)
+        .collect();
+    Ok(match on {
+        Some(version) => holders.iter().any(|v| v.as_str() == version),
+        None => holders.is_empty(),
+    })
 }
 
 /// The AWSCURRENT value, read by its stage: a read without one can return a stale version on

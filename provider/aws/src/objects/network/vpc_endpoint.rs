@@ -54,11 +54,16 @@ pub async fn create(
     let subnets = ctx.ids_of(&s.subnets)?;
     let groups = ctx.ids_of(&s.security_groups)?;
     let policy = ctx.policy(s.policy);
+    // One token for every attempt of this create, ours and the SDK's: EC2 answers a repeated
+    // token with the endpoint the first attempt made (the soak found a retry with a fresh
+    // token making a second endpoint).
+    let token = crate::objects::database_and_rotation::request_token();
     let out = ctx
         .call("CreateVpcEndpoint", || {
             ctx.clients
                 .ec2
                 .create_vpc_endpoint()
+                .client_token(&token)
                 .vpc_endpoint_type(VpcEndpointType::Interface)
                 .vpc_id(vpc_id)
                 .service_name(&s.service_name)
