@@ -747,7 +747,8 @@ pub(crate) fn plan_code(ws: &Workspace, var: &str) -> crate::harness::Run {
     ])
 }
 
-fn apply_ok(ws: &Workspace, var: &str, what: &str) {
+/// `terraform apply` of `var`, which must succeed.
+pub(crate) fn apply_ok(ws: &Workspace, var: &str, what: &str) {
     ok(
         &ws.run(&[
             "apply",

@@ -3,7 +3,7 @@
 //! PendingModifiedValues, and a deleted cluster or instance stays `deleting` a while, its
 //! subnet group and parameter group refused deletion until it is gone.
 
-use crate::apply::{basic, destroy_leaves_nothing, ok, plan_code};
+use crate::apply::{apply_ok, basic, destroy_leaves_nothing, plan_code};
 use crate::harness::{aws, Cli};
 
 fn an_instance_class_change_waits_out_pending_modifications_and_destroy_waits_out_deleting(
@@ -11,15 +11,7 @@ fn an_instance_class_change_waits_out_pending_modifications_and_destroy_waits_ou
 ) {
     let moto = aws();
     let (ws, var) = basic(cli, &moto);
-    let apply = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
-    ok(&ws.run(&apply), "apply");
+    apply_ok(&ws, &var, "apply");
     let main = std::fs::read_to_string(ws.path().join("main.tf")).unwrap();
     let bigger = main.replace(
         r#"instance_class  = "db.t3.medium""#,
@@ -27,7 +19,7 @@ fn an_instance_class_change_waits_out_pending_modifications_and_destroy_waits_ou
     );
     assert_ne!(main, bigger, "examples/basic sets db.t3.medium");
     ws.write("main.tf", &bigger);
-    ok(&ws.run(&apply), "the instance class change");
+    apply_ok(&ws, &var, "the instance class change");
     let plan = plan_code(&ws, &var);
     assert_eq!(
         plan.code, 0,

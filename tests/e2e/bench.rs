@@ -169,14 +169,7 @@ fn peak_rss_kb<T>(dir: &Path, run: impl FnOnce() -> T) -> (T, u64) {
             let mut peak = 0;
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
                 for pid in provider_processes_in(&dir) {
-                    let status =
-                        std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-                    let hwm = status
-                        .lines()
-                        .find_map(|l| l.strip_prefix("VmHWM:"))
-                        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-                        .unwrap_or(0);
-                    peak = peak.max(hwm);
+                    peak = peak.max(crate::plugin_client::memory_kb(pid, "VmHWM"));
                 }
                 std::thread::sleep(Duration::from_millis(10));
             }

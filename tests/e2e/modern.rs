@@ -8,19 +8,8 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value as Json;
 
-use crate::apply::{basic, destroy_leaves_nothing, ok};
+use crate::apply::{apply_ok, basic, destroy_leaves_nothing, ok};
 use crate::harness::{repo_root, Cli, Moto, Workspace};
-
-fn apply(ws: &Workspace, var: &str) -> crate::harness::Run {
-    ws.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        var,
-    ])
-}
 
 /// The identity Terraform stored for the workspace's only resource instance.
 fn stored_identity(ws: &Workspace) -> Json {
@@ -117,7 +106,7 @@ fn providers_schema_lists_the_ephemeral_resource_action_list_resource_and_identi
 fn a_stack_gains_its_identity_on_refresh_and_imports_by_identity_on_terraform_1_15() {
     let moto = crate::harness::aws();
     let (old, var) = basic(Cli::V1_0, &moto);
-    ok(&apply(&old, &var), "apply on Terraform 1.0");
+    apply_ok(&old, &var, "apply on Terraform 1.0");
 
     // The same state, now under Terraform 1.15.
     let (upgraded, _) = basic(Cli::V1_15, &moto);
@@ -182,7 +171,7 @@ fn a_stack_gains_its_identity_on_refresh_and_imports_by_identity_on_terraform_1_
         "{}",
         plan.stdout
     );
-    ok(&apply(&ws, &var), "apply of the import");
+    apply_ok(&ws, &var, "apply of the import");
     assert_eq!(stored_identity(&ws), dev_identity());
     let after = ws.run(&[
         "plan",
@@ -705,7 +694,7 @@ fn terraform_query_lists_stacks_and_generated_configuration_imports_them_with_an
 ) {
     let moto = crate::harness::aws();
     let (created, var) = basic(Cli::V1_15, &moto);
-    ok(&apply(&created, &var), "apply");
+    apply_ok(&created, &var, "apply");
     // A create on Terraform 1.15 stores the identity from its apply.
     assert_eq!(stored_identity(&created), dev_identity());
     let vpc = crate::apply::state_components(&created)["vpc"]
@@ -751,7 +740,7 @@ fn terraform_query_lists_stacks_and_generated_configuration_imports_them_with_an
         "{}\n{config}",
         plan.stdout
     );
-    ok(&apply(&ws, &var), "apply of the import");
+    apply_ok(&ws, &var, "apply of the import");
     let after = ws.run(&[
         "plan",
         "-detailed-exitcode",

@@ -177,3 +177,14 @@ pub async fn connect(
         .map_err(|e| format!("connect: {e}"))?;
     Ok(ProviderClient::new(channel))
 }
+
+/// A process's memory figure from `/proc/<pid>/status` (`VmRSS`, `VmHWM`), in kB; 0 once the
+/// process is gone.
+pub fn memory_kb(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -4,7 +4,7 @@
 //! them fails on each zone's element before anything is created, and a stack without zones is
 //! spread over the first three that offer everything.
 
-use crate::apply::{basic, counts, destroy_leaves_nothing, ok};
+use crate::apply::{apply_ok, basic, counts, destroy_leaves_nothing};
 use crate::harness::{Cli, Moto};
 
 const LACKING: &str = r#"{
@@ -59,15 +59,7 @@ fn zones_lacking_a_service_or_the_instance_class_fail_plan_and_others_are_chosen
 
     // Without zones, the provider chooses the first three that offer everything.
     ws.write("main.tf", &main.replace(NAMED, ""));
-    let apply = ws.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
-    ok(&apply, "apply without zones");
+    apply_ok(&ws, &var, "apply without zones");
     let show = ws.run(&["show", "-json", "-no-color"]);
     let state: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
     let zones = &state["values"]["root_module"]["resources"][0]["values"]["network"][0]

@@ -20,7 +20,7 @@ use std::time::Instant;
 use serde_json::json;
 use terraform_provider_vault::protocol::tfplugin6::get_provider_schema;
 
-use plugin_client::{connect, go_plugin_like_certificate, start_as_terraform};
+use plugin_client::{connect, go_plugin_like_certificate, memory_kb, start_as_terraform};
 
 /// One start of the provider: milliseconds to the handshake line, to the schema's answer (from
 /// exec), the schema call alone, and resident memory (kB) once the schema is served.
@@ -29,15 +29,6 @@ struct Start {
     start_and_schema_ms: f64,
     schema_ms: f64,
     rss_kb: u64,
-}
-
-fn rss_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 fn start_once(binary: &std::path::Path, rt: &tokio::runtime::Runtime) -> Start {
@@ -60,7 +51,7 @@ fn start_once(binary: &std::path::Path, rt: &tokio::runtime::Runtime) -> Start {
         handshake_ms: ms(handshake),
         start_and_schema_ms: ms(began.elapsed()),
         schema_ms: ms(schema_began.elapsed()),
-        rss_kb: rss_kb(started.child.id()),
+        rss_kb: memory_kb(started.child.id(), "VmRSS"),
     }
 }
 
