@@ -3,22 +3,11 @@
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
-use vault_core::policy::{equivalent, PolicyKind};
 
-use crate::objects::Ctx;
-
-/// How a stored document differs from the one the stack synthesizes, if it does: `what` names
-/// the document in the drift line ("key policy", "trust policy").
-pub fn policy_drift(ctx: &Ctx<'_>, kind: PolicyKind, what: &str, have: &str) -> Option<String> {
-    let want = ctx.stack.policy(kind, &ctx.assigned());
-    match serde_json::from_str::<Value>(have) {
-        Ok(have) if equivalent(&want, &have) => None,
-        Ok(_) => Some(format!(
-            "{what} differs from the {} policy the stack synthesizes",
-            kind.as_str()
-        )),
-        Err(_) => Some(format!("{what} is not a JSON document")),
-    }
+/// A stored document as JSON, for the core to compare by meaning; `None` when there is none or
+/// it is not JSON.
+pub fn document(text: Option<&str>) -> Option<Value> {
+    text.and_then(|t| serde_json::from_str(t).ok())
 }
 
 /// IAM returns policy documents URL-encoded (RFC 3986: `%XX` escapes). Not form decoding: a
