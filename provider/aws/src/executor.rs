@@ -314,16 +314,12 @@ impl<'a> Executor<'a> {
             .buffered(READ_CONCURRENCY)
             .collect()
             .await;
-        let results: Vec<(&Component, String, Result<Option<Observed>, AwsError>)> = recorded
-            .iter()
-            .zip(done)
-            .map(|((c, id), result)| (*c, (*id).clone(), result))
-            .collect();
         let mut out = Refreshed::default();
-        for (c, id, result) in results {
+        for ((c, id), result) in recorded.into_iter().zip(done) {
+            let result: Result<Option<Observed>, AwsError> = result;
             match result {
                 Ok(Some(observed)) => {
-                    out.ids.insert(c.id.clone(), id);
+                    out.ids.insert(c.id.clone(), id.clone());
                     out.differences
                         .insert(c.id.clone(), objects::drift(&ctx, c, &observed));
                     out.observed.insert(c.id.clone(), observed);

@@ -685,6 +685,75 @@ pub async fn delete(ctx: &Ctx<'_>, kind: ComponentKind, id: &str) -> Result<(), 
 mod tests {
     use super::*;
 
+    fn ids(pairs: &[(&str, &str)]) -> Ids {
+        pairs
+            .iter()
+            .map(|(c, id)| (ComponentId::from(*c), id.to_string()))
+            .collect()
+    }
+
+    fn exact(recorded: &str, have: &str) -> bool {
+        recorded == have
+    }
+
+    #[test]
+    fn a_recorded_id_reads_as_its_logical_name_and_any_other_as_itself() {
+        let ids = ids(&[("vpc", "vpc-1"), ("subnet/a", "subnet-1")]);
+        let vpc = ComponentId::from("vpc");
+        assert_eq!(reference(&ids, &vpc, Some("vpc-1"), exact), vpc);
+        assert_eq!(
+            reference(&ids, &vpc, Some("vpc-0foreign"), exact),
+            ComponentId::from("vpc-0foreign")
+        );
+        // Another component's id reads as that component.
+        assert_eq!(
+            reference(&ids, &vpc, Some("subnet-1"), exact),
+            ComponentId::from("subnet/a")
+        );
+        assert_eq!(
+            reference(&ids, &vpc, None, exact),
+            ComponentId::from("(none)")
+        );
+    }
+
+    #[test]
+    fn a_reference_without_a_recorded_id_has_nothing_to_compare_with() {
+        let vpc = ComponentId::from("vpc");
+        assert_eq!(reference(&Ids::new(), &vpc, Some("vpc-9"), exact), vpc);
+    }
+
+    #[test]
+    fn a_reference_may_be_reported_in_another_form_of_its_id() {
+        let ids = ids(&[("kms_key/logs", "arn:aws:kms:us-east-1:1:key/k-1")]);
+        let key = ComponentId::from("kms_key/logs");
+        let by_key_id = |recorded: &str, have: &str| recorded.ends_with(&format!("/{have}"));
+        assert_eq!(reference(&ids, &key, Some("k-1"), by_key_id), key);
+        assert_eq!(
+            reference(&ids, &key, Some("k-2"), by_key_id),
+            ComponentId::from("k-2")
+        );
+    }
+
+    #[test]
+    fn a_list_of_ids_reads_as_logical_names_and_foreign_ids_as_themselves() {
+        let ids = ids(&[("subnet/a", "subnet-1"), ("subnet/b", "subnet-2")]);
+        let want = [ComponentId::from("subnet/a"), ComponentId::from("subnet/b")];
+        assert_eq!(
+            references(&ids, &want, &["subnet-2".into(), "subnet-9".into()]),
+            [ComponentId::from("subnet/b"), ComponentId::from("subnet-9")]
+        );
+    }
+
+    #[test]
+    fn while_one_wanted_id_is_unknown_nothing_in_a_list_reads_as_foreign() {
+        let ids = ids(&[("subnet/a", "subnet-1")]);
+        let want = [ComponentId::from("subnet/a"), ComponentId::from("subnet/b")];
+        assert_eq!(
+            references(&ids, &want, &["subnet-1".into(), "subnet-9".into()]),
+            want
+        );
+    }
+
     #[test]
     fn every_kind_belongs_to_exactly_one_group() {
         for kind in ComponentKind::ALL {

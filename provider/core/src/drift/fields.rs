@@ -28,9 +28,9 @@ macro_rules! fields {
             /// For the tests: each compared field changed alone, with its rule and name.
             #[cfg(test)]
             impl super::tests::Varied for $T {
-                fn variants() -> Vec<(&'static str, &'static str, fn(&mut $T))> {
+                fn variants() -> Vec<super::tests::Variant<$T>> {
                     #[allow(unused_mut)] // a kind whose every field is ignored
-                    let mut v: Vec<(&'static str, &'static str, fn(&mut $T))> = Vec::new();
+                    let mut v: Vec<super::tests::Variant<$T>> = Vec::new();
                     $( variant!(v, $rule, $name, $T, $field); )*
                     v
                 }
@@ -245,13 +245,13 @@ fn plain<V: PartialEq + Display>(out: &mut Out, name: &str, want: &V, have: &V) 
 }
 
 /// Free text, quoted: descriptions and patterns may be empty or hold spaces.
-fn text(out: &mut Out, name: &str, want: &String, have: &String) {
+fn text(out: &mut Out, name: &str, want: &str, have: &str) {
     if want != have {
         out.push(format!("{name} {have:?}, want {want:?}"));
     }
 }
 
-fn any_case(out: &mut Out, name: &str, want: &String, have: &String) {
+fn any_case(out: &mut Out, name: &str, want: &str, have: &str) {
     if !want.eq_ignore_ascii_case(have) {
         out.push(format!("{name} {}, want {want}", shown(have)));
     }
@@ -323,7 +323,7 @@ fn sorted(v: &[ComponentId]) -> Vec<&str> {
 }
 
 /// The engine version is a floor (see [`super::engine_version`]).
-fn floor(out: &mut Out, _name: &str, want: &String, have: &String) {
+fn floor(out: &mut Out, _name: &str, want: &str, have: &str) {
     out.extend(super::engine_version(want, have));
 }
 
@@ -364,7 +364,7 @@ fn variable_names(
 
 /// A trail records the stack's events when one of its selectors takes management events of
 /// the wanted read/write type; the reader reports that type, or what it found instead.
-fn management_events(out: &mut Out, _name: &str, want: &String, have: &String) {
+fn management_events(out: &mut Out, _name: &str, want: &str, have: &str) {
     if want != have {
         out.push(format!(
             "does not record {want} management events ({})",
@@ -416,7 +416,7 @@ fn describe(s: &RotationSchedule) -> String {
 fn ignore<V>(_out: &mut Out, _why: &str, _want: &V, _have: &V) {}
 
 /// A value as the drift list shows it: an empty one as `(none)`.
-fn shown(v: &impl Display) -> String {
+fn shown(v: &(impl Display + ?Sized)) -> String {
     let s = v.to_string();
     if s.is_empty() {
         "(none)".to_string()

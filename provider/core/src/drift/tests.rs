@@ -223,9 +223,12 @@ impl Vary for RotationSchedule {
     }
 }
 
-/// A settings type's compared fields, each as (rule, name in the drift line, change).
+/// One compared field: its rule, its name in the drift line, and a change of it alone.
+pub(super) type Variant<T> = (&'static str, &'static str, fn(&mut T));
+
+/// A settings type's compared fields.
 pub(super) trait Varied: Sized {
-    fn variants() -> Vec<(&'static str, &'static str, fn(&mut Self))>;
+    fn variants() -> Vec<Variant<Self>>;
 }
 
 fn stack() -> crate::model::ResolvedStack {
@@ -678,6 +681,16 @@ fn states_read_back_are_drift_only_when_not_the_wanted_one() {
                 want: "123456789012".into(),
             },
             Some("source account (none), want 123456789012"),
+        ),
+        (
+            ComponentKind::S3BucketEncryption,
+            Extra::Encryption("aws:kms".into()),
+            None,
+        ),
+        (
+            ComponentKind::S3BucketEncryption,
+            Extra::Encryption("AES256".into()),
+            Some("default encryption is AES256, want aws:kms"),
         ),
     ];
     for (kind, extra, line) in cases {
