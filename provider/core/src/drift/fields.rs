@@ -55,7 +55,8 @@ fields! {
         cidr_block: plain("cidr block"),
         enable_dns_support: flag("enableDnsSupport"),
         enable_dns_hostnames: flag("enableDnsHostnames"),
-        restrict_default_security_group: flag("restrict default security group"),
+        // Not read back: every update empties the default group again.
+        restrict_default_security_group: ignore("not read; every update applies it"),
     }
     fn subnet(SubnetSettings) {
         vpc: plain("vpc"),

@@ -32,7 +32,7 @@ pub struct Observation {
 }
 
 impl Observation {
-    /// An object found exactly as wanted (for tests and for kinds read without settings).
+    /// An object found exactly as wanted: what tests start from.
     pub fn of(c: &Component) -> Observation {
         Observation {
             settings: c.settings.clone(),
@@ -101,9 +101,18 @@ pub fn component(
     policy: &dyn Fn(PolicyKind) -> Value,
 ) -> Vec<String> {
     let mut out = settings(&want.settings, &have.settings);
-    let fields_differ = !out.is_empty();
-    for extra in &have.extras {
-        out.extend(extra_drift(extra, fields_differ, policy));
+    let (statements, extras): (Vec<&Extra>, Vec<&Extra>) = have
+        .extras
+        .iter()
+        .partition(|e| matches!(e, Extra::Statement { .. }));
+    out.extend(extras.into_iter().filter_map(|e| extra_drift(e, policy)));
+    // A permission's whole statement only when nothing more precise differs.
+    if out.is_empty() {
+        out.extend(
+            statements
+                .into_iter()
+                .filter_map(|e| extra_drift(e, policy)),
+        );
     }
     if let Some(h) = &have.tags {
         out.extend(tags(want.tags.as_ref(), h));
@@ -155,11 +164,7 @@ pub fn settings(want: &Settings, have: &Settings) -> Vec<String> {
     }
 }
 
-fn extra_drift(
-    extra: &Extra,
-    fields_differ: bool,
-    policy: &dyn Fn(PolicyKind) -> Value,
-) -> Option<String> {
+fn extra_drift(extra: &Extra, policy: &dyn Fn(PolicyKind) -> Value) -> Option<String> {
     let differs_from = |what: &str, kind: PolicyKind| {
         format!(
             "{what} differs from the {} policy the stack synthesizes",
@@ -173,8 +178,7 @@ fn extra_drift(
             None => Some(format!("{what} is not a JSON document")),
         },
         // The whole statement by meaning (the function policy the stack synthesizes also names
-        // the function as the resource, with one statement per secret for alternating users);
-        // only when no field differs, which says more.
+        // the function as the resource, with one statement per secret for alternating users).
         Extra::Statement { kind, sid, have } => {
             let policy = policy(*kind);
             let mine: Vec<&Value> = policy["Statement"]
@@ -185,7 +189,7 @@ fn extra_drift(
                 .collect();
             let want = json!({"Version": "2012-10-17", "Statement": mine});
             let have = json!({"Version": "2012-10-17", "Statement": [have]});
-            (!fields_differ && !equivalent(&want, &have)).then(|| differs_from("statement", *kind))
+            (!equivalent(&want, &have)).then(|| differs_from("statement", *kind))
         }
         Extra::Route {
             destination,
@@ -207,7 +211,7 @@ fn extra_drift(
         }
         Extra::Logging(on) => (!on).then(|| "logging is stopped, want on".to_string()),
         Extra::EndpointType(t) => {
-            (t != "Interface").then(|| format!("type {}, want Interface", fields_shown(t)))
+            (t != "Interface").then(|| format!("type {}, want Interface", or_none(t)))
         }
         Extra::ObjectOwnership(have) => {
             (have.as_deref() != Some(BUCKET_OWNER_ENFORCED)).then(|| {
@@ -220,13 +224,13 @@ fn extra_drift(
         Extra::SecretHost { host, endpoint } => (host != endpoint).then(|| {
             format!(
                 "the secret's host is {}, want the cluster endpoint {endpoint}",
-                fields_shown(host)
+                or_none(host)
             )
         }),
         Extra::Code { have, want } => (have != want).then(|| {
             format!(
                 "code {} is not this provider's rotation function",
-                fields_shown(have)
+                or_none(have)
             )
         }),
         Extra::SourceAccounts { have, want } => (have.len() != 1 || have[0] != *want).then(|| {
@@ -242,7 +246,7 @@ fn extra_drift(
     }
 }
 
-fn fields_shown(s: &str) -> &str {
+fn or_none(s: &str) -> &str {
     if s.is_empty() {
         "(none)"
     } else {

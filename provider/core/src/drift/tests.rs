@@ -536,7 +536,7 @@ fn a_policy_document_is_compared_by_meaning_not_text() {
 }
 
 #[test]
-fn a_permission_statement_is_compared_only_when_no_field_differs() {
+fn a_permission_statement_is_compared_only_when_nothing_more_precise_differs() {
     let want = component(ComponentKind::LambdaPermission);
     let statement = Extra::Statement {
         kind: PolicyKind::LambdaInvoke,
@@ -549,6 +549,15 @@ fn a_permission_statement_is_compared_only_when_no_field_differs() {
         drift_of(&want, &have),
         ["statement differs from the lambda-invoke policy the stack synthesizes"]
     );
+    have.extras.push(Extra::SourceAccounts {
+        have: vec!["210987654321".into()],
+        want: "123456789012".into(),
+    });
+    assert_eq!(
+        drift_of(&want, &have),
+        ["source account 210987654321, want 123456789012"]
+    );
+    have.extras.pop();
     let Settings::LambdaPermission(p) = &mut have.settings else {
         unreachable!()
     };

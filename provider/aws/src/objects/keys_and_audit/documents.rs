@@ -3,11 +3,22 @@
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
+use vault_core::drift::Extra;
+use vault_core::policy::PolicyKind;
 
-/// A stored document as JSON, for the core to compare by meaning; `None` when there is none or
-/// it is not JSON.
+/// A stored document as JSON; `None` when there is none or it is not JSON.
 pub fn document(text: Option<&str>) -> Option<Value> {
     text.and_then(|t| serde_json::from_str(t).ok())
+}
+
+/// A policy document an object holds, for the core to compare by meaning with the stack's
+/// `kind` document; `what` names it in the drift list ("key policy").
+pub fn held(what: &'static str, kind: PolicyKind, text: Option<&str>) -> Extra {
+    Extra::Document {
+        what,
+        kind,
+        have: document(text),
+    }
 }
 
 /// IAM returns policy documents URL-encoded (RFC 3986: `%XX` escapes). Not form decoding: a

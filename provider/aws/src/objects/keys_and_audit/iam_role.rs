@@ -2,11 +2,10 @@
 //! the role CloudTrail assumes to write to the audit log group). Id: the role name.
 
 use aws_sdk_iam::types::Role;
-use vault_core::drift::Extra;
 use vault_core::model::component::{IamRoleSettings, Settings};
 use vault_core::model::Component;
 
-use super::documents::{document, url_decoded};
+use super::documents::{held, url_decoded};
 use crate::error::AwsError;
 use crate::objects::tags::{self, iam_tags, is_managed, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -82,13 +81,8 @@ pub async fn read(
     };
     let mut o = Observed::new(Settings::IamRole(settings)).tags(Some(tags::from_iam(role.tags())));
     o.output(Output::Arn, role.arn());
-    o.extra(Extra::Document {
-        what: "trust policy",
-        kind: s.trust_policy,
-        have: document(Some(&url_decoded(
-            role.assume_role_policy_document().unwrap_or_default(),
-        ))),
-    });
+    let trust = url_decoded(role.assume_role_policy_document().unwrap_or_default());
+    o.extra(held("trust policy", s.trust_policy, Some(&trust)));
     Ok(Some(o))
 }
 

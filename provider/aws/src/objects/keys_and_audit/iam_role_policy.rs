@@ -4,11 +4,10 @@
 //! Id: `<role name>/<policy name>`. Role names cannot contain `/` (`[\w+=,.@-]+`), so the first
 //! `/` separates them.
 
-use vault_core::drift::Extra;
 use vault_core::model::component::{IamRolePolicySettings, Settings};
 use vault_core::model::Component;
 
-use super::documents::{document, url_decoded};
+use super::documents::{held, url_decoded};
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 
@@ -73,11 +72,7 @@ pub async fn read(
         role: s.role.clone(),
         policy: s.policy,
     }));
-    o.extra(Extra::Document {
-        what: "inline policy",
-        kind: s.policy,
-        have: document(Some(&url_decoded(&text))),
-    });
+    o.extra(held("inline policy", s.policy, Some(&url_decoded(&text))));
     Ok(Some(o))
 }
 

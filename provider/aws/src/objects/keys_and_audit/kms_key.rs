@@ -6,7 +6,7 @@ use vault_core::drift::Extra;
 use vault_core::model::component::{KmsKeySettings, Settings};
 use vault_core::model::Component;
 
-use super::documents::document;
+use super::documents::held;
 use crate::error::{returned, AwsError};
 use crate::objects::tags::{is_managed, kms_tags, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -161,11 +161,7 @@ pub async fn read(
             .unwrap_or_default()
             .to_string(),
     ));
-    o.extra(Extra::Document {
-        what: "key policy",
-        kind: s.policy,
-        have: document(policy.policy()),
-    });
+    o.extra(held("key policy", s.policy, policy.policy()));
     Ok(Some(o))
 }
 

@@ -1,10 +1,9 @@
 //! The audit bucket's policy: only this stack's trail may write, and only over TLS. Id: the
 //! bucket's name. A bucket without a policy reads as gone, and the next apply puts it back.
 
-use vault_core::drift::Extra;
 use vault_core::model::component::{S3BucketPolicySettings, Settings};
 
-use super::documents::document;
+use super::documents::held;
 use super::s3::is_missing;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
@@ -42,11 +41,7 @@ pub async fn read(
         bucket: s.bucket.clone(),
         policy: s.policy,
     }));
-    o.extra(Extra::Document {
-        what: "bucket policy",
-        kind: s.policy,
-        have: document(Some(&have)),
-    });
+    o.extra(held("bucket policy", s.policy, Some(&have)));
     Ok(Some(o))
 }
 

@@ -12,7 +12,7 @@ use vault_core::model::Component;
 
 use super::ec2::{in_stack_vpc, management_filter, name_filter, policy_matches};
 use crate::error::{returned, AwsError};
-use crate::objects::keys_and_audit::documents::document;
+use crate::objects::keys_and_audit::documents::held;
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -123,11 +123,7 @@ pub async fn read(
             .unwrap_or_default()
             .to_string(),
     ));
-    o.extra(Extra::Document {
-        what: "endpoint policy",
-        kind: s.policy,
-        have: document(e.policy_document()),
-    });
+    o.extra(held("endpoint policy", s.policy, e.policy_document()));
     Ok(Some(o))
 }
 
