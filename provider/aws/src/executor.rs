@@ -48,22 +48,21 @@ pub struct Failure {
     pub error: AwsError,
 }
 
-/// A component and the AWS id state recorded for it.
-type Recorded = (ComponentId, String);
-
-/// What a refresh found: the objects that still exist, and what each looks like.
+/// What a refresh found: the objects that still exist, what each looks like, and how each
+/// differs from the stack (as the core decides: [`objects::drift`]).
 #[derive(Debug, Default)]
 pub struct Refreshed {
     pub ids: Ids,
     pub observed: BTreeMap<ComponentId, Observed>,
+    pub differences: BTreeMap<ComponentId, Vec<String>>,
 }
 
 impl Refreshed {
     /// Every difference between AWS and the stack's settings, as `component: difference`.
     pub fn drift(&self) -> Vec<String> {
-        self.observed
+        self.differences
             .iter()
-            .flat_map(|(c, o)| o.drift.iter().map(move |d| format!("{c}: {d}")))
+            .flat_map(|(c, d)| d.iter().map(move |d| format!("{c}: {d}")))
             .collect()
     }
 }
@@ -315,20 +314,23 @@ impl<'a> Executor<'a> {
             .buffered(READ_CONCURRENCY)
             .collect()
             .await;
-        let results: Vec<(Recorded, Result<Option<Observed>, AwsError>)> = recorded
-            .iter()
-            .map(|(c, id)| (c.id.clone(), (*id).clone()))
-            .zip(done)
-            .collect();
         let mut out = Refreshed::default();
-        for ((component, id), result) in results {
+        for ((c, id), result) in recorded.into_iter().zip(done) {
+            let result: Result<Option<Observed>, AwsError> = result;
             match result {
                 Ok(Some(observed)) => {
-                    out.ids.insert(component.clone(), id);
-                    out.observed.insert(component, observed);
+                    out.ids.insert(c.id.clone(), id.clone());
+                    out.differences
+                        .insert(c.id.clone(), objects::drift(&ctx, c, &observed));
+                    out.observed.insert(c.id.clone(), observed);
                 }
                 Ok(None) => {}
-                Err(error) => return Err(Failure { component, error }),
+                Err(error) => {
+                    return Err(Failure {
+                        component: c.id.clone(),
+                        error,
+                    })
+                }
             }
         }
         Ok(out)
@@ -340,7 +342,7 @@ impl<'a> Executor<'a> {
 async fn ensure(ctx: &Ctx<'_>, c: &Component, planned_update: bool) -> Result<String, AwsError> {
     if let Some(id) = ctx.ids.get(&c.id) {
         if let Some(observed) = objects::read(ctx, c, id).await? {
-            if planned_update || !observed.drift.is_empty() {
+            if planned_update || !objects::drift(ctx, c, &observed).is_empty() {
                 objects::update(ctx, c, id).await?;
             }
             return Ok(id.clone());
@@ -372,7 +374,7 @@ async fn adopt(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError>
         return Ok(None);
     };
     if let Some(observed) = objects::read(ctx, c, &id).await? {
-        if !observed.drift.is_empty() {
+        if !objects::drift(ctx, c, &observed).is_empty() {
             objects::update(ctx, c, &id).await?;
         }
     }

@@ -144,10 +144,9 @@ async fn make_references_of(bed: &mut Bed, id: &str) {
 
 // Helpers for the lifecycle tests.
 
-async fn observed(bed: &Bed, c: &Component, id: &str) -> objects::Observed {
-    objects::read(&bed.ctx(), c, id)
+async fn observed(bed: &Bed, c: &Component, id: &str) -> common::Seen {
+    common::read(&bed.ctx(), c, id)
         .await
-        .unwrap()
         .expect("the object exists")
 }
 
@@ -1020,7 +1019,7 @@ async fn the_example_stack_s_database_side_meets_spec_3_2_and_deletes_without_a_
     let ctx = bed.ctx();
     for c in bed.stack.components().iter().filter(|c| is_ours(c.kind())) {
         let id = &bed.ids[&c.id];
-        let o = objects::read(&ctx, c, id).await.unwrap().unwrap();
+        let o = common::read(&ctx, c, id).await.unwrap();
         assert_eq!(o.drift, NO_DRIFT, "{}", c.id);
     }
 

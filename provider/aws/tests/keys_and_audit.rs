@@ -11,7 +11,7 @@ use aws_sdk_s3::types::{
 };
 use common::Bed;
 use vault_aws::objects::keys_and_audit::KINDS;
-use vault_aws::objects::{self, Ctx, Observed};
+use vault_aws::objects::{self, Ctx};
 use vault_core::graph::ComponentId;
 use vault_core::model::Component;
 use vault_core::model::Output;
@@ -20,10 +20,9 @@ use vault_core::policy::{equivalent, normalize};
 const NO_DRIFT: Vec<String> = Vec::new();
 
 /// Reads an object that must exist.
-async fn observed(ctx: &Ctx<'_>, c: &Component, id: &str) -> Observed {
-    objects::read(ctx, c, id)
+async fn observed(ctx: &Ctx<'_>, c: &Component, id: &str) -> common::Seen {
+    common::read(ctx, c, id)
         .await
-        .unwrap()
         .unwrap_or_else(|| panic!("{} {id} reads as gone", c.id))
 }
 
@@ -37,7 +36,7 @@ async fn delete_and_check_gone(ctx: &Ctx<'_>, c: &Component, id: &str) {
         .expect("deleting twice is harmless");
 }
 
-fn has_drift(o: &Observed, words: &str) -> bool {
+fn has_drift(o: &common::Seen, words: &str) -> bool {
     o.drift.iter().any(|d| d.contains(words))
 }
 

@@ -22,7 +22,7 @@ async fn vpc_is_created_found_by_tag_read_without_drift_and_deleted() {
 
     let ctx = bed.ctx();
     assert_eq!(objects::find(&ctx, &vpc).await.unwrap(), Some(id.clone()));
-    let observed = objects::read(&ctx, &vpc, &id).await.unwrap().unwrap();
+    let observed = common::read(&ctx, &vpc, &id).await.unwrap();
     assert_eq!(observed.drift, Vec::<String>::new());
 
     let groups = bed
@@ -78,11 +78,11 @@ async fn vpc_drift_in_tags_and_dns_is_reported_and_repaired() {
         .await
         .unwrap();
     let ctx = bed.ctx();
-    let drift = objects::read(&ctx, &vpc, &id).await.unwrap().unwrap().drift;
+    let drift = common::read(&ctx, &vpc, &id).await.unwrap().drift;
     assert_eq!(drift.len(), 2, "{drift:?}");
     objects::update(&ctx, &vpc, &id).await.unwrap();
     assert_eq!(
-        objects::read(&ctx, &vpc, &id).await.unwrap().unwrap().drift,
+        common::read(&ctx, &vpc, &id).await.unwrap().drift,
         Vec::<String>::new()
     );
 }
@@ -96,9 +96,8 @@ fn filter(name: &str, value: &str) -> Filter {
 }
 
 async fn drift(bed: &Bed, c: &Component, id: &str) -> Vec<String> {
-    objects::read(&bed.ctx(), c, id)
+    common::read(&bed.ctx(), c, id)
         .await
-        .unwrap()
         .expect("the object exists")
         .drift
 }
@@ -167,7 +166,7 @@ async fn subnet_is_created_private_found_by_tag_repaired_when_it_maps_public_ips
         objects::find(&ctx, &subnet).await.unwrap(),
         Some(id.clone())
     );
-    let observed = objects::read(&ctx, &subnet, &id).await.unwrap().unwrap();
+    let observed = common::read(&ctx, &subnet, &id).await.unwrap();
     assert_eq!(observed.drift, NO_DRIFT);
     assert!(observed.outputs.is_empty());
 
@@ -236,7 +235,7 @@ async fn route_table_holds_only_the_local_route_and_a_route_to_an_internet_gatew
 
     let ctx = bed.ctx();
     assert_eq!(objects::find(&ctx, &table).await.unwrap(), Some(id.clone()));
-    let observed = objects::read(&ctx, &table, &id).await.unwrap().unwrap();
+    let observed = common::read(&ctx, &table, &id).await.unwrap();
     assert_eq!(observed.drift, NO_DRIFT);
     assert!(observed.outputs.is_empty());
 
@@ -323,10 +322,7 @@ async fn route_table_association_links_the_subnet_is_found_through_its_table_and
         objects::find(&ctx, &association).await.unwrap(),
         Some(id.clone())
     );
-    let observed = objects::read(&ctx, &association, &id)
-        .await
-        .unwrap()
-        .unwrap();
+    let observed = common::read(&ctx, &association, &id).await.unwrap();
     assert_eq!(observed.drift, NO_DRIFT);
     assert!(observed.outputs.is_empty());
     objects::update(&ctx, &association, &id)
@@ -385,7 +381,7 @@ async fn security_group_starts_with_no_rules_and_rules_to_addresses_or_strangers
 
     let ctx = bed.ctx();
     assert_eq!(objects::find(&ctx, &group).await.unwrap(), Some(id.clone()));
-    let observed = objects::read(&ctx, &group, &id).await.unwrap().unwrap();
+    let observed = common::read(&ctx, &group, &id).await.unwrap();
     assert_eq!(observed.drift, NO_DRIFT);
     assert!(observed.outputs.is_empty());
 
@@ -530,7 +526,7 @@ async fn security_group_rule_between_groups_is_created_found_repaired_in_place_a
 
     let ctx = bed.ctx();
     assert_eq!(objects::find(&ctx, &rule).await.unwrap(), Some(id.clone()));
-    let observed = objects::read(&ctx, &rule, &id).await.unwrap().unwrap();
+    let observed = common::read(&ctx, &rule, &id).await.unwrap();
     assert_eq!(observed.drift, NO_DRIFT);
     assert!(observed.outputs.is_empty());
     let rules = group_rules(&bed, &database_id).await;
@@ -640,7 +636,7 @@ async fn vpc_endpoint_is_private_in_every_subnet_and_its_subnets_groups_policy_a
         objects::find(&ctx, &endpoint).await.unwrap(),
         Some(id.clone())
     );
-    let observed = objects::read(&ctx, &endpoint, &id).await.unwrap().unwrap();
+    let observed = common::read(&ctx, &endpoint, &id).await.unwrap();
     assert_eq!(observed.drift, NO_DRIFT);
     assert!(observed.outputs.is_empty());
 
@@ -748,7 +744,7 @@ async fn the_network_of_the_example_stack_has_no_way_out_and_only_the_stack_flow
     let ctx = bed.ctx();
     for (id, aws_id) in &bed.ids {
         let c = bed.component(id.as_str());
-        let observed = objects::read(&ctx, &c, aws_id).await.unwrap();
+        let observed = common::read(&ctx, &c, aws_id).await;
         assert_eq!(observed.map(|o| o.drift), Some(NO_DRIFT), "{id}");
     }
 

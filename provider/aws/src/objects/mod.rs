@@ -16,6 +16,7 @@ use std::time::Duration;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
+use vault_core::drift::{Extra, Observation};
 use vault_core::graph::ComponentId;
 use vault_core::model::component::{ComponentKind, Settings};
 use vault_core::model::{Component, ResolvedStack};
@@ -206,16 +207,121 @@ pub fn assigned_ids(ids: &Ids) -> AssignedIds {
     a
 }
 
-/// What a read learns about an existing object.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a read learns about an existing object: what it looks like, in the core's terms (its
+/// drift is decided by [`drift`], in the core), and the values of the resource's outputs.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Observed {
+    pub observation: Observation,
     /// Values for the resource's outputs: `arn`, `endpoint`, `reader_endpoint`, ...
     pub outputs: BTreeMap<vault_core::model::Output, String>,
-    /// How the object differs from its settings, in words: "retention 30 days, want 365".
-    /// Apply repairs these with [`update`]; the plan shows them as drift.
-    pub drift: Vec<String>,
-    /// The object's tags as read, for kinds AWS can tag; their drift is added by [`read`].
-    pub tags: Option<vault_core::input::Tags>,
+}
+
+impl Observed {
+    /// An object read with these settings, no tags, extras or outputs yet.
+    pub fn new(settings: Settings) -> Observed {
+        Observed {
+            observation: Observation {
+                settings,
+                tags: None,
+                extras: Vec::new(),
+            },
+            outputs: BTreeMap::new(),
+        }
+    }
+
+    pub fn tags(mut self, tags: Option<vault_core::input::Tags>) -> Observed {
+        self.observation.tags = tags;
+        self
+    }
+
+    pub fn extra(&mut self, extra: Extra) {
+        self.observation.extras.push(extra);
+    }
+
+    pub fn output(&mut self, output: vault_core::model::Output, value: impl Into<String>) {
+        self.outputs.insert(output, value.into());
+    }
+}
+
+/// How an object read as `observed` differs from component `c`, in words: decided by the core
+/// ([`vault_core::drift::component`]), with the stack's policies rendered from the ids known.
+/// Apply repairs it with [`update`]; the plan shows it as drift.
+pub fn drift(ctx: &Ctx<'_>, c: &Component, observed: &Observed) -> Vec<String> {
+    let assigned = ctx.assigned();
+    vault_core::drift::component(c, &observed.observation, &|kind| {
+        ctx.stack.policy(kind, &assigned)
+    })
+}
+
+/// The logical name of what a read found where `want` is referenced, by its AWS id `have`:
+/// `want` when `have` is `want`'s recorded id (`same(recorded, have)`, for kinds AWS shows in
+/// another form: an ARN, a key id), and also when `want` has no id yet (there is nothing to
+/// compare with). Otherwise the component recorded with that id, or the id itself, which
+/// compares unequal and shows as itself in the drift list; `(none)` when AWS names nothing.
+pub fn reference(
+    ids: &Ids,
+    want: &ComponentId,
+    have: Option<&str>,
+    same: impl Fn(&str, &str) -> bool,
+) -> ComponentId {
+    let Some(recorded) = ids.get(want) else {
+        return want.clone();
+    };
+    match have {
+        Some(h) if same(recorded, h) => want.clone(),
+        Some(h) => name_of(ids, h, &[]),
+        None => ComponentId::new("(none)"),
+    }
+}
+
+/// The logical names of a list of AWS ids (subnets, security groups) read where `want` is
+/// referenced. While one of `want` has no id yet, only the known ones can be told apart: the
+/// unknown ones count as present, and nothing else as foreign.
+pub fn references(ids: &Ids, want: &[ComponentId], have: &[String]) -> Vec<ComponentId> {
+    let mut out: Vec<ComponentId> = have.iter().map(|h| name_of(ids, h, want)).collect();
+    let unknown: Vec<ComponentId> = want
+        .iter()
+        .filter(|c| !ids.contains_key(*c))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        out.retain(|c| want.contains(c));
+        out.extend(unknown);
+    }
+    out
+}
+
+/// The component recorded with AWS id `id` (one of `prefer` first: a bucket's sub-configurations
+/// share its id), else the id itself.
+fn name_of(ids: &Ids, id: &str, prefer: &[ComponentId]) -> ComponentId {
+    prefer
+        .iter()
+        .find(|c| ids.get(*c).map(String::as_str) == Some(id))
+        .or_else(|| ids.iter().find(|(_, v)| v.as_str() == id).map(|(c, _)| c))
+        .cloned()
+        .unwrap_or_else(|| ComponentId::new(id))
+}
+
+impl Ctx<'_> {
+    /// [`reference`] with this run's ids, by exact id.
+    pub fn reference(&self, want: &ComponentId, have: Option<&str>) -> ComponentId {
+        reference(self.ids, want, have, |recorded, have| recorded == have)
+    }
+
+    /// [`reference`] with this run's ids, `same(recorded, have)` deciding.
+    pub fn reference_by(
+        &self,
+        want: &ComponentId,
+        have: Option<&str>,
+        same: impl Fn(&str, &str) -> bool,
+    ) -> ComponentId {
+        reference(self.ids, want, have, same)
+    }
+
+    /// [`references`] with this run's ids.
+    pub fn references(&self, want: &[ComponentId], have: &[String]) -> Vec<ComponentId> {
+        references(self.ids, want, have)
+    }
 }
 
 // Each kind's future is boxed: a match over 26 inline futures makes frames too large for a
@@ -361,7 +467,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
 
 /// Reads the object; `None` when it no longer exists.
 pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
-    let observed = match &c.settings {
+    match &c.settings {
         Settings::Vpc(s) => Box::pin(network::vpc::read(ctx, c, s, id)).await,
         Settings::Subnet(s) => Box::pin(network::subnet::read(ctx, c, s, id)).await,
         Settings::RouteTable(s) => Box::pin(network::route_table::read(ctx, c, s, id)).await,
@@ -379,7 +485,7 @@ pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Obser
         Settings::MetricFilter(s) => {
             Box::pin(keys_and_audit::metric_filter::read(ctx, s, id)).await
         }
-        Settings::S3Bucket(_) => Box::pin(keys_and_audit::s3_bucket::read(ctx, c, id)).await,
+        Settings::S3Bucket(s) => Box::pin(keys_and_audit::s3_bucket::read(ctx, c, s, id)).await,
         Settings::S3BucketPublicAccessBlock(s) => {
             Box::pin(keys_and_audit::s3_bucket_public_access_block::read(
                 ctx, s, id,
@@ -422,15 +528,7 @@ pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Result<Option<Obser
         Settings::SecretRotation(s) => {
             Box::pin(database_and_rotation::secret_rotation::read(ctx, s, id)).await
         }
-    }?;
-    Ok(observed.map(|mut o| {
-        // Tag drift is decided in one place, in both directions, for every kind.
-        if let Some(have) = &o.tags {
-            o.drift
-                .extend(vault_core::drift::tags(c.tags.as_ref(), have));
-        }
-        o
-    }))
+    }
 }
 
 /// Brings the object in line with its settings (what [`read`] reported as drift).
@@ -579,6 +677,75 @@ pub async fn delete(ctx: &Ctx<'_>, kind: ComponentKind, id: &str) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ids(pairs: &[(&str, &str)]) -> Ids {
+        pairs
+            .iter()
+            .map(|(c, id)| (ComponentId::from(*c), id.to_string()))
+            .collect()
+    }
+
+    fn exact(recorded: &str, have: &str) -> bool {
+        recorded == have
+    }
+
+    #[test]
+    fn a_recorded_id_reads_as_its_logical_name_and_any_other_as_itself() {
+        let ids = ids(&[("vpc", "vpc-1"), ("subnet/a", "subnet-1")]);
+        let vpc = ComponentId::from("vpc");
+        assert_eq!(reference(&ids, &vpc, Some("vpc-1"), exact), vpc);
+        assert_eq!(
+            reference(&ids, &vpc, Some("vpc-0foreign"), exact),
+            ComponentId::from("vpc-0foreign")
+        );
+        // Another component's id reads as that component.
+        assert_eq!(
+            reference(&ids, &vpc, Some("subnet-1"), exact),
+            ComponentId::from("subnet/a")
+        );
+        assert_eq!(
+            reference(&ids, &vpc, None, exact),
+            ComponentId::from("(none)")
+        );
+    }
+
+    #[test]
+    fn a_reference_without_a_recorded_id_has_nothing_to_compare_with() {
+        let vpc = ComponentId::from("vpc");
+        assert_eq!(reference(&Ids::new(), &vpc, Some("vpc-9"), exact), vpc);
+    }
+
+    #[test]
+    fn a_reference_may_be_reported_in_another_form_of_its_id() {
+        let ids = ids(&[("kms_key/logs", "arn:aws:kms:us-east-1:1:key/k-1")]);
+        let key = ComponentId::from("kms_key/logs");
+        let by_key_id = |recorded: &str, have: &str| recorded.ends_with(&format!("/{have}"));
+        assert_eq!(reference(&ids, &key, Some("k-1"), by_key_id), key);
+        assert_eq!(
+            reference(&ids, &key, Some("k-2"), by_key_id),
+            ComponentId::from("k-2")
+        );
+    }
+
+    #[test]
+    fn a_list_of_ids_reads_as_logical_names_and_foreign_ids_as_themselves() {
+        let ids = ids(&[("subnet/a", "subnet-1"), ("subnet/b", "subnet-2")]);
+        let want = [ComponentId::from("subnet/a"), ComponentId::from("subnet/b")];
+        assert_eq!(
+            references(&ids, &want, &["subnet-2".into(), "subnet-9".into()]),
+            [ComponentId::from("subnet/b"), ComponentId::from("subnet-9")]
+        );
+    }
+
+    #[test]
+    fn while_one_wanted_id_is_unknown_nothing_in_a_list_reads_as_foreign() {
+        let ids = ids(&[("subnet/a", "subnet-1")]);
+        let want = [ComponentId::from("subnet/a"), ComponentId::from("subnet/b")];
+        assert_eq!(
+            references(&ids, &want, &["subnet-1".into(), "subnet-9".into()]),
+            want
+        );
+    }
 
     #[test]
     fn every_kind_belongs_to_exactly_one_group() {

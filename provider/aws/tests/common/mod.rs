@@ -101,3 +101,29 @@ impl Bed {
         aws_id
     }
 }
+
+/// What a read found, with its drift as the core decides it.
+#[derive(Debug)]
+#[allow(dead_code)] // each test binary uses its own part of this module
+pub struct Seen {
+    pub observed: vault_aws::objects::Observed,
+    pub drift: Vec<String>,
+}
+
+impl std::ops::Deref for Seen {
+    type Target = vault_aws::objects::Observed;
+
+    fn deref(&self) -> &Self::Target {
+        &self.observed
+    }
+}
+
+/// Reads an object; `None` when it is gone.
+#[allow(dead_code)] // each test binary uses its own part of this module
+pub async fn read(ctx: &Ctx<'_>, c: &Component, id: &str) -> Option<Seen> {
+    let observed = vault_aws::objects::read(ctx, c, id).await.unwrap()?;
+    Some(Seen {
+        drift: vault_aws::objects::drift(ctx, c, &observed),
+        observed,
+    })
+}

@@ -425,7 +425,7 @@ pub(crate) fn components(
                 is_multi_region_trail: false,
                 include_global_service_events: false,
                 enable_log_file_validation: true,
-                read_write_type: "All",
+                read_write_type: "All".into(),
             }),
         );
         b.add(
@@ -533,7 +533,7 @@ pub(crate) fn components(
         Settings::LambdaFunction(LambdaFunctionSettings {
             role: role.clone(),
             runtime: inputs.rotation.runtime.clone(),
-            handler: "index.handler",
+            handler: "index.handler".into(),
             timeout_seconds: inputs.rotation.timeout_seconds,
             memory_mb: inputs.rotation.memory_mb,
             subnets: subnets.clone(),
@@ -580,8 +580,8 @@ pub(crate) fn components(
             Settings::LambdaPermission(LambdaPermissionSettings {
                 function: function.clone(),
                 statement_id: statement_id.to_string(),
-                action: "lambda:InvokeFunction",
-                principal: "secretsmanager.amazonaws.com",
+                action: "lambda:InvokeFunction".into(),
+                principal: "secretsmanager.amazonaws.com".into(),
                 source_secret: rotated.clone(),
                 source_account: naming.account().clone(),
                 policy: PolicyKind::LambdaInvoke,

@@ -532,7 +532,7 @@ pub struct CloudTrailSettings {
     pub include_global_service_events: bool,
     pub enable_log_file_validation: bool,
     /// Management events, read and write: `GetSecretValue` is a read management event.
-    pub read_write_type: &'static str,
+    pub read_write_type: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -622,7 +622,7 @@ pub struct SecretSettings {
 pub struct LambdaFunctionSettings {
     pub role: ComponentId,
     pub runtime: String,
-    pub handler: &'static str,
+    pub handler: String,
     pub timeout_seconds: u16,
     pub memory_mb: u16,
     pub subnets: Vec<ComponentId>,
@@ -635,8 +635,8 @@ pub struct LambdaFunctionSettings {
 pub struct LambdaPermissionSettings {
     pub function: ComponentId,
     pub statement_id: String,
-    pub action: &'static str,
-    pub principal: &'static str,
+    pub action: String,
+    pub principal: String,
     /// The secret whose ARN is the permission's `SourceArn`.
     pub source_secret: ComponentId,
     pub source_account: AccountId,

@@ -67,13 +67,16 @@ fn aws_id(c: &ComponentId, n: usize) -> String {
     }
 }
 
-/// What a refresh of these objects reads: the ids, and the cluster's endpoint.
-fn refreshed(ids: Ids) -> Refreshed {
-    let mut cluster = Observed::default();
-    cluster.outputs.insert(Output::Endpoint, ENDPOINT.into());
+/// What a refresh of these objects reads: the ids, and the cluster as configured, with its
+/// endpoint.
+fn refreshed(stack: &ResolvedStack, ids: Ids) -> Refreshed {
+    let want = stack.component(&logical::db_cluster()).expect("a cluster");
+    let mut cluster = Observed::new(want.settings.clone());
+    cluster.output(Output::Endpoint, ENDPOINT);
     Refreshed {
         ids,
         observed: [(logical::db_cluster(), cluster)].into(),
+        differences: Default::default(),
     }
 }
 
@@ -87,7 +90,7 @@ fn applied(s: &StackState, offset: usize) -> (StackState, Ids) {
         .map(|(n, c)| (c.id.clone(), aws_id(&c.id, n + offset)))
         .collect();
     let mut out = s.clone();
-    lifecycle::set_outputs(&mut out, &stack, &refreshed(ids.clone()));
+    lifecycle::set_outputs(&mut out, &stack, &refreshed(&stack, ids.clone()));
     (out, ids)
 }
 
@@ -131,7 +134,7 @@ fn apply(stack: &ResolvedStack, ids: &PlannedIds, config: &StackState) -> StackS
         })
         .collect();
     let mut out = config.clone();
-    lifecycle::set_outputs(&mut out, stack, &refreshed(ids));
+    lifecycle::set_outputs(&mut out, stack, &refreshed(stack, ids));
     out
 }
 

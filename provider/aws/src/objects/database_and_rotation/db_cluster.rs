@@ -4,6 +4,7 @@
 //! cluster's endpoint is written back into the secret's `host`. Its id is its identifier.
 
 use aws_sdk_rds::types::DbCluster;
+use vault_core::drift::Extra;
 use vault_core::model::component::{DbClusterSettings, Settings};
 use vault_core::model::{logical, Component};
 
@@ -80,11 +81,43 @@ pub async fn read(
     let Some(cluster) = rds::describe::<DbCluster>(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed {
-        drift: settings_drift(ctx, s, &cluster)?,
-        ..Observed::default()
+    let groups: Vec<String> = cluster
+        .vpc_security_groups()
+        .iter()
+        .filter_map(|g| g.vpc_security_group_id().map(str::to_string))
+        .collect();
+    let settings = DbClusterSettings {
+        engine_version: cluster.engine_version().unwrap_or_default().to_string(),
+        port: cluster
+            .port()
+            .and_then(|p| u16::try_from(p).ok())
+            .unwrap_or(0),
+        backup_retention_days: cluster
+            .backup_retention_period()
+            .and_then(|d| u8::try_from(d).ok())
+            .unwrap_or(0),
+        // RDS may change the case of the group's name.
+        parameter_group: ctx.reference_by(
+            &s.parameter_group,
+            cluster.db_cluster_parameter_group(),
+            |recorded, have| have.eq_ignore_ascii_case(recorded),
+        ),
+        security_groups: ctx.references(&s.security_groups, &groups),
+        deletion_protection: cluster.deletion_protection().unwrap_or(false),
+        // Not read: what only a new cluster changes (the plan replaces it for those), and what
+        // is used only at creation or destroy. Listed, so that a new setting is a decision here.
+        engine: s.engine,
+        database_name: s.database_name.clone(),
+        master_username: s.master_username.clone(),
+        master_password_secret: s.master_password_secret.clone(),
+        subnet_group: s.subnet_group.clone(),
+        kms_key: s.kms_key.clone(),
+        storage_encrypted: s.storage_encrypted,
+        skip_final_snapshot: s.skip_final_snapshot,
+        copy_tags_to_snapshot: s.copy_tags_to_snapshot,
     };
-    o.tags = Some(tags::from_rds(cluster.tag_list()));
+    let mut o =
+        Observed::new(Settings::DbCluster(settings)).tags(Some(tags::from_rds(cluster.tag_list())));
     // A create interrupted between "available" and writing the host leaves the secret without
     // one; the rotation function could not connect. Other fields are the rotation's business.
     // This costs one GetSecretValue per refresh, which the audit trail records.
@@ -92,11 +125,10 @@ pub async fn read(
         (cluster.endpoint(), ctx.id(&s.master_password_secret))
     {
         match secret::current_value(ctx, secret_arn).await {
-            Ok(v) if v.host() == Some(endpoint) => {}
-            Ok(v) => o.drift.push(format!(
-                "the secret's host is {:?}, want the cluster endpoint {endpoint}",
-                v.host().unwrap_or("")
-            )),
+            Ok(v) => o.extra(Extra::SecretHost {
+                host: v.host().unwrap_or_default().to_string(),
+                endpoint: endpoint.to_string(),
+            }),
             Err(e) if e.is_not_found() || secret::is_deleted(&e) => {}
             Err(e) => return Err(e),
         }
@@ -107,52 +139,10 @@ pub async fn read(
         (Output::ReaderEndpoint, cluster.reader_endpoint()),
     ] {
         if let Some(v) = value {
-            o.outputs.insert(output, v.to_string());
+            o.output(output, v);
         }
     }
     Ok(Some(o))
-}
-
-/// Differences in what ModifyDBCluster can change. The key, encryption, subnet group, engine,
-/// database name and master user need a new cluster (the plan replaces it for those).
-fn settings_drift(
-    ctx: &Ctx<'_>,
-    s: &DbClusterSettings,
-    cluster: &DbCluster,
-) -> Result<Vec<String>, AwsError> {
-    let mut drift = Vec::new();
-    let c = Changes::between(ctx, s, cluster)?;
-    if c.engine_version.is_some() {
-        drift.extend(vault_core::drift::engine_version(
-            &s.engine_version,
-            cluster.engine_version().unwrap_or(""),
-        ));
-    }
-    if let Some(v) = c.backup_retention_days {
-        drift.push(format!(
-            "backup retention {} days, want {v}",
-            cluster.backup_retention_period().unwrap_or(0)
-        ));
-    }
-    if let Some(v) = c.port {
-        drift.push(format!("port {}, want {v}", cluster.port().unwrap_or(0)));
-    }
-    if let Some(v) = &c.security_groups {
-        drift.push(format!(
-            "security groups {:?}, want {v:?}",
-            security_group_ids(cluster)
-        ));
-    }
-    if let Some(v) = &c.parameter_group {
-        drift.push(format!(
-            "parameter group {:?}, want {v}",
-            cluster.db_cluster_parameter_group().unwrap_or("")
-        ));
-    }
-    if let Some(v) = c.deletion_protection {
-        drift.push(format!("deletion protection is {}, want {v}", !v));
-    }
-    Ok(drift)
 }
 
 /// What ModifyDBCluster must send to make `cluster` match `s`: only what differs, since RDS

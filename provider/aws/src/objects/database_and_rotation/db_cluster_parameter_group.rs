@@ -2,7 +2,7 @@
 //! database refuses connections without TLS. Its id is its name.
 
 use aws_sdk_rds::types::{ApplyMethod, DbClusterParameterGroup, Parameter};
-use vault_core::model::component::DbClusterParameterGroupSettings;
+use vault_core::model::component::{DbClusterParameterGroupSettings, Settings};
 use vault_core::model::Component;
 
 use super::name;
@@ -65,7 +65,6 @@ pub async fn read(
     let Some(group) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
     // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
     let tags = async {
         match group.db_cluster_parameter_group_arn() {
@@ -74,18 +73,19 @@ pub async fn read(
         }
     };
     let (have, tags) = futures::try_join!(user_parameters(ctx, id), tags)?;
-    for (name, want) in &s.parameters {
-        match have.iter().find(|(n, _)| n == name) {
-            Some((_, Some(v))) if v == want => {}
-            Some((_, Some(v))) => o.drift.push(format!("parameter {name} = {v}, want {want}")),
-            _ => o
-                .drift
-                .push(format!("parameter {name} not set, want {want}")),
-        }
-    }
-    o.tags = tags;
+    let settings = DbClusterParameterGroupSettings {
+        // A parameter listed without a value is not set.
+        parameters: have
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value?)))
+            .collect(),
+        // Fixed at creation: the plan replaces the group for a change.
+        family: s.family,
+        description: s.description.clone(),
+    };
+    let mut o = Observed::new(Settings::DbClusterParameterGroup(settings)).tags(tags);
     if let Some(arn) = group.db_cluster_parameter_group_arn() {
-        o.outputs.insert(Output::Arn, arn.to_string());
+        o.output(Output::Arn, arn);
     }
     Ok(Some(o))
 }

@@ -2,7 +2,7 @@
 //! so the cluster can fail over), never publicly accessible. Its id is its identifier.
 
 use aws_sdk_rds::types::DbInstance;
-use vault_core::model::component::DbInstanceSettings;
+use vault_core::model::component::{DbInstanceSettings, Settings};
 use vault_core::model::Component;
 
 use super::name;
@@ -56,27 +56,23 @@ pub async fn read(
     let Some(instance) = rds::describe::<DbInstance>(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    if instance.db_instance_class() != Some(s.instance_class.as_str()) {
-        o.drift.push(format!(
-            "instance class {:?}, want {}",
-            instance.db_instance_class().unwrap_or(""),
-            s.instance_class
-        ));
-    }
-    let public = instance.publicly_accessible().unwrap_or(false);
-    if public != s.publicly_accessible {
-        o.drift.push(format!(
-            "publicly accessible is {public}, want {}",
-            s.publicly_accessible
-        ));
-    }
-    o.tags = Some(tags::from_rds(instance.tag_list()));
+    let settings = DbInstanceSettings {
+        instance_class: instance.db_instance_class().unwrap_or_default().to_string(),
+        publicly_accessible: instance.publicly_accessible().unwrap_or(false),
+        // Not read: what only a new instance changes (the plan replaces it for those); the
+        // zone is an output.
+        index: s.index,
+        cluster: s.cluster.clone(),
+        engine: s.engine,
+        availability_zone: s.availability_zone.clone(),
+    };
+    let mut o = Observed::new(Settings::DbInstance(settings))
+        .tags(Some(tags::from_rds(instance.tag_list())));
     if let Some(arn) = instance.db_instance_arn() {
-        o.outputs.insert(Output::Arn, arn.to_string());
+        o.output(Output::Arn, arn);
     }
     if let Some(zone) = instance.availability_zone() {
-        o.outputs.insert(Output::AvailabilityZone, zone.to_string());
+        o.output(Output::AvailabilityZone, zone);
     }
     Ok(Some(o))
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use aws_sdk_rds::types::DbSubnetGroup;
-use vault_core::model::component::DbSubnetGroupSettings;
+use vault_core::model::component::{DbSubnetGroupSettings, Settings};
 use vault_core::model::Component;
 
 use super::rds;
@@ -70,23 +70,17 @@ pub async fn read(
     let Some(group) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    let want = ctx.ids_of(&s.subnets)?;
-    let have = subnet_ids(&group);
-    if !same_set(&have, &want) {
-        o.drift
-            .push(format!("subnets {have:?}, want {:?}", sorted(want)));
-    }
-    if group.db_subnet_group_description() != Some(s.description.as_str()) {
-        o.drift.push(format!(
-            "description {:?}, want {:?}",
-            group.db_subnet_group_description().unwrap_or(""),
-            s.description
-        ));
-    }
+    let settings = DbSubnetGroupSettings {
+        description: group
+            .db_subnet_group_description()
+            .unwrap_or_default()
+            .to_string(),
+        subnets: ctx.references(&s.subnets, &subnet_ids(&group)),
+    };
+    let mut o = Observed::new(Settings::DbSubnetGroup(settings));
     if let Some(arn) = group.db_subnet_group_arn() {
-        o.tags = Some(Tagged::Rds(arn).read(ctx).await?);
-        o.outputs.insert(Output::Arn, arn.to_string());
+        o = o.tags(Some(Tagged::Rds(arn).read(ctx).await?));
+        o.output(Output::Arn, arn);
     }
     Ok(Some(o))
 }

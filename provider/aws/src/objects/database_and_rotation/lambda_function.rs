@@ -1,7 +1,6 @@
 //! The rotation function: the embedded Node.js bundle, in the private subnets with the Lambda
 //! security group, logging to the stack's encrypted log group. Its id is its ARN.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_ec2::types::{Filter, NetworkInterfaceStatus};
@@ -11,12 +10,13 @@ use aws_sdk_lambda::types::{
     Environment, FunctionCode, FunctionConfiguration, LastUpdateStatus, LoggingConfig, Runtime,
     VpcConfig,
 };
+use vault_core::drift::Extra;
 use vault_core::graph::ComponentId;
-use vault_core::model::component::LambdaFunctionSettings;
+use vault_core::model::component::{LambdaFunctionSettings, Settings};
 use vault_core::model::Component;
 
 use super::function_code::{code_sha256, package};
-use super::{name, same_set};
+use super::name;
 use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, is_managed, tag_map, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -61,7 +61,7 @@ pub async fn create(
                 .function_name(name)
                 .runtime(Runtime::from(s.runtime.as_str()))
                 .role(&want.role)
-                .handler(s.handler)
+                .handler(&s.handler)
                 .timeout(i32::from(s.timeout_seconds))
                 .memory_size(i32::from(s.memory_mb))
                 .vpc_config(want.vpc_config())
@@ -156,97 +156,80 @@ pub async fn read(
         return Ok(None);
     };
     let want = Wanted::of(ctx, s)?;
-    let mut o = Observed {
-        drift: configuration_drift(config, s, &want),
-        ..Observed::default()
-    };
-    if code_differs(config)? {
-        o.drift.push(format!(
-            "code {:?} is not this provider's rotation function",
-            config.code_sha256().unwrap_or("")
-        ));
-    }
-    o.tags = Some(tags::from_map(f.tags()));
+    let mut o = Observed::new(Settings::LambdaFunction(configuration(
+        ctx, s, &want, config,
+    )))
+    .tags(Some(tags::from_map(f.tags())));
+    o.extra(Extra::Code {
+        have: config.code_sha256().unwrap_or_default().to_string(),
+        want: code_sha256(&package()?),
+    });
     if let Some(arn) = config.function_arn() {
-        o.outputs.insert(Output::Arn, arn.to_string());
+        o.output(Output::Arn, arn);
     }
     Ok(Some(o))
 }
 
-fn configuration_drift(
-    config: &FunctionConfiguration,
+/// The function's configuration as Lambda reports it.
+fn configuration(
+    ctx: &Ctx<'_>,
     s: &LambdaFunctionSettings,
     want: &Wanted,
-) -> Vec<String> {
-    let mut drift = Vec::new();
-    let runtime = config.runtime().map(Runtime::as_str).unwrap_or("");
-    if runtime != s.runtime {
-        drift.push(format!("runtime {runtime:?}, want {}", s.runtime));
-    }
-    if config.handler() != Some(s.handler) {
-        drift.push(format!(
-            "handler {:?}, want {}",
-            config.handler().unwrap_or(""),
-            s.handler
-        ));
-    }
-    if config.timeout() != Some(i32::from(s.timeout_seconds)) {
-        drift.push(format!(
-            "timeout {:?} s, want {}",
-            config.timeout(),
-            s.timeout_seconds
-        ));
-    }
-    if config.memory_size() != Some(i32::from(s.memory_mb)) {
-        drift.push(format!(
-            "memory {:?} MB, want {}",
-            config.memory_size(),
-            s.memory_mb
-        ));
-    }
-    if config.role() != Some(want.role.as_str()) {
-        drift.push(format!(
-            "role {:?}, want {}",
-            config.role().unwrap_or(""),
-            want.role
-        ));
-    }
-    let env: BTreeMap<String, String> = config
-        .environment()
-        .and_then(|e| e.variables())
-        .map(|v| v.clone().into_iter().collect())
-        .unwrap_or_default();
-    if env != s.environment {
-        // Names only: values are settings, but nothing says every future one is harmless.
-        let names = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
-        drift.push(format!(
-            "environment differs (variables {:?}, want {:?})",
-            names(&env),
-            names(&s.environment)
-        ));
-    }
+    config: &FunctionConfiguration,
+) -> LambdaFunctionSettings {
     // Subnets and groups, not the VPC id: moto reports a fixed one ("vpc-123abc").
     let (subnets, groups) = config
         .vpc_config()
         .map(|v| (v.subnet_ids().to_vec(), v.security_group_ids().to_vec()))
         .unwrap_or_default();
-    if !same_set(&subnets, &want.subnets) {
-        drift.push(format!("subnets {subnets:?}, want {:?}", want.subnets));
+    LambdaFunctionSettings {
+        // Lambda names the role by ARN and the log group by name; their ids may be either.
+        role: ctx.reference_by(&s.role, config.role(), |_, have| have == want.role),
+        runtime: config
+            .runtime()
+            .map(Runtime::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        handler: config.handler().unwrap_or_default().to_string(),
+        timeout_seconds: config
+            .timeout()
+            .and_then(|t| u16::try_from(t).ok())
+            .unwrap_or(0),
+        memory_mb: config
+            .memory_size()
+            .and_then(|m| u16::try_from(m).ok())
+            .unwrap_or(0),
+        subnets: ctx.references(&s.subnets, &subnets),
+        security_groups: ctx.references(&s.security_groups, &groups),
+        environment: config
+            .environment()
+            .and_then(|e| e.variables())
+            .map(|v| v.clone().into_iter().collect())
+            .unwrap_or_default(),
+        // AWS always reports the log group; moto 5.2 reports no logging configuration at all,
+        // so there is nothing to compare (it cannot have drifted in moto either: it is not kept).
+        log_group: match config.logging_config().and_then(LoggingConfig::log_group) {
+            Some(group) => {
+                ctx.reference_by(&s.log_group, Some(group), |_, have| have == want.log_group)
+            }
+            None => s.log_group.clone(),
+        },
     }
-    if !same_set(&groups, &want.security_groups) {
-        drift.push(format!(
-            "security groups {groups:?}, want {:?}",
-            want.security_groups
-        ));
-    }
-    // AWS always reports the log group; moto 5.2 reports no logging configuration at all, so
-    // there is nothing to compare (it cannot have drifted in moto either: it is not kept).
-    if let Some(group) = config.logging_config().and_then(LoggingConfig::log_group) {
-        if group != want.log_group {
-            drift.push(format!("log group {group:?}, want {}", want.log_group));
-        }
-    }
-    drift
+}
+
+/// Whether the configuration differs from the settings, as the core compares them.
+fn configuration_differs(
+    ctx: &Ctx<'_>,
+    s: &LambdaFunctionSettings,
+    want: &Wanted,
+    config: &FunctionConfiguration,
+) -> bool {
+    let have = configuration(ctx, s, want, config);
+    !vault_core::drift::settings(
+        &Settings::LambdaFunction(s.clone()),
+        &Settings::LambdaFunction(have),
+    )
+    .is_empty()
 }
 
 fn code_differs(config: &FunctionConfiguration) -> Result<bool, AwsError> {
@@ -269,7 +252,7 @@ pub async fn update(
         .ok_or_else(|| AwsError::Invalid(format!("rotation function {id} has no configuration")))?;
     let want = Wanted::of(ctx, s)?;
     // One update at a time: Lambda refuses a change while the last one is in progress.
-    if !configuration_drift(config, s, &want).is_empty() {
+    if configuration_differs(ctx, s, &want, config) {
         updated(ctx, id).await?;
         ctx.call_with(&ROLE_PROPAGATION, "UpdateFunctionConfiguration", || {
             ctx.clients
@@ -278,7 +261,7 @@ pub async fn update(
                 .function_name(id)
                 .runtime(Runtime::from(s.runtime.as_str()))
                 .role(&want.role)
-                .handler(s.handler)
+                .handler(&s.handler)
                 .timeout(i32::from(s.timeout_seconds))
                 .memory_size(i32::from(s.memory_mb))
                 .vpc_config(want.vpc_config())

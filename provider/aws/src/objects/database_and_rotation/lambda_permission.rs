@@ -2,9 +2,9 @@
 //! only for this stack's secret (`SourceArn`) in this account (`SourceAccount`). Its id is
 //! `<function name>/<statement id>`, which is all RemovePermission needs.
 
-use serde_json::{json, Value};
-use vault_core::model::component::LambdaPermissionSettings;
-use vault_core::policy::equivalent;
+use serde_json::Value;
+use vault_core::drift::Extra;
+use vault_core::model::component::{LambdaPermissionSettings, Settings};
 
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
@@ -30,8 +30,8 @@ pub async fn create(ctx: &Ctx<'_>, s: &LambdaPermissionSettings) -> Result<Strin
             .add_permission()
             .function_name(&function)
             .statement_id(&s.statement_id)
-            .action(s.action)
-            .principal(s.principal)
+            .action(&s.action)
+            .principal(&s.principal)
             .source_arn(secret)
             .source_account(s.source_account.as_str())
             .send()
@@ -50,22 +50,6 @@ pub async fn read(
     let Some(st) = statement(ctx, id).await? else {
         return Ok(None);
     };
-    let secret = ctx.id(&s.source_secret)?;
-    let mut o = Observed::default();
-    let principals = st
-        .get("Principal")
-        .and_then(|p| p.get("Service"))
-        .map(strings)
-        .unwrap_or_default();
-    if principals != [s.principal] {
-        o.drift
-            .push(format!("principal {principals:?}, want {}", s.principal));
-    }
-    let actions = st.get("Action").map(strings).unwrap_or_default();
-    if actions.len() != 1 || !actions[0].eq_ignore_ascii_case(s.action) {
-        o.drift
-            .push(format!("action {actions:?}, want {}", s.action));
-    }
     let condition = |operator: &str, key: &str| {
         st.get("Condition")
             .and_then(|c| get_ignore_case(c, operator))
@@ -76,35 +60,42 @@ pub async fn read(
     // Secrets Manager's ARN is matched with ArnLike by AddPermission; ArnEquals means the same.
     let mut source_arns = condition("ArnLike", "aws:SourceArn");
     source_arns.extend(condition("ArnEquals", "aws:SourceArn"));
-    if source_arns != [secret] {
-        o.drift
-            .push(format!("source ARN {source_arns:?}, want {secret}"));
-    }
-    let accounts = condition("StringEquals", "aws:SourceAccount");
-    if accounts != [s.source_account.as_str()] {
-        o.drift.push(format!(
-            "source account {accounts:?}, want {}",
-            s.source_account
-        ));
-    }
-    // And the whole statement by meaning, against this permission's statement (by its Sid) in
-    // the function policy the stack synthesizes (which also names the function as the resource;
-    // with alternating users the policy holds one statement per secret).
-    let policy = ctx.stack.policy(s.policy, &ctx.assigned());
-    let mine: Vec<&Value> = policy["Statement"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|w| w.get("Sid").and_then(Value::as_str) == Some(s.statement_id.as_str()))
-        .collect();
-    let want = json!({"Version": "2012-10-17", "Statement": mine});
-    let have = json!({"Version": "2012-10-17", "Statement": [st]});
-    if !equivalent(&want, &have) && o.drift.is_empty() {
-        o.drift.push(format!(
-            "statement differs from the {} policy the stack synthesizes",
-            s.policy.as_str()
-        ));
-    }
+    // A statement may name several values where the stack has one: they read as a list.
+    let joined = |v: Vec<&str>| v.join(", ");
+    let settings = LambdaPermissionSettings {
+        principal: joined(
+            st.get("Principal")
+                .and_then(|p| p.get("Service"))
+                .map(strings)
+                .unwrap_or_default(),
+        ),
+        action: joined(st.get("Action").map(strings).unwrap_or_default()),
+        source_secret: ctx.reference(
+            &s.source_secret,
+            Some(joined(source_arns))
+                .filter(|a| !a.is_empty())
+                .as_deref(),
+        ),
+        // The permission is found in this function's policy by this id; the account is read
+        // as a list and the statement compared by meaning, below.
+        function: s.function.clone(),
+        statement_id: s.statement_id.clone(),
+        source_account: s.source_account.clone(),
+        policy: s.policy,
+    };
+    let mut o = Observed::new(Settings::LambdaPermission(settings));
+    o.extra(Extra::SourceAccounts {
+        have: condition("StringEquals", "aws:SourceAccount")
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        want: s.source_account.to_string(),
+    });
+    o.extra(Extra::Statement {
+        kind: s.policy,
+        sid: s.statement_id.clone(),
+        have: st.clone(),
+    });
     Ok(Some(o))
 }
 
@@ -227,7 +218,7 @@ mod tests {
 
     #[test]
     fn condition_keys_match_without_case_and_one_or_more_strings_read_alike() {
-        let cond = json!({"AWS:SourceArn": ["a", "b"], "aws:SourceAccount": "1"});
+        let cond = serde_json::json!({"AWS:SourceArn": ["a", "b"], "aws:SourceAccount": "1"});
         assert_eq!(
             get_ignore_case(&cond, "aws:sourcearn").map(strings),
             Some(vec!["a", "b"])

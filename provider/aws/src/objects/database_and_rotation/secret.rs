@@ -106,28 +106,30 @@ pub async fn read(
     let Some(d) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    let want_key = ctx.id(&s.kms_key)?;
-    match d.kms_key_id() {
-        Some(k) if kms_key_id(k) == kms_key_id(want_key) => {}
-        Some(k) => o.drift.push(format!("kms key {k}, want {want_key}")),
-        None => o.drift.push(format!(
-            "encrypted with the AWS managed key, want {want_key}"
-        )),
-    }
-    if d.description().unwrap_or("") != s.description {
-        o.drift.push(format!(
-            "description {:?}, want {:?}",
-            d.description().unwrap_or(""),
-            s.description
-        ));
-    }
-    o.tags = Some(tags::from_secret(d.tags()));
+    let settings = SecretSettings {
+        description: d.description().unwrap_or_default().to_string(),
+        // Secrets Manager names the key as it was given: by ARN or by key id. No key at all is
+        // the AWS managed key.
+        kms_key: ctx.reference_by(&s.kms_key, d.kms_key_id(), |recorded, have| {
+            kms_key_id(have) == kms_key_id(recorded)
+        }),
+        // Not read here: the value's fields are the rotation's business (the cluster checks the
+        // host), and the rest is used only at creation or destroy.
+        engine: s.engine,
+        username: s.username.clone(),
+        dbname: s.dbname.clone(),
+        port: s.port,
+        db_cluster_identifier: s.db_cluster_identifier.clone(),
+        initial_password: s.initial_password.clone(),
+        master_secret: s.master_secret.clone(),
+        force_delete_without_recovery: s.force_delete_without_recovery,
+    };
+    let mut o = Observed::new(Settings::Secret(settings)).tags(Some(tags::from_secret(d.tags())));
     if let Some(arn) = d.arn() {
-        o.outputs.insert(Output::Arn, arn.to_string());
+        o.output(Output::Arn, arn);
     }
     if let Some(name) = d.name() {
-        o.outputs.insert(Output::Name, name.to_string());
+        o.output(Output::Name, name);
     }
     Ok(Some(o))
 }

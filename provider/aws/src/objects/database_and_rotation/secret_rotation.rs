@@ -9,7 +9,7 @@
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::RotationRulesType;
-use vault_core::model::component::SecretRotationSettings;
+use vault_core::model::component::{SecretRotationSettings, Settings};
 use vault_core::model::RotationSchedule;
 
 use super::secret::{describe, is_deleted};
@@ -80,53 +80,38 @@ pub async fn read(
     let Some(d) = configured(ctx, id).await? else {
         return Ok(None);
     };
-    let function = ctx.id(&s.function)?;
-    let mut o = Observed::default();
-    match d.rotation_lambda_arn() {
-        Some(f) if f == function => {}
-        f => o.drift.push(format!(
-            "rotation function {:?}, want {function}",
-            f.unwrap_or("")
-        )),
-    }
-    o.drift
-        .extend(schedule_drift(&s.schedule, d.rotation_rules()));
+    let settings = SecretRotationSettings {
+        // The rotation is read from this secret: its id names it.
+        secret: s.secret.clone(),
+        function: ctx.reference(&s.function, d.rotation_lambda_arn()),
+        schedule: schedule_of(d.rotation_rules()),
+        // Acts only when the rotation is configured: nothing AWS holds.
+        rotate_immediately: s.rotate_immediately,
+    };
+    let mut o = Observed::new(Settings::SecretRotation(settings));
     if let Some(f) = d.rotation_lambda_arn() {
-        o.outputs.insert(Output::LambdaArn, f.to_string());
+        o.output(Output::LambdaArn, f);
     }
     Ok(Some(o))
 }
 
-fn schedule_drift(want: &RotationSchedule, have: Option<&RotationRulesType>) -> Vec<String> {
-    let days = have.and_then(RotationRulesType::automatically_after_days);
-    let expression = have.and_then(RotationRulesType::schedule_expression);
-    let mut drift = Vec::new();
-    match want {
-        RotationSchedule::AfterDays(n) => {
-            if days != Some(i64::from(*n)) {
-                drift.push(format!("rotation every {days:?} days, want {n}"));
-            }
-            // AWS may also show the days as an equivalent rate expression.
-            if let Some(e) = expression.filter(|e| *e != format!("rate({n} days)")) {
-                drift.push(format!("rotation schedule {e:?}, want every {n} days"));
-            }
-        }
-        RotationSchedule::Expression {
-            expression: want_expression,
-            duration,
-        } => {
-            if expression != Some(want_expression.as_str()) {
-                drift.push(format!(
-                    "rotation schedule {expression:?}, want {want_expression}"
-                ));
-            }
-            let have_duration = have.and_then(RotationRulesType::duration);
-            if let Some(d) = duration.as_deref().filter(|d| have_duration != Some(*d)) {
-                drift.push(format!("rotation window {have_duration:?}, want {d}"));
-            }
-        }
+/// The schedule as Secrets Manager reports it: an expression when it shows one (also the rate
+/// it shows for a number of days, which the core takes as those days), else the days.
+fn schedule_of(rules: Option<&RotationRulesType>) -> RotationSchedule {
+    match rules.and_then(RotationRulesType::schedule_expression) {
+        Some(expression) => RotationSchedule::Expression {
+            expression: expression.to_string(),
+            duration: rules
+                .and_then(RotationRulesType::duration)
+                .map(str::to_string),
+        },
+        None => RotationSchedule::AfterDays(
+            rules
+                .and_then(RotationRulesType::automatically_after_days)
+                .and_then(|d| u16::try_from(d).ok())
+                .unwrap_or(0),
+        ),
     }
-    drift
 }
 
 // update
@@ -189,13 +174,26 @@ mod tests {
             .build()
     }
 
+    /// The drift lines between a wanted schedule and what Secrets Manager reports.
+    fn drift(want: &RotationSchedule, have: Option<&RotationRulesType>) -> Vec<String> {
+        let rotation = |schedule| {
+            Settings::SecretRotation(SecretRotationSettings {
+                secret: "secret".into(),
+                function: "lambda_function".into(),
+                schedule,
+                rotate_immediately: false,
+            })
+        };
+        vault_core::drift::settings(&rotation(want.clone()), &rotation(schedule_of(have)))
+    }
+
     #[test]
     fn days_match_days_or_the_equivalent_rate() {
         let want = RotationSchedule::AfterDays(30);
-        assert!(schedule_drift(&want, Some(&have(Some(30), None))).is_empty());
-        assert!(schedule_drift(&want, Some(&have(Some(30), Some("rate(30 days)")))).is_empty());
-        assert_eq!(schedule_drift(&want, Some(&have(Some(7), None))).len(), 1);
-        assert_eq!(schedule_drift(&want, None).len(), 1);
+        assert!(drift(&want, Some(&have(Some(30), None))).is_empty());
+        assert!(drift(&want, Some(&have(Some(30), Some("rate(30 days)")))).is_empty());
+        assert_eq!(drift(&want, Some(&have(Some(7), None))).len(), 1);
+        assert_eq!(drift(&want, None).len(), 1);
     }
 
     #[test]
@@ -205,13 +203,16 @@ mod tests {
             duration: Some("3h".into()),
         };
         let mut rules = have(None, Some("cron(0 4 ? * SUN *)"));
-        assert_eq!(schedule_drift(&want, Some(&rules)).len(), 1, "no window");
+        assert_eq!(drift(&want, Some(&rules)).len(), 1, "no window");
         rules = RotationRulesType::builder()
             .schedule_expression("cron(0 4 ? * SUN *)")
             .duration("3h")
             .build();
-        assert!(schedule_drift(&want, Some(&rules)).is_empty());
-        // Days instead of the expression: neither the expression nor the window is there.
-        assert_eq!(schedule_drift(&want, Some(&have(Some(30), None))).len(), 2);
+        assert!(drift(&want, Some(&rules)).is_empty());
+        // Days instead of the expression: one line, naming both schedules.
+        assert_eq!(
+            drift(&want, Some(&have(Some(30), None))),
+            ["rotation schedule every 30 days, want cron(0 4 ? * SUN *) (window 3h)"]
+        );
     }
 }

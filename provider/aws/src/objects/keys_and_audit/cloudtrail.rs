@@ -9,7 +9,8 @@
 use std::time::Duration;
 
 use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType, Trail};
-use vault_core::model::component::CloudTrailSettings;
+use vault_core::drift::Extra;
+use vault_core::model::component::{CloudTrailSettings, Settings};
 use vault_core::model::Component;
 
 use super::log_group;
@@ -38,18 +39,26 @@ impl Destinations {
     fn of(ctx: &Ctx<'_>, s: &CloudTrailSettings) -> Result<Self, AwsError> {
         Ok(Destinations {
             bucket: ctx.id(&s.bucket)?.to_string(),
-            // CloudTrail takes the log group's ARN in its `:*` form.
-            log_group_arn: format!("{}:*", log_group::arn(ctx, ctx.id(&s.log_group)?)),
-            // The role's id is its name; this is the ARN `Naming::iam_role_arn` gives.
-            role_arn: format!(
-                "arn:{}:iam::{}:role/{}",
-                ctx.stack.region().partition(),
-                ctx.account(),
-                ctx.id(&s.cloudwatch_logs_role)?
-            ),
+            log_group_arn: log_group_arn(ctx, ctx.id(&s.log_group)?),
+            role_arn: role_arn(ctx, ctx.id(&s.cloudwatch_logs_role)?),
             kms_key: ctx.id(&s.kms_key)?.to_string(),
         })
     }
+}
+
+/// CloudTrail takes the log group's ARN in its `:*` form.
+fn log_group_arn(ctx: &Ctx<'_>, name: &str) -> String {
+    format!("{}:*", log_group::arn(ctx, name))
+}
+
+/// The role's id is its name; this is the ARN `Naming::iam_role_arn` gives.
+fn role_arn(ctx: &Ctx<'_>, name: &str) -> String {
+    format!(
+        "arn:{}:iam::{}:role/{}",
+        ctx.stack.region().partition(),
+        ctx.account(),
+        name
+    )
 }
 
 // find
@@ -116,53 +125,6 @@ pub async fn read(
     let Some(trail) = get(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    o.outputs
-        .insert(Output::Arn, trail.trail_arn().unwrap_or(id).to_string());
-    let d = Destinations::of(ctx, s)?;
-    for (what, have, want) in [
-        ("bucket", trail.s3_bucket_name(), d.bucket.as_str()),
-        (
-            "log group",
-            trail.cloud_watch_logs_log_group_arn(),
-            d.log_group_arn.as_str(),
-        ),
-        (
-            "log delivery role",
-            trail.cloud_watch_logs_role_arn(),
-            d.role_arn.as_str(),
-        ),
-        ("kms key", trail.kms_key_id(), d.kms_key.as_str()),
-    ] {
-        if have != Some(want) {
-            o.drift.push(format!(
-                "delivers with {what} {}, want {want}",
-                have.unwrap_or("(none)")
-            ));
-        }
-    }
-    for (what, have, want) in [
-        (
-            "log file validation",
-            trail.log_file_validation_enabled(),
-            s.enable_log_file_validation,
-        ),
-        (
-            "multi-region",
-            trail.is_multi_region_trail(),
-            s.is_multi_region_trail,
-        ),
-        (
-            "global service events",
-            trail.include_global_service_events(),
-            s.include_global_service_events,
-        ),
-    ] {
-        let have = have.unwrap_or(false);
-        if have != want {
-            o.drift.push(format!("{what} is {have}, want {want}"));
-        }
-    }
     // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
     let (status, selectors, tags) = futures::try_join!(
         ctx.call_found("GetTrailStatus", || {
@@ -180,20 +142,41 @@ pub async fn read(
     let Some(status) = status else {
         return Ok(None);
     };
-    if status.is_logging() != Some(true) {
-        o.drift.push("logging is stopped, want on".into());
-    }
-    let want_rw = ReadWriteType::from(s.read_write_type);
-    let records_management_events = selectors.event_selectors().iter().any(|e| {
-        e.include_management_events() != Some(false) && e.read_write_type() == Some(&want_rw)
-    });
-    if !records_management_events {
-        o.drift.push(format!(
-            "does not record {} management events",
-            want_rw.as_str()
-        ));
-    }
-    o.tags = Some(tags);
+    // The trail records the stack's events when one selector takes management events of the
+    // wanted type; otherwise what the first management selector takes, if any.
+    let management: Vec<&str> = selectors
+        .event_selectors()
+        .iter()
+        .filter(|e| e.include_management_events() != Some(false))
+        .filter_map(|e| e.read_write_type().map(ReadWriteType::as_str))
+        .collect();
+    let read_write_type = if management.contains(&s.read_write_type.as_str()) {
+        s.read_write_type.clone()
+    } else {
+        management.first().copied().unwrap_or_default().to_string()
+    };
+    // CloudTrail names the log group and role by ARN; their recorded ids are names.
+    let settings = CloudTrailSettings {
+        bucket: ctx.reference(&s.bucket, trail.s3_bucket_name()),
+        log_group: ctx.reference_by(
+            &s.log_group,
+            trail.cloud_watch_logs_log_group_arn(),
+            |recorded, have| have == log_group_arn(ctx, recorded),
+        ),
+        cloudwatch_logs_role: ctx.reference_by(
+            &s.cloudwatch_logs_role,
+            trail.cloud_watch_logs_role_arn(),
+            |recorded, have| have == role_arn(ctx, recorded),
+        ),
+        kms_key: ctx.reference(&s.kms_key, trail.kms_key_id()),
+        is_multi_region_trail: trail.is_multi_region_trail().unwrap_or(false),
+        include_global_service_events: trail.include_global_service_events().unwrap_or(false),
+        enable_log_file_validation: trail.log_file_validation_enabled().unwrap_or(false),
+        read_write_type,
+    };
+    let mut o = Observed::new(Settings::CloudTrail(settings)).tags(Some(tags));
+    o.output(Output::Arn, trail.trail_arn().unwrap_or(id));
+    o.extra(Extra::Logging(status.is_logging() == Some(true)));
     Ok(Some(o))
 }
 
@@ -232,7 +215,7 @@ async fn put_event_selectors(
     arn: &str,
 ) -> Result<(), AwsError> {
     let selector = EventSelector::builder()
-        .read_write_type(ReadWriteType::from(s.read_write_type))
+        .read_write_type(ReadWriteType::from(s.read_write_type.as_str()))
         .include_management_events(true)
         .build();
     ctx.call("PutEventSelectors", || {

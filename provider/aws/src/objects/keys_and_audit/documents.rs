@@ -3,21 +3,21 @@
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
-use vault_core::policy::{equivalent, PolicyKind};
+use vault_core::drift::Extra;
+use vault_core::policy::PolicyKind;
 
-use crate::objects::Ctx;
+/// A stored document as JSON; `None` when there is none or it is not JSON.
+pub fn document(text: Option<&str>) -> Option<Value> {
+    text.and_then(|t| serde_json::from_str(t).ok())
+}
 
-/// How a stored document differs from the one the stack synthesizes, if it does: `what` names
-/// the document in the drift line ("key policy", "trust policy").
-pub fn policy_drift(ctx: &Ctx<'_>, kind: PolicyKind, what: &str, have: &str) -> Option<String> {
-    let want = ctx.stack.policy(kind, &ctx.assigned());
-    match serde_json::from_str::<Value>(have) {
-        Ok(have) if equivalent(&want, &have) => None,
-        Ok(_) => Some(format!(
-            "{what} differs from the {} policy the stack synthesizes",
-            kind.as_str()
-        )),
-        Err(_) => Some(format!("{what} is not a JSON document")),
+/// A policy document an object holds, for the core to compare by meaning with the stack's
+/// `kind` document; `what` names it in the drift list ("key policy").
+pub fn held(what: &'static str, kind: PolicyKind, text: Option<&str>) -> Extra {
+    Extra::Document {
+        what,
+        kind,
+        have: document(text),
     }
 }
 

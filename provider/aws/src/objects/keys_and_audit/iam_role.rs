@@ -2,10 +2,10 @@
 //! the role CloudTrail assumes to write to the audit log group). Id: the role name.
 
 use aws_sdk_iam::types::Role;
-use vault_core::model::component::IamRoleSettings;
+use vault_core::model::component::{IamRoleSettings, Settings};
 use vault_core::model::Component;
 
-use super::documents::{policy_drift, url_decoded};
+use super::documents::{held, url_decoded};
 use crate::error::AwsError;
 use crate::objects::tags::{self, iam_tags, is_managed, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -72,22 +72,17 @@ pub async fn read(
     let Some(role) = get(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    o.outputs.insert(Output::Arn, role.arn().to_string());
-    o.drift.extend(policy_drift(
-        ctx,
-        s.trust_policy,
-        "trust policy",
-        &url_decoded(role.assume_role_policy_document().unwrap_or_default()),
-    ));
-    if role.description().unwrap_or_default() != s.description {
-        o.drift.push(format!(
-            "description {:?}, want {:?}",
-            role.description().unwrap_or_default(),
-            s.description
-        ));
-    }
-    o.tags = Some(tags::from_iam(role.tags()));
+    let settings = IamRoleSettings {
+        // Which role of the stack it is (its name says so); the document is compared by
+        // meaning, as an extra.
+        purpose: s.purpose,
+        description: role.description().unwrap_or_default().to_string(),
+        trust_policy: s.trust_policy,
+    };
+    let mut o = Observed::new(Settings::IamRole(settings)).tags(Some(tags::from_iam(role.tags())));
+    o.output(Output::Arn, role.arn());
+    let trust = url_decoded(role.assume_role_policy_document().unwrap_or_default());
+    o.extra(held("trust policy", s.trust_policy, Some(&trust)));
     Ok(Some(o))
 }
 

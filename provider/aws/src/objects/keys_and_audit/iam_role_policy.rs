@@ -4,10 +4,10 @@
 //! Id: `<role name>/<policy name>`. Role names cannot contain `/` (`[\w+=,.@-]+`), so the first
 //! `/` separates them.
 
-use vault_core::model::component::IamRolePolicySettings;
+use vault_core::model::component::{IamRolePolicySettings, Settings};
 use vault_core::model::Component;
 
-use super::documents::{policy_drift, url_decoded};
+use super::documents::{held, url_decoded};
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
 
@@ -63,16 +63,16 @@ pub async fn read(
     id: &str,
 ) -> Result<Option<Observed>, AwsError> {
     let (role, name) = parse_id(id)?;
-    let Some(document) = get(ctx, role, name).await? else {
+    let Some(text) = get(ctx, role, name).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    o.drift.extend(policy_drift(
-        ctx,
-        s.policy,
-        "inline policy",
-        &url_decoded(&document),
-    ));
+    // The policy is read from this role (its id names it); the document is compared by
+    // meaning, as an extra.
+    let mut o = Observed::new(Settings::IamRolePolicy(IamRolePolicySettings {
+        role: s.role.clone(),
+        policy: s.policy,
+    }));
+    o.extra(held("inline policy", s.policy, Some(&url_decoded(&text))));
     Ok(Some(o))
 }
 

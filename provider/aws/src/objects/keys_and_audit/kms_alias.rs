@@ -2,7 +2,7 @@
 //! cannot be tagged; the name, which carries the suffix, is what finds one.
 
 use aws_sdk_kms::types::AliasListEntry;
-use vault_core::model::component::KmsAliasSettings;
+use vault_core::model::component::{KmsAliasSettings, Settings};
 use vault_core::model::Component;
 
 use super::kms_key::key_id;
@@ -54,14 +54,13 @@ pub async fn read(
     let Some(a) = alias(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    let want = key_id(ctx.id(&s.key)?);
-    let have = a.target_key_id().unwrap_or_default();
-    if have != want {
-        o.drift
-            .push(format!("alias targets key {have:?}, want {want:?}"));
-    }
-    Ok(Some(o))
+    // AWS names the target by key id; the key's recorded id is its ARN.
+    let settings = KmsAliasSettings {
+        key: ctx.reference_by(&s.key, a.target_key_id(), |recorded, have| {
+            key_id(recorded) == have
+        }),
+    };
+    Ok(Some(Observed::new(Settings::KmsAlias(settings))))
 }
 
 // update

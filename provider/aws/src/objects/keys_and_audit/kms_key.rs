@@ -2,10 +2,11 @@
 //! Destroy schedules it for deletion with the stack's window; a key pending deletion is gone.
 
 use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType};
-use vault_core::model::component::KmsKeySettings;
+use vault_core::drift::Extra;
+use vault_core::model::component::{KmsKeySettings, Settings};
 use vault_core::model::Component;
 
-use super::documents::policy_drift;
+use super::documents::held;
 use crate::error::{returned, AwsError};
 use crate::objects::tags::{is_managed, kms_tags, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -126,19 +127,6 @@ pub async fn read(
     if is_deleted(&key) {
         return Ok(None);
     }
-    let mut o = Observed::default();
-    o.outputs
-        .insert(Output::Arn, key.arn().unwrap_or(id).to_string());
-    if key.key_state() == Some(&KeyState::Disabled) {
-        o.drift.push("key is disabled, want enabled".into());
-    }
-    if key.description() != Some(s.description.as_str()) {
-        o.drift.push(format!(
-            "description {:?}, want {:?}",
-            key.description().unwrap_or_default(),
-            s.description
-        ));
-    }
     // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
     let (rotation, policy, tags) = futures::try_join!(
         ctx.call("GetKeyRotationStatus", || {
@@ -154,21 +142,26 @@ pub async fn read(
         }),
         Tagged::Kms(id).read(ctx),
     )?;
-    let rotation = rotation.key_rotation_enabled();
-    if rotation != s.enable_key_rotation {
-        o.drift.push(format!(
-            "automatic rotation is {}, want {}",
-            on_off(rotation),
-            on_off(s.enable_key_rotation)
-        ));
-    }
-    o.drift.extend(policy_drift(
-        ctx,
-        s.policy,
-        "key policy",
-        policy.policy().unwrap_or_default(),
+    let settings = KmsKeySettings {
+        description: key.description().unwrap_or_default().to_string(),
+        enable_key_rotation: rotation.key_rotation_enabled(),
+        // Which key of the stack it is, what a change replaces (the plan), what is used only
+        // at destroy, and the document (compared by meaning, below).
+        purpose: s.purpose,
+        key_spec: s.key_spec,
+        key_usage: s.key_usage,
+        deletion_window_days: s.deletion_window_days,
+        policy: s.policy,
+    };
+    let mut o = Observed::new(Settings::KmsKey(settings)).tags(Some(tags));
+    o.output(Output::Arn, key.arn().unwrap_or(id));
+    o.extra(Extra::KeyState(
+        key.key_state()
+            .map(KeyState::as_str)
+            .unwrap_or_default()
+            .to_string(),
     ));
-    o.tags = Some(tags);
+    o.extra(held("key policy", s.policy, policy.policy()));
     Ok(Some(o))
 }
 
@@ -316,14 +309,6 @@ fn is_deleted(key: &aws_sdk_kms::types::KeyMetadata) -> bool {
 /// The key's UUID from its ARN (`arn:aws:kms:<region>:<account>:key/<uuid>`).
 pub fn key_id(arn: &str) -> &str {
     arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
-}
-
-fn on_off(b: bool) -> &'static str {
-    if b {
-        "on"
-    } else {
-        "off"
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use aws_sdk_cloudwatchlogs::types::LogGroup;
-use vault_core::model::component::LogGroupSettings;
+use vault_core::model::component::{LogGroupSettings, Settings};
 use vault_core::model::Component;
 
 use crate::error::AwsError;
@@ -71,31 +71,21 @@ pub async fn read(
     let Some(group) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
     let arn = arn_of(ctx, &group, id);
-    o.outputs.insert(Output::Name, id.to_string());
-    o.outputs.insert(Output::Arn, arn.clone());
-    let want_days = i32::from(s.retention_days);
-    match group.retention_in_days() {
-        Some(d) if d == want_days => {}
-        Some(d) => o
-            .drift
-            .push(format!("retention {d} days, want {want_days}")),
-        None => o
-            .drift
-            .push(format!("retention never expires, want {want_days} days")),
-    }
-    let want_key = ctx.id(&s.kms_key)?;
-    match group.kms_key_id() {
-        Some(k) if k == want_key => {}
-        Some(k) => o
-            .drift
-            .push(format!("encrypted with kms key {k}, want {want_key}")),
-        None => o
-            .drift
-            .push(format!("not encrypted with a kms key, want {want_key}")),
-    }
-    o.tags = Some(Tagged::Logs(&arn).read(ctx).await?);
+    let settings = LogGroupSettings {
+        // Which group of the stack it is: its name says so.
+        purpose: s.purpose,
+        // No retention: the events never expire, which the core shows as such.
+        retention_days: group
+            .retention_in_days()
+            .and_then(|d| u16::try_from(d).ok())
+            .unwrap_or(0),
+        kms_key: ctx.reference(&s.kms_key, group.kms_key_id()),
+    };
+    let mut o =
+        Observed::new(Settings::LogGroup(settings)).tags(Some(Tagged::Logs(&arn).read(ctx).await?));
+    o.output(Output::Name, id);
+    o.output(Output::Arn, arn);
     Ok(Some(o))
 }
 

@@ -6,7 +6,7 @@
 //! the first `:` separates them unambiguously, while the `/` in group names would not.
 
 use aws_sdk_cloudwatchlogs::types::{MetricFilter, MetricTransformation};
-use vault_core::model::component::MetricFilterSettings;
+use vault_core::model::component::{MetricFilterSettings, Settings};
 use vault_core::model::Component;
 
 use crate::error::AwsError;
@@ -72,35 +72,20 @@ pub async fn read(
     let Some(f) = describe(ctx, group, name).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    if f.filter_pattern().unwrap_or_default() != s.pattern {
-        o.drift.push(format!(
-            "filter pattern {:?}, want {:?}",
-            f.filter_pattern().unwrap_or_default(),
-            s.pattern
-        ));
-    }
-    match f.metric_transformations() {
-        [t] if t.metric_namespace() == s.metric_namespace
-            && t.metric_name() == s.metric_name
-            && t.metric_value() == s.metric_value => {}
-        ts => o.drift.push(format!(
-            "metric transformations [{}], want {}/{} = {}",
-            ts.iter()
-                .map(|t| format!(
-                    "{}/{} = {}",
-                    t.metric_namespace(),
-                    t.metric_name(),
-                    t.metric_value()
-                ))
-                .collect::<Vec<_>>()
-                .join(", "),
-            s.metric_namespace,
-            s.metric_name,
-            s.metric_value
-        )),
-    }
-    Ok(Some(o))
+    // A filter has one transformation (CloudWatch Logs takes no more); none reads as empty.
+    let t = f.metric_transformations().first();
+    let settings = MetricFilterSettings {
+        // The filter is read in this group: its id names it.
+        log_group: s.log_group.clone(),
+        pattern: f.filter_pattern().unwrap_or_default().to_string(),
+        metric_namespace: t
+            .map(|t| t.metric_namespace())
+            .unwrap_or_default()
+            .to_string(),
+        metric_name: t.map(|t| t.metric_name()).unwrap_or_default().to_string(),
+        metric_value: t.map(|t| t.metric_value()).unwrap_or_default().to_string(),
+    };
+    Ok(Some(Observed::new(Settings::MetricFilter(settings))))
 }
 
 // update

@@ -6,7 +6,8 @@ use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, ObjectOwnership,
     OwnershipControls, OwnershipControlsRule,
 };
-use vault_core::model::component::Settings;
+use vault_core::drift::Extra;
+use vault_core::model::component::{S3BucketSettings, Settings};
 use vault_core::model::Component;
 
 use super::s3::{bucket_arn, is_missing, is_no_such_bucket};
@@ -81,14 +82,15 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
 
 // read
 
-pub async fn read(ctx: &Ctx<'_>, _c: &Component, id: &str) -> Result<Option<Observed>, AwsError> {
+pub async fn read(
+    ctx: &Ctx<'_>,
+    _c: &Component,
+    s: &S3BucketSettings,
+    id: &str,
+) -> Result<Option<Observed>, AwsError> {
     if !exists(ctx, id).await? {
         return Ok(None);
     }
-    let mut o = Observed::default();
-    o.outputs.insert(Output::Name, id.to_string());
-    o.outputs
-        .insert(Output::Arn, bucket_arn(ctx.stack.region().partition(), id));
     // Independent reads, at once: a refresh waits for the slowest object's chain of calls.
     let (tags, ownership) = futures::join!(
         Tagged::S3(id).read(ctx),
@@ -105,8 +107,7 @@ pub async fn read(ctx: &Ctx<'_>, _c: &Component, id: &str) -> Result<Option<Obse
         Err(e) if is_no_such_bucket(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
-    o.tags = Some(tags);
-    let have = match ownership {
+    let ownership = match ownership {
         Ok(out) => out
             .ownership_controls()
             .and_then(|c| c.rules().first())
@@ -114,14 +115,14 @@ pub async fn read(ctx: &Ctx<'_>, _c: &Component, id: &str) -> Result<Option<Obse
         Err(e) if is_missing(&e, "OwnershipControlsNotFoundError") => None,
         Err(e) => return Err(e),
     };
-    let want = ObjectOwnership::BucketOwnerEnforced;
-    if have.as_deref() != Some(want.as_str()) {
-        o.drift.push(format!(
-            "object ownership {}, want {} (ACLs disabled)",
-            have.as_deref().unwrap_or("not set"),
-            want.as_str()
-        ));
-    }
+    let settings = S3BucketSettings {
+        // The provider's, used at destroy: AWS holds no such setting.
+        force_destroy: s.force_destroy,
+    };
+    let mut o = Observed::new(Settings::S3Bucket(settings)).tags(Some(tags));
+    o.extra(Extra::ObjectOwnership(ownership));
+    o.output(Output::Name, id);
+    o.output(Output::Arn, bucket_arn(ctx.stack.region().partition(), id));
     Ok(Some(o))
 }
 

@@ -10,7 +10,8 @@ use aws_sdk_s3::types::{
     ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
     ServerSideEncryptionRule,
 };
-use vault_core::model::component::S3BucketEncryptionSettings;
+use vault_core::drift::Extra;
+use vault_core::model::component::{S3BucketEncryptionSettings, Settings};
 
 use super::kms_key::key_id;
 use super::s3::is_missing;
@@ -47,33 +48,21 @@ pub async fn read(
     let Some(rule) = kms_rule(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
     let default = rule.apply_server_side_encryption_by_default();
-    if let Some(algorithm) = default.map(|d| d.sse_algorithm()) {
-        if *algorithm != ServerSideEncryption::AwsKms {
-            o.drift.push(format!(
-                "default encryption is {}, want {}",
-                algorithm.as_str(),
-                ServerSideEncryption::AwsKms.as_str()
-            ));
-        }
-    }
-    let want = ctx.id(&s.kms_key)?;
-    let have = default
-        .and_then(|d| d.kms_master_key_id())
-        .unwrap_or_default();
-    // S3 keeps the key as given; it may have been set out of band by key id rather than ARN.
-    if have != want && have != key_id(want) {
-        o.drift.push(format!(
-            "default encryption uses kms key {have:?}, want {want}"
-        ));
-    }
-    let bucket_key = rule.bucket_key_enabled().unwrap_or(false);
-    if bucket_key != s.bucket_key_enabled {
-        o.drift.push(format!(
-            "bucket key is {}, want {}",
-            bucket_key, s.bucket_key_enabled
-        ));
+    let settings = S3BucketEncryptionSettings {
+        // The configuration is read from this bucket: its id names it.
+        bucket: s.bucket.clone(),
+        // S3 keeps the key as given; it may have been set out of band by key id rather than ARN.
+        kms_key: ctx.reference_by(
+            &s.kms_key,
+            default.and_then(|d| d.kms_master_key_id()),
+            |recorded, have| have == recorded || have == key_id(recorded),
+        ),
+        bucket_key_enabled: rule.bucket_key_enabled().unwrap_or(false),
+    };
+    let mut o = Observed::new(Settings::S3BucketEncryption(settings));
+    if let Some(d) = default {
+        o.extra(Extra::Encryption(d.sse_algorithm().as_str().to_string()));
     }
     Ok(Some(o))
 }

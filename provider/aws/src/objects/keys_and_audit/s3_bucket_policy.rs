@@ -1,9 +1,9 @@
 //! The audit bucket's policy: only this stack's trail may write, and only over TLS. Id: the
 //! bucket's name. A bucket without a policy reads as gone, and the next apply puts it back.
 
-use vault_core::model::component::S3BucketPolicySettings;
+use vault_core::model::component::{S3BucketPolicySettings, Settings};
 
-use super::documents::policy_drift;
+use super::documents::held;
 use super::s3::is_missing;
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
@@ -35,9 +35,13 @@ pub async fn read(
     let Some(have) = get(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    o.drift
-        .extend(policy_drift(ctx, s.policy, "bucket policy", &have));
+    // The policy is read from this bucket (its id names it); the document is compared by
+    // meaning, as an extra.
+    let mut o = Observed::new(Settings::S3BucketPolicy(S3BucketPolicySettings {
+        bucket: s.bucket.clone(),
+        policy: s.policy,
+    }));
+    o.extra(held("bucket policy", s.policy, Some(&have)));
     Ok(Some(o))
 }
 

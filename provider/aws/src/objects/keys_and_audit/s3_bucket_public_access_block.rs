@@ -5,7 +5,7 @@
 //! and apply creates it again, with the same `PutPublicAccessBlock` an update would send.
 
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
-use vault_core::model::component::S3BucketPublicAccessBlockSettings;
+use vault_core::model::component::{S3BucketPublicAccessBlockSettings, Settings};
 
 use super::s3::{is_missing, is_no_such_bucket};
 use crate::error::AwsError;
@@ -44,35 +44,17 @@ pub async fn read(
     let Some(have) = get(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    for (setting, have, want) in [
-        (
-            "block_public_acls",
-            have.block_public_acls(),
-            s.block_public_acls,
-        ),
-        (
-            "ignore_public_acls",
-            have.ignore_public_acls(),
-            s.ignore_public_acls,
-        ),
-        (
-            "block_public_policy",
-            have.block_public_policy(),
-            s.block_public_policy,
-        ),
-        (
-            "restrict_public_buckets",
-            have.restrict_public_buckets(),
-            s.restrict_public_buckets,
-        ),
-    ] {
-        let have = have.unwrap_or(false);
-        if have != want {
-            o.drift.push(format!("{setting} is {have}, want {want}"));
-        }
-    }
-    Ok(Some(o))
+    let settings = S3BucketPublicAccessBlockSettings {
+        // The block is read from this bucket: its id names it.
+        bucket: s.bucket.clone(),
+        block_public_acls: have.block_public_acls().unwrap_or(false),
+        ignore_public_acls: have.ignore_public_acls().unwrap_or(false),
+        block_public_policy: have.block_public_policy().unwrap_or(false),
+        restrict_public_buckets: have.restrict_public_buckets().unwrap_or(false),
+    };
+    Ok(Some(Observed::new(Settings::S3BucketPublicAccessBlock(
+        settings,
+    ))))
 }
 
 // update

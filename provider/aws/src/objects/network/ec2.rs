@@ -6,11 +6,13 @@ use std::future::Future;
 use aws_sdk_ec2::types::Filter;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use vault_core::cidr::Ipv4Cidr;
 use vault_core::graph::ComponentId;
 use vault_core::model::Component;
 use vault_core::policy::PolicyKind;
 
-use crate::error::AwsError;
+use crate::error::{returned, AwsError};
+use crate::objects::keys_and_audit::documents::document;
 use crate::objects::Ctx;
 use crate::retry;
 use crate::waiter::Waiter;
@@ -39,29 +41,19 @@ pub fn in_stack_vpc(ctx: &Ctx<'_>, vpc: &ComponentId, have: Option<&str>) -> boo
         .is_none_or(|want| have == Some(want.as_str()))
 }
 
-/// A difference in an id another component owns; `None` when equal, or when that component's id
-/// is not known (then there is nothing to compare with).
-pub fn reference_drift(
-    ctx: &Ctx<'_>,
-    what: &str,
-    have: Option<&str>,
-    want: &ComponentId,
-) -> Option<String> {
-    let want = ctx.ids.get(want)?;
-    (have != Some(want.as_str()))
-        .then(|| format!("{what} is {}, want {want}", have.unwrap_or("(none)")))
+/// A CIDR block as EC2 reports it: it always reports one, in canonical form.
+pub fn cidr(operation: &str, have: Option<&str>) -> Result<Ipv4Cidr, AwsError> {
+    let text = returned(operation, "cidr block", have)?;
+    text.parse()
+        .map_err(|e| AwsError::Invalid(format!("{operation} returned cidr block {text}: {e}")))
 }
 
 /// Whether a policy document AWS returned means the same as the stack's `kind` document (with
-/// the ids known so far). A document that does not parse never matches.
+/// the ids known so far): what an update decides to send. A document that does not parse never
+/// matches.
 pub fn policy_matches(ctx: &Ctx<'_>, kind: PolicyKind, have: Option<&str>) -> bool {
     let want = ctx.stack.policy(kind, &ctx.assigned());
-    // Parsed into the core's own JSON type, so the comparison needs no JSON crate of ours.
-    fn parse_like<T: std::str::FromStr>(_: &T, text: &str) -> Option<T> {
-        text.parse().ok()
-    }
-    have.and_then(|h| parse_like(&want, h))
-        .is_some_and(|have| vault_core::policy::equivalent(&want, &have))
+    document(have).is_some_and(|have| vault_core::policy::equivalent(&want, &have))
 }
 
 /// Deletes an object network interfaces can hold (the VPC, a subnet, a group): a deleted Lambda

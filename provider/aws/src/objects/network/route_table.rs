@@ -3,10 +3,11 @@
 //! of the VPC, so read reports it and update deletes it.
 
 use aws_sdk_ec2::types::{ResourceType, Route, RouteOrigin, RouteTable};
-use vault_core::model::component::RouteTableSettings;
+use vault_core::drift::Extra;
+use vault_core::model::component::{RouteTableSettings, Settings};
 use vault_core::model::Component;
 
-use super::ec2::{in_stack_vpc, management_filter, name_filter, reference_drift};
+use super::ec2::{in_stack_vpc, management_filter, name_filter};
 use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -86,23 +87,24 @@ pub async fn read(
     let Some(table) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    o.drift
-        .extend(reference_drift(ctx, "vpc", table.vpc_id(), &s.vpc));
+    let settings = RouteTableSettings {
+        vpc: ctx.reference(&s.vpc, table.vpc_id()),
+    };
+    let mut o =
+        Observed::new(Settings::RouteTable(settings)).tags(Some(tags::from_ec2(table.tags())));
     for vgw in table.propagating_vgws() {
-        o.drift.push(format!(
-            "routes propagated from {}, want none",
-            vgw.gateway_id().unwrap_or("a virtual private gateway")
+        o.extra(Extra::PropagatingGateway(
+            vgw.gateway_id()
+                .unwrap_or("a virtual private gateway")
+                .to_string(),
         ));
     }
     for route in extra_routes(&table) {
-        o.drift.push(format!(
-            "route {} -> {}, want only the local route",
-            destination(route),
-            target(route)
-        ));
+        o.extra(Extra::Route {
+            destination: destination(route).to_string(),
+            target: target(route).to_string(),
+        });
     }
-    o.tags = Some(tags::from_ec2(table.tags()));
     Ok(Some(o))
 }
 

@@ -2,9 +2,9 @@
 //! main table. AWS cannot tag associations: one is found through its route table.
 
 use aws_sdk_ec2::types::{Filter, RouteTableAssociation};
-use vault_core::model::component::RouteTableAssociationSettings;
+use vault_core::drift::settings;
+use vault_core::model::component::{RouteTableAssociationSettings, Settings};
 
-use super::ec2::reference_drift;
 use crate::error::{returned, AwsError};
 use crate::objects::{Ctx, Observed};
 use crate::retry;
@@ -84,16 +84,13 @@ pub async fn read(
     if ENDED.contains(&state(&a).as_str()) {
         return Ok(None);
     }
-    let mut o = Observed::default();
-    o.drift.extend(reference_drift(
-        ctx,
-        "route table",
-        a.route_table_id(),
-        &s.route_table,
-    ));
-    o.drift
-        .extend(reference_drift(ctx, "subnet", a.subnet_id(), &s.subnet));
-    Ok(Some(o))
+    let settings = RouteTableAssociationSettings {
+        route_table: ctx.reference(&s.route_table, a.route_table_id()),
+        subnet: ctx.reference(&s.subnet, a.subnet_id()),
+    };
+    Ok(Some(Observed::new(Settings::RouteTableAssociation(
+        settings,
+    ))))
 }
 
 // update
@@ -110,11 +107,16 @@ pub async fn update(
         None => Err(AwsError::Invalid(format!(
             "route table association {id} does not exist"
         ))),
-        Some(o) if o.drift.is_empty() => Ok(()),
-        Some(o) => Err(AwsError::Invalid(format!(
-            "route table association {id} cannot be changed in place ({}); it must be replaced",
-            o.drift.join("; ")
-        ))),
+        Some(o) => match settings(
+            &Settings::RouteTableAssociation(s.clone()),
+            &o.observation.settings,
+        ) {
+            d if d.is_empty() => Ok(()),
+            d => Err(AwsError::Invalid(format!(
+                "route table association {id} cannot be changed in place ({}); it must be replaced",
+                d.join("; ")
+            ))),
+        },
     }
 }
 

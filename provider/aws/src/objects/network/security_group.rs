@@ -5,10 +5,11 @@
 //! revoked right after creation.
 
 use aws_sdk_ec2::types::{Filter, ResourceType, SecurityGroup, SecurityGroupRule};
+use vault_core::drift::Extra;
 use vault_core::model::component::{Direction, SecurityGroupSettings, Settings};
 use vault_core::model::Component;
 
-use super::ec2::{delete_draining, in_stack_vpc, management_filter, reference_drift};
+use super::ec2::{delete_draining, in_stack_vpc, management_filter};
 use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -92,21 +93,19 @@ pub async fn read(
     let Some(group) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    o.drift
-        .extend(reference_drift(ctx, "vpc", group.vpc_id(), &s.vpc));
-    if group.description() != Some(s.description.as_str()) {
-        o.drift.push(format!(
-            "description {:?}, want {:?}",
-            group.description().unwrap_or(""),
-            s.description
-        ));
-    }
+    let settings = SecurityGroupSettings {
+        vpc: ctx.reference(&s.vpc, group.vpc_id()),
+        description: group.description().unwrap_or_default().to_string(),
+        // Not AWS settings: which group of the stack it is, and a step of its create (what it
+        // leaves behind is read as rules, below).
+        role: s.role,
+        revoke_default_egress: s.revoke_default_egress,
+    };
+    let mut o =
+        Observed::new(Settings::SecurityGroup(settings)).tags(Some(tags::from_ec2(group.tags())));
     for r in foreign_rules(ctx, c, s, id).await? {
-        o.drift
-            .push(format!("rule {} is not one of the stack's", rule_text(&r)));
+        o.extra(Extra::ForeignRule(rule_text(&r)));
     }
-    o.tags = Some(tags::from_ec2(group.tags()));
     Ok(Some(o))
 }
 

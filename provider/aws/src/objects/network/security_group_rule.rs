@@ -9,9 +9,11 @@ use aws_sdk_ec2::types::{
     IpPermission, SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate,
     UserIdGroupPair,
 };
-use vault_core::model::component::{Direction, SecurityGroupRuleSettings};
+use vault_core::drift::Extra;
+use vault_core::graph::ComponentId;
+use vault_core::model::component::{Direction, SecurityGroupRuleSettings, Settings};
 
-use super::security_group::{rule_text, rules};
+use super::security_group::rules;
 use crate::error::{found, AwsError};
 use crate::objects::{Ctx, Observed};
 
@@ -26,14 +28,6 @@ pub fn split_id(id: &str) -> Result<(&str, &str), AwsError> {
                 "security group rule id {id:?} is not <group id>/<rule id>"
             ))
         })
-}
-
-fn direction(egress: bool) -> &'static str {
-    if egress {
-        "egress"
-    } else {
-        "ingress"
-    }
 }
 
 fn join_id(group: &str, rule: &str) -> String {
@@ -144,38 +138,42 @@ pub async fn read(
     let Some(rule) = describe(ctx, group, rule_id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    let want_egress = s.direction == Direction::Egress;
-    if rule.is_egress() != Some(want_egress) {
-        o.drift.push(format!(
-            "direction is {}, want {}",
-            direction(rule.is_egress() == Some(true)),
-            direction(want_egress)
-        ));
-    }
-    let content_differs = rule.ip_protocol() != Some(TCP)
-        || rule.from_port() != Some(i32::from(s.port))
-        || rule.to_port() != Some(i32::from(s.port))
-        || rule.cidr_ipv4().is_some()
-        || rule.cidr_ipv6().is_some()
-        || rule.prefix_list_id().is_some()
-        || ctx.ids.get(&s.peer).is_some_and(|peer| {
-            rule.referenced_group_info().and_then(|g| g.group_id()) != Some(peer.as_str())
+    // The stack's rules are each one TCP port; anything else has no place in the settings.
+    let one_tcp_port = match (rule.ip_protocol(), rule.from_port(), rule.to_port()) {
+        (Some(TCP), Some(from), Some(to)) if from == to => u16::try_from(from).ok(),
+        _ => None,
+    };
+    let range = rule
+        .cidr_ipv4()
+        .or(rule.cidr_ipv6())
+        .or(rule.prefix_list_id());
+    let peer = match range {
+        // An address range or prefix list: never one of the stack's groups.
+        Some(range) => ComponentId::new(range),
+        None => ctx.reference(
+            &s.peer,
+            rule.referenced_group_info().and_then(|g| g.group_id()),
+        ),
+    };
+    let settings = SecurityGroupRuleSettings {
+        // The rule is read in this group: its id names it.
+        group: s.group.clone(),
+        direction: if rule.is_egress() == Some(true) {
+            Direction::Egress
+        } else {
+            Direction::Ingress
+        },
+        port: one_tcp_port.unwrap_or(s.port),
+        peer,
+        description: description_of(ctx, group, &rule).await?,
+    };
+    let mut o = Observed::new(Settings::SecurityGroupRule(settings));
+    if one_tcp_port.is_none() {
+        o.extra(Extra::PortRange {
+            protocol: rule.ip_protocol().unwrap_or_default().to_string(),
+            from: rule.from_port().unwrap_or(-1),
+            to: rule.to_port().unwrap_or(-1),
         });
-    if content_differs {
-        o.drift.push(format!(
-            "rule is {}, want tcp {} with {}",
-            rule_text(&rule),
-            s.port,
-            ctx.ids.get(&s.peer).map_or(s.peer.as_str(), String::as_str)
-        ));
-    }
-    let description = description_of(ctx, group, &rule).await?;
-    if description != s.description {
-        o.drift.push(format!(
-            "description {description:?}, want {:?}",
-            s.description
-        ));
     }
     Ok(Some(o))
 }

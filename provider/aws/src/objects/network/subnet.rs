@@ -2,10 +2,10 @@
 //! written explicitly rather than trusted to AWS's default, and checked on every read.
 
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, Subnet};
-use vault_core::model::component::SubnetSettings;
+use vault_core::model::component::{Settings, SubnetSettings};
 use vault_core::model::Component;
 
-use super::ec2::{delete_draining, in_stack_vpc, management_filter, name_filter, reference_drift};
+use super::ec2::{cidr, delete_draining, in_stack_vpc, management_filter, name_filter};
 use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -83,32 +83,15 @@ pub async fn read(
     let Some(subnet) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    o.drift
-        .extend(reference_drift(ctx, "vpc", subnet.vpc_id(), &s.vpc));
-    if subnet.cidr_block() != Some(s.cidr_block.to_string().as_str()) {
-        o.drift.push(format!(
-            "cidr block {:?}, want {}",
-            subnet.cidr_block(),
-            s.cidr_block
-        ));
-    }
-    if subnet.availability_zone() != Some(s.availability_zone.as_str()) {
-        o.drift.push(format!(
-            "availability zone {:?}, want {}",
-            subnet.availability_zone(),
-            s.availability_zone
-        ));
-    }
-    let maps = subnet.map_public_ip_on_launch().unwrap_or(false);
-    if maps != s.map_public_ip_on_launch {
-        o.drift.push(format!(
-            "map public ip on launch is {maps}, want {}",
-            s.map_public_ip_on_launch
-        ));
-    }
-    o.tags = Some(tags::from_ec2(subnet.tags()));
-    Ok(Some(o))
+    let settings = SubnetSettings {
+        vpc: ctx.reference(&s.vpc, subnet.vpc_id()),
+        availability_zone: subnet.availability_zone().unwrap_or_default().to_string(),
+        cidr_block: cidr("DescribeSubnets", subnet.cidr_block())?,
+        map_public_ip_on_launch: subnet.map_public_ip_on_launch().unwrap_or(false),
+    };
+    Ok(Some(
+        Observed::new(Settings::Subnet(settings)).tags(Some(tags::from_ec2(subnet.tags()))),
+    ))
 }
 
 // update

@@ -2,10 +2,10 @@
 //! its default security group emptied, since AWS opens it to the world by default.
 
 use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType};
-use vault_core::model::component::VpcSettings;
+use vault_core::model::component::{Settings, VpcSettings};
 use vault_core::model::Component;
 
-use super::ec2::{delete_draining, management_filter, name_filter};
+use super::ec2::{cidr, delete_draining, management_filter, name_filter};
 use crate::error::{returned, AwsError};
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
@@ -67,49 +67,41 @@ pub async fn read(
     let Some(vpc) = describe(ctx, id).await? else {
         return Ok(None);
     };
-    let mut o = Observed::default();
-    if vpc.cidr_block() != Some(s.cidr_block.to_string().as_str()) {
-        o.drift.push(format!(
-            "cidr block {:?}, want {}",
-            vpc.cidr_block(),
-            s.cidr_block
-        ));
-    }
-    o.tags = Some(tags::from_ec2(vpc.tags()));
-    let wanted = [
-        (
-            aws_sdk_ec2::types::VpcAttributeName::EnableDnsSupport,
-            s.enable_dns_support,
-        ),
-        (
-            aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames,
-            s.enable_dns_hostnames,
-        ),
-    ];
     // One call per attribute (the API takes one), both at once.
-    let answers = futures::future::try_join_all(wanted.iter().map(|(attribute, _)| {
-        ctx.call("DescribeVpcAttribute", || {
-            ctx.clients
-                .ec2
-                .describe_vpc_attribute()
-                .vpc_id(id)
-                .attribute(attribute.clone())
-                .send()
-        })
-    }))
-    .await?;
-    for ((attribute, want), out) in wanted.into_iter().zip(answers) {
-        let have = out
-            .enable_dns_support()
-            .or(out.enable_dns_hostnames())
-            .and_then(|v| v.value())
-            .unwrap_or(false);
-        if have != want {
-            o.drift
-                .push(format!("{} is {have}, want {want}", attribute.as_str()));
-        }
-    }
-    Ok(Some(o))
+    let [dns_support, dns_hostnames] = [
+        aws_sdk_ec2::types::VpcAttributeName::EnableDnsSupport,
+        aws_sdk_ec2::types::VpcAttributeName::EnableDnsHostnames,
+    ]
+    .map(|attribute| async move {
+        let out = ctx
+            .call("DescribeVpcAttribute", || {
+                ctx.clients
+                    .ec2
+                    .describe_vpc_attribute()
+                    .vpc_id(id)
+                    .attribute(attribute.clone())
+                    .send()
+            })
+            .await?;
+        Ok::<bool, AwsError>(
+            out.enable_dns_support()
+                .or(out.enable_dns_hostnames())
+                .and_then(|v| v.value())
+                .unwrap_or(false),
+        )
+    });
+    let (enable_dns_support, enable_dns_hostnames) =
+        futures::try_join!(dns_support, dns_hostnames)?;
+    let settings = VpcSettings {
+        cidr_block: cidr("DescribeVpcs", vpc.cidr_block())?,
+        enable_dns_support,
+        enable_dns_hostnames,
+        // Not read: the default group is emptied by every update, which a drift repairs.
+        restrict_default_security_group: s.restrict_default_security_group,
+    };
+    Ok(Some(
+        Observed::new(Settings::Vpc(settings)).tags(Some(tags::from_ec2(vpc.tags()))),
+    ))
 }
 
 // update

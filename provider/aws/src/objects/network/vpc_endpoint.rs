@@ -5,12 +5,14 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_ec2::types::{ResourceType, VpcEndpoint, VpcEndpointType};
+use vault_core::drift::Extra;
 use vault_core::graph::ComponentId;
-use vault_core::model::component::VpcEndpointSettings;
+use vault_core::model::component::{Settings, VpcEndpointSettings};
 use vault_core::model::Component;
 
-use super::ec2::{in_stack_vpc, management_filter, name_filter, policy_matches, reference_drift};
+use super::ec2::{in_stack_vpc, management_filter, name_filter, policy_matches};
 use crate::error::{returned, AwsError};
+use crate::objects::keys_and_audit::documents::held;
 use crate::objects::tags::{self, ec2_tag_specification, Tagged};
 use crate::objects::{Ctx, Observed};
 use crate::waiter::{Waiter, GONE};
@@ -98,49 +100,30 @@ pub async fn read(
     if ENDING.contains(&state(&e).as_str()) {
         return Ok(None);
     }
-    let mut o = Observed::default();
-    o.drift
-        .extend(reference_drift(ctx, "vpc", e.vpc_id(), &s.vpc));
-    if e.service_name() != Some(s.service_name.as_str()) {
-        o.drift.push(format!(
-            "service {:?}, want {}",
-            e.service_name().unwrap_or(""),
-            s.service_name
-        ));
-    }
-    if e.vpc_endpoint_type() != Some(&VpcEndpointType::Interface) {
-        o.drift.push(format!(
-            "type {:?}, want Interface",
-            e.vpc_endpoint_type().map(|t| t.as_str()).unwrap_or("")
-        ));
-    }
-    let change = changes(ctx, s, &e);
-    for (what, ids) in [
-        ("subnets", &change.add_subnets),
-        ("security groups", &change.add_groups),
-    ] {
-        if !ids.is_empty() {
-            o.drift.push(format!("{what} {} missing", ids.join(", ")));
-        }
-    }
-    for (what, ids) in [
-        ("subnets", &change.remove_subnets),
-        ("security groups", &change.remove_groups),
-    ] {
-        if !ids.is_empty() {
-            o.drift
-                .push(format!("{what} {} are not the stack's", ids.join(", ")));
-        }
-    }
-    if let Some(want) = change.private_dns {
-        o.drift
-            .push(format!("private DNS is {}, want {want}", !want));
-    }
-    if change.policy {
-        o.drift
-            .push("endpoint policy differs from the stack's".to_string());
-    }
-    o.tags = Some(tags::from_ec2(e.tags()));
+    let groups: Vec<String> = e
+        .groups()
+        .iter()
+        .filter_map(|g| g.group_id().map(str::to_string))
+        .collect();
+    let settings = VpcEndpointSettings {
+        // Which of the stack's endpoints it is; the service name says what AWS holds.
+        service: s.service,
+        service_name: e.service_name().unwrap_or_default().to_string(),
+        vpc: ctx.reference(&s.vpc, e.vpc_id()),
+        subnets: ctx.references(&s.subnets, e.subnet_ids()),
+        security_groups: ctx.references(&s.security_groups, &groups),
+        private_dns_enabled: e.private_dns_enabled().unwrap_or(false),
+        // The document is compared by meaning, as an extra.
+        policy: s.policy,
+    };
+    let mut o = Observed::new(Settings::VpcEndpoint(settings)).tags(Some(tags::from_ec2(e.tags())));
+    o.extra(Extra::EndpointType(
+        e.vpc_endpoint_type()
+            .map(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string(),
+    ));
+    o.extra(held("endpoint policy", s.policy, e.policy_document()));
     Ok(Some(o))
 }
 
