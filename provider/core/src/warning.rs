@@ -46,23 +46,20 @@ pub fn plan_warning(changes: &ChangeSet) -> Option<Finding> {
             Some(after) => format!("{} -> {}", change.before, after),
             None => format!("{} -> (known after apply)", change.before),
         };
-        // One line per object, except where that would list every object of the stack. The
-        // attribute's one-line summary says the same as such a list, so it is left out then.
-        let per_object = change.effect != Effect::ReplaceStack
-            && change.attribute != Attribute::Tags
-            && !change.components.is_empty();
+        lines.push(format!("{} {values}: {}", change.attribute, change.summary));
+        // One line per object, except where that would list every object of the stack.
+        let per_object =
+            change.effect != Effect::ReplaceStack && change.attribute != Attribute::Tags;
         if per_object {
-            lines.push(format!("{} {values}:", change.attribute));
-            lines.extend(change.components.iter().map(|c| format!("  {}", c.line())));
-        } else {
-            lines.push(format!("{} {values}: {}", change.attribute, change.summary));
-            if let Some(first) = change.components.first() {
-                lines.push(format!(
-                    "  {} {} objects",
-                    first.action.verb(),
-                    change.components.len()
-                ));
+            for c in &change.components {
+                lines.push(format!("  {}", c.line()));
             }
+        } else if !change.components.is_empty() {
+            lines.push(format!(
+                "  {} {} objects",
+                change.components[0].action.verb(),
+                change.components.len()
+            ));
         }
         for note in &change.notes {
             lines.push(format!("  note: {note}"));

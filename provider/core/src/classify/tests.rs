@@ -611,7 +611,7 @@ fn the_warning_lists_each_object_under_its_attribute() {
     );
     assert_eq!(
         warning.detail,
-        "database.instance_count 2 -> 3:\n  creates aurora instance 3 of 3"
+        "database.instance_count 2 -> 3: creates aurora instance 3 of 3\n  creates aurora instance 3 of 3"
     );
 }
 
@@ -661,7 +661,7 @@ fn the_warning_for_a_replacement_names_every_object_and_the_data_loss() {
     assert_eq!(
         warning.detail.lines().collect::<Vec<_>>(),
         [
-            "database.database_name \"app\" -> \"other\":",
+            "database.database_name \"app\" -> \"other\": replaces aurora cluster, 2 aurora instances; updates secret",
             "  updates secret secret-dev-database",
             "  replaces aurora cluster aurora-dev",
             "  replaces aurora instance 1 of 2",
