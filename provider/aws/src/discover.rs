@@ -1,47 +1,19 @@
-//! What `terraform import` needs: a stack's inputs read back from its tagged objects, so the
-//! model (and so every component's id) can be rebuilt from AWS alone.
+//! What `terraform import` needs: a stack's configuration read back from its tagged objects, so
+//! the model (and so every component's id) can be rebuilt from AWS alone.
 
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use aws_sdk_ec2::types::Filter;
 use vault_core::defaults::{CREATED_TAG, MANAGEMENT_TAG};
+use vault_core::input::{
+    AuditConfig, DatabaseConfig, Input, LogsConfig, NetworkConfig, RotationConfig, StackConfig,
+    Tags,
+};
 use vault_core::model::component::LogGroupPurpose;
 use vault_core::model::{Naming, RotationStrategy};
 
 use crate::clients::Clients;
 use crate::error::{api, AwsError};
-
-/// A stack's inputs as AWS holds them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Discovered {
-    /// Every tag of the VPC except those the provider adds itself.
-    pub tags: BTreeMap<String, String>,
-    pub cidr_block: String,
-    /// In subnet order (the order their CIDR blocks were carved in).
-    pub availability_zones: Vec<String>,
-    pub engine_version: String,
-    pub instance_class: String,
-    pub instance_count: i64,
-    pub database_name: String,
-    pub master_username: String,
-    pub port: i64,
-    pub backup_retention_days: i64,
-    pub automatically_after_days: Option<i64>,
-    pub schedule_expression: Option<String>,
-    pub duration: Option<String>,
-    pub runtime: String,
-    pub timeout_seconds: i64,
-    pub memory_mb: i64,
-    pub exclude_characters: Option<String>,
-    pub password_length: Option<i64>,
-    pub log_retention_days: Option<i64>,
-    pub cloudtrail: bool,
-    /// `AlternatingUsers` when the stack has its application secret.
-    pub strategy: RotationStrategy,
-    /// The application secret's user, without the alternate's `_clone`.
-    pub app_username: Option<String>,
-}
 
 /// The user of the application secret (alternating users), when the stack has one: its current
 /// value's `username`, either of the two users, named without the alternate's suffix. Only that
@@ -90,8 +62,11 @@ fn not_found(what: &str, naming: &Naming) -> AwsError {
     ))
 }
 
-/// Reads the inputs of the stack `naming` names.
-pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, AwsError> {
+/// The configuration of the stack `naming` names, read back from its objects: every input an
+/// object holds, as the core's [`StackConfig`]. What no object holds (`rotate_immediately`, the
+/// `kms` and `timeouts` blocks) is left to its default. [`StackConfig::as_imported`] then leaves
+/// out what a configuration need not say.
+pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig, AwsError> {
     let suffix = naming.suffix().as_str().to_string();
     let tagged = || {
         Filter::builder()
@@ -110,20 +85,15 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         .vpcs()
         .first()
         .ok_or_else(|| not_found("VPC", naming))?;
-    let mut d = Discovered {
-        cidr_block: vpc.cidr_block().unwrap_or_default().to_string(),
-        tags: vpc
-            .tags()
-            .iter()
-            .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
-            .filter(|(k, _)| {
-                !matches!(k.as_str(), "Environment" | "Name")
-                    && k != MANAGEMENT_TAG
-                    && k != CREATED_TAG
-            })
-            .collect(),
-        ..Discovered::default()
-    };
+    // Every tag of the VPC except those the provider adds itself.
+    let tags: Tags = vpc
+        .tags()
+        .iter()
+        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or("").to_string())))
+        .filter(|(k, _)| {
+            !matches!(k.as_str(), "Environment" | "Name") && k != MANAGEMENT_TAG && k != CREATED_TAG
+        })
+        .collect();
     let subnets = clients
         .ec2
         .describe_subnets()
@@ -137,6 +107,7 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         .send()
         .await
         .map_err(api("DescribeSubnets"))?;
+    // In subnet order: the order their CIDR blocks were carved in.
     let mut zones: Vec<(Ipv4Addr, String)> = subnets
         .subnets()
         .iter()
@@ -146,7 +117,10 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         })
         .collect();
     zones.sort();
-    d.availability_zones = zones.into_iter().map(|(_, z)| z).collect();
+    let network = NetworkConfig {
+        cidr_block: Input::Set(vpc.cidr_block().unwrap_or_default().to_string()),
+        availability_zones: Input::Set(zones.into_iter().map(|(_, z)| z).collect()),
+    };
 
     let cluster_id = naming.db_cluster();
     let clusters = clients
@@ -160,13 +134,8 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         .db_clusters()
         .first()
         .ok_or_else(|| not_found("Aurora cluster", naming))?;
-    d.engine_version = cluster.engine_version().unwrap_or_default().to_string();
-    d.database_name = cluster.database_name().unwrap_or_default().to_string();
-    d.master_username = cluster.master_username().unwrap_or_default().to_string();
-    d.port = cluster.port().unwrap_or_default() as i64;
-    d.backup_retention_days = cluster.backup_retention_period().unwrap_or_default() as i64;
     let members = cluster.db_cluster_members();
-    d.instance_count = members.len() as i64;
+    let mut instance_class = String::new();
     if let Some(first) = members.first().and_then(|m| m.db_instance_identifier()) {
         let instances = clients
             .rds
@@ -175,13 +144,24 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
             .send()
             .await
             .map_err(api("DescribeDBInstances"))?;
-        d.instance_class = instances
+        instance_class = instances
             .db_instances()
             .first()
             .and_then(|i| i.db_instance_class())
             .unwrap_or_default()
             .to_string();
     }
+    let database = DatabaseConfig {
+        engine_version: set(cluster.engine_version()),
+        instance_class: Input::Set(instance_class),
+        instance_count: Input::Set(members.len() as i64),
+        database_name: set(cluster.database_name()),
+        master_username: set(cluster.master_username()),
+        port: Input::Set(i64::from(cluster.port().unwrap_or_default())),
+        backup_retention_days: Input::Set(i64::from(
+            cluster.backup_retention_period().unwrap_or_default(),
+        )),
+    };
 
     let function = naming.lambda_function();
     let f = clients
@@ -191,20 +171,11 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         .send()
         .await
         .map_err(api("GetFunctionConfiguration"))?;
-    d.runtime = f
-        .runtime()
-        .map(|r| r.as_str().to_string())
-        .unwrap_or_default();
-    d.timeout_seconds = f.timeout().unwrap_or_default() as i64;
-    d.memory_mb = f.memory_size().unwrap_or_default() as i64;
     let env = f
         .environment()
         .and_then(|e| e.variables())
         .cloned()
         .unwrap_or_default();
-    d.exclude_characters = env.get("EXCLUDE_CHARACTERS").cloned();
-    d.password_length = env.get("PASSWORD_LENGTH").and_then(|v| v.parse().ok());
-
     let secret_name = naming.secret();
     let secret = clients
         .secretsmanager
@@ -213,16 +184,31 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         .send()
         .await
         .map_err(api("DescribeSecret"))?;
-    if let Some(rules) = secret.rotation_rules() {
-        d.automatically_after_days = rules.automatically_after_days();
-        d.schedule_expression = rules.schedule_expression().map(str::to_string);
-        d.duration = rules.duration().map(str::to_string);
-    }
-
-    d.app_username = app_username(clients, naming).await?;
-    if d.app_username.is_some() {
-        d.strategy = RotationStrategy::AlternatingUsers;
-    }
+    let rules = secret.rotation_rules();
+    let app_username = app_username(clients, naming).await?;
+    let strategy = if app_username.is_some() {
+        RotationStrategy::AlternatingUsers
+    } else {
+        RotationStrategy::SingleUser
+    };
+    let rotation = RotationConfig {
+        automatically_after_days: optional(rules.and_then(|r| r.automatically_after_days())),
+        schedule_expression: optional(
+            rules
+                .and_then(|r| r.schedule_expression())
+                .map(str::to_string),
+        ),
+        duration: optional(rules.and_then(|r| r.duration()).map(str::to_string)),
+        runtime: set(f.runtime().map(|r| r.as_str())),
+        timeout_seconds: Input::Set(i64::from(f.timeout().unwrap_or_default())),
+        memory_mb: Input::Set(i64::from(f.memory_size().unwrap_or_default())),
+        exclude_characters: optional(env.get("EXCLUDE_CHARACTERS").cloned()),
+        password_length: optional(env.get("PASSWORD_LENGTH").and_then(|v| v.parse().ok())),
+        // No object holds it: it only decides whether the first rotation starts at once.
+        rotate_immediately: Input::Set(vault_core::defaults::ROTATE_IMMEDIATELY),
+        strategy: Input::Set(strategy.as_str().to_string()),
+        app_username: optional(app_username),
+    };
 
     let group = naming.log_group(LogGroupPurpose::Rotation);
     let groups = clients
@@ -232,12 +218,16 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         .send()
         .await
         .map_err(api("DescribeLogGroups"))?;
-    d.log_retention_days = groups
-        .log_groups()
-        .iter()
-        .find(|g| g.log_group_name() == Some(group.as_str()))
-        .and_then(|g| g.retention_in_days())
-        .map(i64::from);
+    let logs = LogsConfig {
+        retention_in_days: optional(
+            groups
+                .log_groups()
+                .iter()
+                .find(|g| g.log_group_name() == Some(group.as_str()))
+                .and_then(|g| g.retention_in_days())
+                .map(i64::from),
+        ),
+    };
 
     let trail = naming.trail();
     let trails = clients
@@ -247,11 +237,35 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<Discovered, 
         .send()
         .await
         .map_err(api("DescribeTrails"))?;
-    d.cloudtrail = trails
-        .trail_list()
-        .iter()
-        .any(|t| t.name() == Some(trail.as_str()));
-    Ok(d)
+    let audit = AuditConfig {
+        cloudtrail: Input::Set(
+            trails
+                .trail_list()
+                .iter()
+                .any(|t| t.name() == Some(trail.as_str())),
+        ),
+    };
+    Ok(StackConfig {
+        environment_suffix: Input::Set(suffix),
+        tags: Input::Set(tags),
+        network: Some(network),
+        database: Some(database),
+        rotation: Some(rotation),
+        logs: Some(logs),
+        kms: None,
+        audit: Some(audit),
+        timeouts: None,
+    })
+}
+
+/// A value AWS returns, as it returns it (empty when it does not).
+fn set(v: Option<&str>) -> Input<String> {
+    Input::Set(v.unwrap_or_default().to_string())
+}
+
+/// A value an object may not hold: unset then, so its default applies.
+fn optional<T>(v: Option<T>) -> Input<T> {
+    v.map_or(Input::Unset, Input::Set)
 }
 
 /// A complete stack of this suffix in the account and region: its VPC carries the completion

@@ -118,6 +118,36 @@ impl LogsConfig {
     }
 }
 
+impl AuditConfig {
+    /// A block of defaults means the same as no block.
+    pub fn is_default(&self) -> bool {
+        at_default(&self.cloudtrail, crate::defaults::CLOUDTRAIL)
+    }
+}
+
+impl StackConfig {
+    /// A stack read back from AWS (`terraform import`), written as its configuration most likely
+    /// is, so that the configuration plans empty against it: tags the provider's `default_tags`
+    /// supply are left to them, the application user at its default is left unset, and the
+    /// `logs` and `audit` blocks are left out when they hold their defaults (`kms` and `timeouts`
+    /// are not held by any object, so import never writes them). The blocks that shape the stack
+    /// (`network`, `database`, `rotation`) are kept, as users write them; Terraform cannot tell at
+    /// import whether a block was written (docs/guides/design-decisions.md).
+    pub fn as_imported(mut self, default_tags: &Tags) -> StackConfig {
+        if let Input::Set(tags) = &mut self.tags {
+            tags.retain(|k, v| default_tags.get(k) != Some(v));
+        }
+        if let Some(r) = &mut self.rotation {
+            if r.app_username.known().map(String::as_str) == Some(crate::defaults::APP_USERNAME) {
+                r.app_username = Input::Unset;
+            }
+        }
+        self.logs = self.logs.filter(|b| !b.is_default());
+        self.audit = self.audit.filter(|b| !b.is_default());
+        self
+    }
+}
+
 /// What the configured provider contributes to a stack's validation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProviderContext {
@@ -129,6 +159,60 @@ pub struct ProviderContext {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn imported() -> StackConfig {
+        StackConfig {
+            environment_suffix: Input::Set("dev".into()),
+            tags: Input::Set(Tags::from([
+                ("Team".into(), "payments".into()),
+                ("Owner".into(), "platform".into()),
+            ])),
+            rotation: Some(RotationConfig {
+                app_username: Input::Set(crate::defaults::APP_USERNAME.into()),
+                ..RotationConfig::default()
+            }),
+            logs: Some(LogsConfig {
+                retention_in_days: Input::Set(crate::defaults::LOG_RETENTION_DAYS),
+            }),
+            audit: Some(AuditConfig {
+                cloudtrail: Input::Set(true),
+            }),
+            ..StackConfig::default()
+        }
+    }
+
+    #[test]
+    fn an_imported_stack_leaves_out_default_blocks_default_tags_and_the_default_app_user() {
+        let defaults = Tags::from([("Owner".into(), "platform".into())]);
+        let c = imported().as_imported(&defaults);
+        assert_eq!(
+            c.tags,
+            Input::Set(Tags::from([("Team".into(), "payments".into())]))
+        );
+        assert_eq!(c.logs, None);
+        assert_eq!(c.audit, None);
+        assert_eq!(c.rotation.unwrap().app_username, Input::Unset);
+    }
+
+    #[test]
+    fn an_imported_stack_keeps_what_differs_from_the_defaults() {
+        let mut c = imported();
+        c.logs = Some(LogsConfig {
+            retention_in_days: Input::Set(30),
+        });
+        c.audit = Some(AuditConfig {
+            cloudtrail: Input::Set(false),
+        });
+        c.rotation.as_mut().unwrap().app_username = Input::Set("billing".into());
+        let d = c.clone().as_imported(&Tags::new());
+        assert_eq!(d.logs, c.logs);
+        assert_eq!(d.audit, c.audit);
+        assert_eq!(
+            d.rotation.unwrap().app_username,
+            Input::Set("billing".into())
+        );
+        assert_eq!(d.tags, c.tags, "tags the provider does not supply stay");
+    }
 
     #[test]
     fn a_logs_block_holding_only_defaults_means_the_same_as_no_block() {

@@ -385,15 +385,13 @@ pub fn planned(changes: &ChangeSet) -> Planned {
     }
 }
 
-/// The state of an existing stack, rebuilt from its tagged objects (`terraform import`). The
-/// `network`, `database` and `rotation` blocks are filled in with what AWS holds; `logs` too unless
-/// it holds the default; `kms` and `timeouts` are left out (not readable from AWS), `audit` unless
-/// the trail is off.
+/// The state of an existing stack, rebuilt from its tagged objects (`terraform import`): the
+/// configuration AWS holds (`discover`), written as a configuration would most likely say it
+/// (`StackConfig::as_imported`), then every object's id and output.
 pub async fn import(
     configured: &Configured,
     suffix: &str,
 ) -> Result<(StackState, Private), String> {
-    use super::state::{DatabaseBlock, LogsBlock, NetworkBlock, RotationBlock};
     let suffix_name = vault_core::EnvironmentSuffix::parse(suffix)
         .map_err(|e| format!("the import id is the stack's environment_suffix: {suffix:?} {e}"))?;
     let clock = SystemClock::stoppable(configured.stop.clone());
@@ -407,83 +405,23 @@ pub async fn import(
         AccountId::parse(&account).map_err(|e| e.to_string())?,
         vault_core::Region::parse(&clients.region).map_err(|e| e.to_string())?,
     );
-    let d = vault_aws::discover::discover(clients, &naming)
+    let config = vault_aws::discover::discover(clients, &naming)
         .await
-        .map_err(|e| e.to_string())?;
-    let default_tags = &configured.context.default_tags;
-    let v = |s: String| Value::Value(s);
-    let mut state = StackState {
-        environment_suffix: v(suffix.to_string()),
-        // Tags equal to the provider's default_tags came from there.
-        tags: Value::Value(
-            d.tags
-                .iter()
-                .filter(|(k, val)| default_tags.get(*k) != Some(*val))
-                .map(|(k, val)| (k.clone(), v(val.clone())))
-                .collect(),
-        ),
-        network: Value::Value(vec![NetworkBlock {
-            cidr_block: v(d.cidr_block.clone()),
-            availability_zones: Value::Value(d.availability_zones.iter().cloned().map(v).collect()),
-        }]),
-        database: Value::Value(vec![DatabaseBlock {
-            engine_version: v(d.engine_version.clone()),
-            instance_class: v(d.instance_class.clone()),
-            instance_count: Value::Value(d.instance_count),
-            database_name: v(d.database_name.clone()),
-            master_username: v(d.master_username.clone()),
-            port: Value::Value(d.port),
-            backup_retention_days: Value::Value(d.backup_retention_days),
-        }]),
-        rotation: Value::Value(vec![RotationBlock {
-            automatically_after_days: d.automatically_after_days.map_or(Value::Null, Value::Value),
-            schedule_expression: d.schedule_expression.clone().map_or(Value::Null, v),
-            duration: d.duration.clone().map_or(Value::Null, v),
-            runtime: v(d.runtime.clone()),
-            timeout_seconds: Value::Value(d.timeout_seconds),
-            memory_mb: Value::Value(d.memory_mb),
-            exclude_characters: d.exclude_characters.clone().map_or(Value::Null, v),
-            password_length: d.password_length.map_or(Value::Null, Value::Value),
-            rotate_immediately: Value::Value(vault_core::defaults::ROTATE_IMMEDIATELY),
-            strategy: v(d.strategy.as_str().to_string()),
-            // Left out at its default, as a configuration that does not set it reads.
-            app_username: d
-                .app_username
-                .clone()
-                .filter(|u| u != vault_core::defaults::APP_USERNAME)
-                .map_or(Value::Null, v),
-        }]),
-        logs: Value::Value(vec![LogsBlock {
-            retention_in_days: d.log_retention_days.map_or(Value::Null, Value::Value),
-        }]),
-        kms: Value::Value(vec![]),
-        audit: Value::Value(vec![]),
-        timeouts: Value::Value(vec![]),
-        ..StackState::default()
-    };
-    if !d.cloudtrail {
-        state.audit = Value::Value(vec![super::state::AuditBlock {
-            cloudtrail: Value::Value(false),
-        }]);
-    }
-    // Blocks of one setting (`logs`, `kms`, `audit`, `timeouts`) are left out when they hold
-    // defaults, so a configuration that omits them plans empty; the blocks that shape the stack
-    // (`network`, `database`, `rotation`) are always written, as users write them. Terraform
-    // cannot tell at import whether a block was written: see docs/guides/design-decisions.md.
-    if state
-        .to_config()
-        .logs
+        .map_err(|e| e.to_string())?
+        .as_imported(&configured.context.default_tags);
+    let zones = config
+        .network
         .as_ref()
-        .is_some_and(|b| b.is_default())
-    {
-        state.logs = Value::Value(vec![]);
-    }
+        .and_then(|n| n.availability_zones.known())
+        .cloned()
+        .unwrap_or_default();
+    let mut state = StackState::from_config(&config);
     state.id = state.environment_suffix.clone();
     state.tags_all = super::defaults::tags_all(&state, &configured.context);
     let private = Private {
         account,
-        zones: d.availability_zones.clone(),
-        default_tags: default_tags.clone(),
+        zones,
+        default_tags: configured.context.default_tags.clone(),
     };
     let stack = stack_of(&state, &private, &clients.region)?;
     let executor = executor(configured, &clock);

@@ -175,12 +175,93 @@ fn input_list(v: &Value<Vec<Value<String>>>) -> Input<Vec<String>> {
     }
 }
 
+/// A configuration value as state holds it; the inverse of [`input`].
+fn value<T: Clone>(v: &Input<T>) -> Value<T> {
+    match v {
+        Input::Set(x) => Value::Value(x.clone()),
+        Input::Unset => Value::Null,
+        Input::Unknown => Value::Unknown,
+    }
+}
+
+/// The inverse of [`input_list`].
+fn value_list(v: &Input<Vec<String>>) -> Value<Vec<Value<String>>> {
+    match v {
+        Input::Set(items) => Value::Value(items.iter().cloned().map(Value::Value).collect()),
+        Input::Unset => Value::Null,
+        Input::Unknown => Value::Unknown,
+    }
+}
+
+/// A block as state holds it: written (one element) or not (none).
+fn blocks<C, T>(config: &Option<C>, block: impl Fn(&C) -> T) -> Blocks<T> {
+    Value::Value(config.iter().map(block).collect())
+}
+
 /// The block, when written; an unknown block (a `dynamic` one) is checked at the next plan.
 fn first<T>(blocks: &Blocks<T>) -> Option<&T> {
     blocks.as_ref_option().and_then(|b| b.first())
 }
 
 impl StackState {
+    /// The inputs of a configuration, outputs unset: what import writes before reading the
+    /// objects. The inverse of [`StackState::to_config`] for the inputs.
+    pub fn from_config(c: &StackConfig) -> StackState {
+        StackState {
+            environment_suffix: value(&c.environment_suffix),
+            tags: match &c.tags {
+                Input::Set(tags) => Value::Value(
+                    tags.iter()
+                        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+                        .collect(),
+                ),
+                Input::Unset => Value::Null,
+                Input::Unknown => Value::Unknown,
+            },
+            network: blocks(&c.network, |b| NetworkBlock {
+                cidr_block: value(&b.cidr_block),
+                availability_zones: value_list(&b.availability_zones),
+            }),
+            database: blocks(&c.database, |b| DatabaseBlock {
+                engine_version: value(&b.engine_version),
+                instance_class: value(&b.instance_class),
+                instance_count: value(&b.instance_count),
+                database_name: value(&b.database_name),
+                master_username: value(&b.master_username),
+                port: value(&b.port),
+                backup_retention_days: value(&b.backup_retention_days),
+            }),
+            rotation: blocks(&c.rotation, |b| RotationBlock {
+                automatically_after_days: value(&b.automatically_after_days),
+                schedule_expression: value(&b.schedule_expression),
+                duration: value(&b.duration),
+                runtime: value(&b.runtime),
+                timeout_seconds: value(&b.timeout_seconds),
+                memory_mb: value(&b.memory_mb),
+                exclude_characters: value(&b.exclude_characters),
+                password_length: value(&b.password_length),
+                rotate_immediately: value(&b.rotate_immediately),
+                strategy: value(&b.strategy),
+                app_username: value(&b.app_username),
+            }),
+            logs: blocks(&c.logs, |b| LogsBlock {
+                retention_in_days: value(&b.retention_in_days),
+            }),
+            kms: blocks(&c.kms, |b| KmsBlock {
+                deletion_window_in_days: value(&b.deletion_window_in_days),
+            }),
+            audit: blocks(&c.audit, |b| AuditBlock {
+                cloudtrail: value(&b.cloudtrail),
+            }),
+            timeouts: blocks(&c.timeouts, |b| TimeoutsBlock {
+                create: value(&b.create),
+                update: value(&b.update),
+                delete: value(&b.delete),
+            }),
+            ..StackState::default()
+        }
+    }
+
     pub fn to_config(&self) -> StackConfig {
         StackConfig {
             environment_suffix: input_string(&self.environment_suffix),
@@ -226,5 +307,80 @@ impl StackState {
                 delete: input(&b.delete),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v<T>(x: T) -> Value<T> {
+        Value::Value(x)
+    }
+
+    /// Every input written, some null and some unknown: the inputs a plan can hold.
+    fn every_input() -> StackState {
+        StackState {
+            environment_suffix: v("dev".into()),
+            tags: v(StringMap::from([("Team".into(), v("payments".into()))])),
+            network: v(vec![NetworkBlock {
+                cidr_block: Value::Null,
+                availability_zones: v(vec![v("us-east-1a".into()), v("us-east-1b".into())]),
+            }]),
+            database: v(vec![DatabaseBlock {
+                engine_version: v("8.0.mysql_aurora.3.08.2".into()),
+                instance_class: Value::Unknown,
+                instance_count: v(2),
+                database_name: v("app".into()),
+                master_username: v("admin".into()),
+                port: v(3306),
+                backup_retention_days: v(7),
+            }]),
+            rotation: v(vec![RotationBlock {
+                automatically_after_days: Value::Null,
+                schedule_expression: v("rate(10 days)".into()),
+                duration: v("3h".into()),
+                runtime: v("nodejs20.x".into()),
+                timeout_seconds: v(30),
+                memory_mb: v(256),
+                exclude_characters: v("/@\" ".into()),
+                password_length: v(32),
+                rotate_immediately: v(true),
+                strategy: v("alternating_users".into()),
+                app_username: v("billing".into()),
+            }]),
+            logs: v(vec![LogsBlock {
+                retention_in_days: v(30),
+            }]),
+            kms: v(vec![KmsBlock {
+                deletion_window_in_days: v(14),
+            }]),
+            audit: v(vec![AuditBlock {
+                cloudtrail: v(false),
+            }]),
+            timeouts: v(vec![TimeoutsBlock {
+                create: v("2h".into()),
+                update: Value::Null,
+                delete: v("1h".into()),
+            }]),
+            ..StackState::default()
+        }
+    }
+
+    #[test]
+    fn state_from_a_configuration_gives_back_every_input_it_was_made_from() {
+        let state = every_input();
+        assert_eq!(StackState::from_config(&state.to_config()), state);
+        let without_blocks = StackState {
+            logs: v(vec![]),
+            kms: v(vec![]),
+            audit: v(vec![]),
+            timeouts: v(vec![]),
+            ..every_input()
+        };
+        assert_eq!(
+            StackState::from_config(&without_blocks.to_config()),
+            without_blocks
+        );
     }
 }
