@@ -132,9 +132,9 @@ fn applied_policies_name_this_stack_s_objects_exactly() {
     let text = role.to_string();
     assert!(text.contains("secret:secret-dev-database-AbC123"));
     assert!(!text.contains("??????"));
-    assert!(text.contains("vpc/vpc-0123456789abcdef0"));
+    assert!(text.contains("subnet/subnet-0aaaaaaaaaaaaaaaa"));
     assert!(text.contains("security-group/sg-0111111111111111a"));
-    assert!(!text.contains("vpc/*"));
+    assert!(!text.contains("subnet/*"));
 }
 
 #[test]

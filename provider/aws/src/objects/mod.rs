@@ -59,7 +59,7 @@ impl Ctx<'_> {
 
     /// The ids policies name exactly, as far as they are known.
     pub fn assigned(&self) -> AssignedIds {
-        assigned_ids(self.ids)
+        assigned_ids(self.stack, self.ids)
     }
 
     /// A policy document of the stack, rendered with the ids known so far.
@@ -176,8 +176,8 @@ impl Ctx<'_> {
 }
 
 /// The ids the core's policies can name exactly.
-pub fn assigned_ids(ids: &Ids) -> AssignedIds {
-    use vault_core::ids::{KmsKeyArn, SecretArn, SecurityGroupId, VpcId};
+pub fn assigned_ids(stack: &ResolvedStack, ids: &Ids) -> AssignedIds {
+    use vault_core::ids::{KmsKeyArn, SecretArn, SecurityGroupId, SubnetId};
     use vault_core::model::component::{KeyPurpose, SecurityGroupRole};
     use vault_core::model::logical;
     let mut a = AssignedIds::none();
@@ -195,7 +195,14 @@ pub fn assigned_ids(ids: &Ids) -> AssignedIds {
             a.kms_keys.insert(p, k);
         }
     }
-    a.vpc = ids.get(&logical::vpc()).and_then(|v| VpcId::parse(v).ok());
+    for z in &stack.inputs().availability_zones {
+        if let Some(s) = ids
+            .get(&logical::subnet(z))
+            .and_then(|s| SubnetId::parse(s).ok())
+        {
+            a.subnets.insert(z.clone(), s);
+        }
+    }
     for r in SecurityGroupRole::ALL {
         if let Some(g) = ids
             .get(&logical::security_group(r))

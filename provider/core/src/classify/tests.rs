@@ -260,6 +260,7 @@ fn swapping_the_last_zone_moves_its_subnet_and_updates_what_names_the_subnets() 
             "updates secretsmanager vpc endpoint",
             "updates kms vpc endpoint",
             "updates db subnet group db-subnets-dev",
+            "updates rotation role policy",
             "updates rotation function rotation-dev",
             "creates subnet in us-east-1d (10.0.32.0/20)",
             "creates route table association of the subnet in us-east-1d",
@@ -699,14 +700,14 @@ fn the_warning_summary_counts_objects_by_action_before_the_list() {
     let warning = plan_warning(&set).unwrap();
     assert_eq!(
         warning.summary,
-        "vault_secrets_stack: objects will be replaced (2 created, 5 updated, 1 replaced, 2 deleted)"
+        "vault_secrets_stack: objects will be replaced (2 created, 6 updated, 1 replaced, 2 deleted)"
     );
     let listed = warning
         .detail
         .lines()
         .filter(|l| l.starts_with("  "))
         .count();
-    assert_eq!(listed, 10, "{}", warning.detail);
+    assert_eq!(listed, 11, "{}", warning.detail);
 }
 
 #[test]

@@ -516,7 +516,8 @@ pub(crate) fn components(
 
     // The rotation function, its role and the permission Secrets Manager invokes it with.
     let mut rotation_policy_deps: Vec<Dependency> = secrets.iter().copied().map(refers).collect();
-    rotation_policy_deps.extend([refers(&key_secrets), refers(&sg_lambda), refers(&vpc)]);
+    rotation_policy_deps.extend([refers(&key_secrets), refers(&sg_lambda)]);
+    rotation_policy_deps.extend(subnets.iter().map(refers));
     let (role, role_policy) = role_with_policy(&mut b, RolePurpose::Rotation, rotation_policy_deps);
     let mut function_deps = vec![
         refers(&role),

@@ -14,6 +14,9 @@ use crate::model::ResolvedStack;
 pub(super) fn rotation_role(stack: &ResolvedStack, arns: &Arns) -> Value {
     let n = stack.naming();
     let secrets = arns.secrets();
+    let mut eni_resources = vec![n.ec2_arn("network-interface/*")];
+    eni_resources.extend(arns.subnets());
+    eni_resources.push(arns.security_group(SecurityGroupRole::Lambda));
     policy(vec![
         json!({
             "Sid": "RotateThisSecret",
@@ -54,27 +57,13 @@ pub(super) fn rotation_role(stack: &ResolvedStack, arns: &Arns) -> Value {
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
             "Resource": format!("{}:*", n.log_group_arn(LogGroupPurpose::Rotation)),
         }),
-        // Lambda creates the function's network interfaces with the execution role: only with
-        // the function's security group, and only in subnets of the stack's VPC. The subnets are
-        // named by their VPC (`ec2:Vpc`), not one by one: the stack's VPC holds only its own
-        // subnets, and a zone change then leaves this policy, and the plan, unchanged.
-        json!({
-            "Sid": "CreateNetworkInterfacesWithFunctionGroup",
-            "Effect": "Allow",
-            "Action": "ec2:CreateNetworkInterface",
-            "Resource": [
-                n.ec2_arn("network-interface/*"),
-                arns.security_group(SecurityGroupRole::Lambda),
-            ],
-        }),
+        // Lambda creates the function's network interfaces with the execution role: only in the
+        // stack's subnets, only with the function's security group.
         json!({
             "Sid": "CreateNetworkInterfacesInStackSubnets",
             "Effect": "Allow",
             "Action": "ec2:CreateNetworkInterface",
-            "Resource": n.ec2_arn("subnet/*"),
-            "Condition": {
-                "ArnEquals": { "ec2:Vpc": arns.vpc() },
-            },
+            "Resource": eni_resources,
         }),
         // Lambda checks and releases interfaces by id, which it picks; AWS's guidance is to allow
         // all interface ids (here: of this account and region) or the function may lose its VPC.

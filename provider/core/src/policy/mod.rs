@@ -23,7 +23,7 @@ use serde_json::Value;
 
 pub use compare::{changed_statements, equivalent, normalize};
 
-use crate::ids::{KmsKeyArn, SecretArn, SecurityGroupId, VpcId};
+use crate::ids::{KmsKeyArn, SecretArn, SecurityGroupId, SubnetId};
 use crate::model::component::{EndpointService, KeyPurpose, SecurityGroupRole};
 use crate::model::{logical, ResolvedStack};
 
@@ -240,7 +240,8 @@ pub struct AssignedIds {
     /// The application secret of `alternating_users`.
     pub app_secret_arn: Option<SecretArn>,
     pub kms_keys: BTreeMap<KeyPurpose, KmsKeyArn>,
-    pub vpc: Option<VpcId>,
+    /// By availability zone.
+    pub subnets: BTreeMap<String, SubnetId>,
     pub security_groups: BTreeMap<SecurityGroupRole, SecurityGroupId>,
 }
 
@@ -297,13 +298,22 @@ impl Arns<'_> {
             .unwrap_or_else(|| self.stack.naming().kms_key_arn_pattern())
     }
 
-    /// The stack's VPC, or every VPC of the account and region while its id is unknown. Policies
-    /// name the VPC rather than its subnets, so a zone change leaves them as they are.
-    fn vpc(&self) -> String {
+    /// The stack's subnets, or all subnets of the account and region while any id is unknown.
+    fn subnets(&self) -> Vec<String> {
         let n = self.stack.naming();
-        match &self.assigned.vpc {
-            Some(id) => n.ec2_arn(&format!("vpc/{id}")),
-            None => n.ec2_arn("vpc/*"),
+        let ids: Option<Vec<&SubnetId>> = self
+            .stack
+            .inputs()
+            .availability_zones
+            .iter()
+            .map(|z| self.assigned.subnets.get(z))
+            .collect();
+        match ids {
+            Some(ids) => ids
+                .into_iter()
+                .map(|id| n.ec2_arn(&format!("subnet/{id}")))
+                .collect(),
+            None => vec![n.ec2_arn("subnet/*")],
         }
     }
 

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::fixtures::{self, config, ctx, stack};
-use crate::ids::{KmsKeyArn, SecretArn, VpcId};
+use crate::ids::{KmsKeyArn, SecretArn, SubnetId};
 use crate::input::{AuditConfig, Input, StackConfig};
 
 const SECRET: &str =
@@ -67,33 +67,35 @@ fn the_rotation_role_uses_the_secrets_key_only_through_secrets_manager_for_this_
 }
 
 #[test]
-fn network_interfaces_are_created_only_in_subnets_of_the_stack_s_vpc_named_once_known() {
+fn network_interfaces_are_created_only_in_the_stack_s_subnets_once_all_are_known() {
     let s = stack();
-    let condition = |doc: &Value| {
-        let st = statement(doc, "CreateNetworkInterfacesInStackSubnets");
-        assert_eq!(
-            st["Resource"],
-            "arn:aws:ec2:us-east-1:123456789012:subnet/*"
-        );
-        st["Condition"]["ArnEquals"]["ec2:Vpc"].clone()
-    };
-    let preview = s.policy(PolicyKind::RotationRole, &AssignedIds::none());
-    assert_eq!(
-        condition(&preview),
-        "arn:aws:ec2:us-east-1:123456789012:vpc/*",
-        "before the VPC exists, the preview names any VPC of the account and region"
-    );
-    let known = AssignedIds {
-        vpc: Some(VpcId::parse("vpc-0a").unwrap()),
+    let some = AssignedIds {
+        subnets: BTreeMap::from([("us-east-1a".into(), SubnetId::parse("subnet-0a").unwrap())]),
         ..AssignedIds::none()
     };
-    let doc = s.policy(PolicyKind::RotationRole, &known);
-    assert_eq!(
-        condition(&doc),
-        "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0a"
+    let doc = s.policy(PolicyKind::RotationRole, &some);
+    let resources = &statement(&doc, "CreateNetworkInterfacesInStackSubnets")["Resource"];
+    assert!(
+        resources.to_string().contains("subnet/*"),
+        "with one subnet of three unknown, the preview pattern stays: {resources}"
     );
-    // No subnet is named by id, so the document does not change when a zone does.
-    assert!(!doc.to_string().contains("subnet/subnet-"));
+    let all = AssignedIds {
+        subnets: ["a", "b", "c"]
+            .map(|z| {
+                (
+                    format!("us-east-1{z}"),
+                    SubnetId::parse(&format!("subnet-0{z}")).unwrap(),
+                )
+            })
+            .into_iter()
+            .collect(),
+        ..AssignedIds::none()
+    };
+    let doc = s.policy(PolicyKind::RotationRole, &all);
+    let resources =
+        statement(&doc, "CreateNetworkInterfacesInStackSubnets")["Resource"].to_string();
+    assert!(resources.contains("subnet/subnet-0c"));
+    assert!(!resources.contains("subnet/*"));
 }
 
 #[test]

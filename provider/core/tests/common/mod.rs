@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use vault_core::ids::{KmsKeyArn, SecretArn, SecurityGroupId, VpcId};
+use vault_core::ids::{KmsKeyArn, SecretArn, SecurityGroupId, SubnetId};
 use vault_core::input::{AuditConfig, Input, ProviderContext, RotationConfig, StackConfig, Tags};
 use vault_core::model::component::{KeyPurpose, SecurityGroupRole};
 use vault_core::{AccountId, AssignedIds, PolicyKind, ResolvedStack};
@@ -93,7 +93,20 @@ pub fn assigned() -> AssignedIds {
             (KeyPurpose::Secrets, key('b')),
             (KeyPurpose::Logs, key('c')),
         ]),
-        vpc: Some(VpcId::parse("vpc-0123456789abcdef0").unwrap()),
+        subnets: BTreeMap::from([
+            (
+                "us-east-1a".into(),
+                SubnetId::parse("subnet-0aaaaaaaaaaaaaaaa").unwrap(),
+            ),
+            (
+                "us-east-1b".into(),
+                SubnetId::parse("subnet-0bbbbbbbbbbbbbbbb").unwrap(),
+            ),
+            (
+                "us-east-1c".into(),
+                SubnetId::parse("subnet-0cccccccccccccccc").unwrap(),
+            ),
+        ]),
         security_groups: BTreeMap::from([
             (
                 SecurityGroupRole::Lambda,

@@ -231,8 +231,8 @@ pub fn rotation_policy(
         .iter()
         .filter_map(|(c, id)| id.as_ref_option().map(|id| (c.clone(), id.clone())))
         .collect();
-    let document = stack.policy(PolicyKind::RotationRole, &assigned_ids(&known));
-    // The policy names exactly the objects its component refers to (secrets, key, VPC,
+    let document = stack.policy(PolicyKind::RotationRole, &assigned_ids(stack, &known));
+    // The policy names exactly the objects its component refers to (secret, key, subnets,
     // security group): see the graph's `Refers` dependencies.
     let names_unknown = stack
         .component(&logical::iam_role_policy(RolePurpose::Rotation))

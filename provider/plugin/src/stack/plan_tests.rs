@@ -259,14 +259,21 @@ fn a_swapped_zone_plans_only_the_new_and_replaced_entries_unknown_and_applies_as
             Value::Unknown
         ])
     );
-    // The role policy names the VPC, not its subnets: a new subnet leaves it known, as it was.
-    assert_eq!(planned.rotation_policy_json, prior.rotation_policy_json);
+    // The role policy names the new subnet, whose id AWS assigns at apply.
+    assert_eq!(planned.rotation_policy_json, Value::Unknown);
+    let preview = lifecycle::rotation_policy(&next_stack, &ids).unwrap_err();
+    let before: serde_json::Value =
+        serde_json::from_str(prior.rotation_policy_json.as_ref_option().unwrap()).unwrap();
+    assert_eq!(
+        vault_core::policy::changed_statements(&before, &preview),
+        ["CreateNetworkInterfacesInStackSubnets"]
+    );
 
     assert_conforms(&planned, &apply(&next_stack, &ids, &next));
 }
 
 #[test]
-fn a_removed_zone_keeps_the_rotation_policy_known_and_the_kept_entries_as_they_were() {
+fn a_removed_zone_plans_the_new_rotation_policy_since_every_id_it_names_is_known() {
     let (prior, _) = applied(&state(&["us-east-1a", "us-east-1b", "us-east-1c"]), 0);
     let next = state(&["us-east-1a", "us-east-1b"]);
     let (planned, ids, next_stack) = plan(&prior, &next);
@@ -276,7 +283,13 @@ fn a_removed_zone_keeps_the_rotation_policy_known_and_the_kept_entries_as_they_w
         "{:?}",
         planned.components
     );
-    assert_eq!(planned.rotation_policy_json, prior.rotation_policy_json);
+    let Value::Value(policy) = &planned.rotation_policy_json else {
+        panic!(
+            "the policy is planned known: {:?}",
+            planned.rotation_policy_json
+        );
+    };
+    assert_ne!(Some(policy), prior.rotation_policy_json.as_ref_option());
     let applied = apply(&next_stack, &ids, &next);
     assert_eq!(
         &planned,
@@ -286,31 +299,6 @@ fn a_removed_zone_keeps_the_rotation_policy_known_and_the_kept_entries_as_they_w
         }
     );
     assert_conforms(&planned, &applied);
-}
-
-#[test]
-fn a_replaced_vpc_plans_the_rotation_policy_unknown_and_names_the_statements_that_change() {
-    let (prior, _) = applied(&state(&["us-east-1a", "us-east-1b"]), 0);
-    let mut next = state(&["us-east-1a", "us-east-1b"]);
-    let Value::Value(network) = &mut next.network else {
-        panic!()
-    };
-    network[0].cidr_block = Value::Value("10.1.0.0/16".into());
-    let (planned, ids, next_stack) = plan(&prior, &next);
-
-    // The new VPC's and function group's ids are assigned at apply, and the policy names them.
-    assert_eq!(planned.rotation_policy_json, Value::Unknown);
-    let preview = lifecycle::rotation_policy(&next_stack, &ids).unwrap_err();
-    let before: serde_json::Value =
-        serde_json::from_str(prior.rotation_policy_json.as_ref_option().unwrap()).unwrap();
-    assert_eq!(
-        vault_core::policy::changed_statements(&before, &preview),
-        [
-            "CreateNetworkInterfacesInStackSubnets",
-            "CreateNetworkInterfacesWithFunctionGroup"
-        ]
-    );
-    assert_conforms(&planned, &apply(&next_stack, &ids, &next));
 }
 
 #[test]
