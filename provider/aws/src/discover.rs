@@ -14,6 +14,7 @@ use vault_core::model::{Naming, RotationStrategy};
 
 use crate::clients::Clients;
 use crate::error::{api, AwsError};
+use crate::objects::network::ec2::management_filter_of;
 
 /// The user of the application secret (alternating users), when the stack has one: its current
 /// value's `username`, either of the two users, named without the alternate's suffix. Only that
@@ -68,12 +69,7 @@ fn not_found(what: &str, naming: &Naming) -> AwsError {
 /// out what a configuration need not say.
 pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig, AwsError> {
     let suffix = naming.suffix().as_str().to_string();
-    let tagged = || {
-        Filter::builder()
-            .name(format!("tag:{MANAGEMENT_TAG}"))
-            .values(&suffix)
-            .build()
-    };
+    let tagged = || management_filter_of(&suffix);
     let vpcs = clients
         .ec2
         .describe_vpcs()
@@ -285,12 +281,7 @@ pub async fn complete_stack(
     let out = clients
         .ec2
         .describe_vpcs()
-        .filters(
-            Filter::builder()
-                .name(format!("tag:{MANAGEMENT_TAG}"))
-                .values(suffix)
-                .build(),
-        )
+        .filters(management_filter_of(suffix))
         .filters(
             Filter::builder()
                 .name("tag-key")

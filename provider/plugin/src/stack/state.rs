@@ -175,22 +175,22 @@ fn input_list(v: &Value<Vec<Value<String>>>) -> Input<Vec<String>> {
     }
 }
 
-/// A configuration value as state holds it; the inverse of [`input`].
-fn value<T: Clone>(v: &Input<T>) -> Value<T> {
+/// A configuration value as state holds it, its set value converted by `f`; the inverse of
+/// [`input`] and [`input_list`].
+fn value_with<T, U>(v: &Input<T>, f: impl FnOnce(&T) -> U) -> Value<U> {
     match v {
-        Input::Set(x) => Value::Value(x.clone()),
+        Input::Set(x) => Value::Value(f(x)),
         Input::Unset => Value::Null,
         Input::Unknown => Value::Unknown,
     }
 }
 
-/// The inverse of [`input_list`].
+fn value<T: Clone>(v: &Input<T>) -> Value<T> {
+    value_with(v, T::clone)
+}
+
 fn value_list(v: &Input<Vec<String>>) -> Value<Vec<Value<String>>> {
-    match v {
-        Input::Set(items) => Value::Value(items.iter().cloned().map(Value::Value).collect()),
-        Input::Unset => Value::Null,
-        Input::Unknown => Value::Unknown,
-    }
+    value_with(v, |items| items.iter().cloned().map(Value::Value).collect())
 }
 
 /// A block as state holds it: written (one element) or not (none).
@@ -209,15 +209,11 @@ impl StackState {
     pub fn from_config(c: &StackConfig) -> StackState {
         StackState {
             environment_suffix: value(&c.environment_suffix),
-            tags: match &c.tags {
-                Input::Set(tags) => Value::Value(
-                    tags.iter()
-                        .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-                        .collect(),
-                ),
-                Input::Unset => Value::Null,
-                Input::Unknown => Value::Unknown,
-            },
+            tags: value_with(&c.tags, |tags| {
+                tags.iter()
+                    .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+                    .collect()
+            }),
             network: blocks(&c.network, |b| NetworkBlock {
                 cidr_block: value(&b.cidr_block),
                 availability_zones: value_list(&b.availability_zones),

@@ -19,9 +19,15 @@ use crate::waiter::Waiter;
 
 /// Objects of this stack carry `vault:stack = <suffix>`.
 pub fn management_filter(ctx: &Ctx<'_>) -> Filter {
+    management_filter_of(ctx.stack.suffix().as_str())
+}
+
+/// The objects of the stack with this suffix, before a stack model exists (import, and whether
+/// a stack of the suffix exists).
+pub fn management_filter_of(suffix: &str) -> Filter {
     Filter::builder()
         .name(format!("tag:{}", vault_core::defaults::MANAGEMENT_TAG))
-        .values(ctx.stack.suffix().as_str())
+        .values(suffix)
         .build()
 }
 
