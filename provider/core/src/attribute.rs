@@ -3,113 +3,128 @@
 
 use std::fmt;
 
+use crate::classify::Effect;
+use crate::defaults as d;
+use crate::input::{
+    chosen_at_apply, defaulted, implied, optional, required, InputKind, InputType, Presence, Tags,
+};
 use crate::Path;
 
-/// Every input attribute of the resource, plus the provider's region (a stack lives in one).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Attribute {
-    Region,
-    EnvironmentSuffix,
-    /// The resource's `tags` merged over the provider's `default_tags`.
-    Tags,
-    NetworkCidrBlock,
-    NetworkAvailabilityZones,
-    DatabaseEngineVersion,
-    DatabaseInstanceClass,
-    DatabaseInstanceCount,
-    DatabaseName,
-    DatabaseMasterUsername,
-    DatabasePort,
-    DatabaseBackupRetentionDays,
-    RotationAutomaticallyAfterDays,
-    RotationScheduleExpression,
-    RotationDuration,
-    RotationRuntime,
-    RotationTimeoutSeconds,
-    RotationMemoryMb,
-    RotationExcludeCharacters,
-    RotationPasswordLength,
-    RotationRotateImmediately,
-    RotationStrategy,
-    RotationAppUsername,
-    LogsRetentionInDays,
-    KmsDeletionWindowInDays,
-    AuditCloudtrail,
-    TimeoutsCreate,
-    TimeoutsUpdate,
-    TimeoutsDelete,
+/// Generates [`Attribute`] from the table of inputs ([`crate::stack_inputs`]): one variant per
+/// input, plus the provider's region, which a stack lives in but is not an input of the resource.
+macro_rules! attributes {
+    (
+        top { $( $tattr:ident $tfield:ident : $tty:ty {
+            presence: $tpresence:expr, change: ($teffect:ident, $twhat:expr), description: $tdoc:expr $(,)?
+        } )* }
+        $(
+            $block:ident $Config:ident $Block:ident $bdoc:literal {
+                $( $attr:ident $field:ident : $ty:ty {
+                    presence: $presence:expr, change: ($effect:ident, $what:expr), description: $doc:expr $(,)?
+                } )*
+            }
+        )*
+    ) => {
+        /// Every input attribute of the resource, plus the provider's region (a stack lives in
+        /// one).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Attribute {
+            Region,
+            $( $tattr, )*
+            $( $( $attr, )* )*
+        }
+
+        impl Attribute {
+            pub const ALL: [Attribute; 1 $( + one!($tattr) )* $( $( + one!($attr) )* )*] = [
+                Attribute::Region,
+                $( Attribute::$tattr, )*
+                $( $( Attribute::$attr, )* )*
+            ];
+
+            /// The blocks, each with its description, in schema order.
+            pub const BLOCKS: [(&'static str, &'static str); 0 $( + one!($block) )*] = [
+                $( (stringify!($block), $bdoc), )*
+            ];
+
+            /// `(block, attribute)`; the block is `None` for top-level attributes and for the
+            /// provider's region, which is not an attribute of the resource at all.
+            pub fn parts(self) -> (Option<&'static str>, &'static str) {
+                match self {
+                    Attribute::Region => (None, "region"),
+                    $( Attribute::$tattr => (None, stringify!($tfield)), )*
+                    $( $( Attribute::$attr => (Some(stringify!($block)), stringify!($field)), )* )*
+                }
+            }
+
+            /// Whether it must be written, may be, or has a default. The region is the
+            /// provider's, which always has one.
+            pub fn presence(self) -> Presence {
+                use Attribute::*;
+                match self {
+                    Region => defaulted(d::REGION),
+                    $( $tattr => $tpresence, )*
+                    $( $( $attr => $presence, )* )*
+                }
+            }
+
+            /// The most drastic effect a change can have and what it does, as documented.
+            pub fn declared_change(self) -> (Effect, &'static str) {
+                use Effect::*;
+                match self {
+                    Attribute::Region => (
+                        ReplaceStack,
+                        "moves every object to the new region: replaces the whole stack",
+                    ),
+                    $( Attribute::$tattr => ($teffect, $twhat), )*
+                    $( $( Attribute::$attr => ($effect, $what), )* )*
+                }
+            }
+
+            /// What the schema and the docs say about it.
+            pub fn description(self) -> String {
+                match self {
+                    Attribute::Region => String::from("The provider's region."),
+                    $( Attribute::$tattr => String::from($tdoc), )*
+                    $( $( Attribute::$attr => String::from($doc), )* )*
+                }
+            }
+
+            /// Its type; the region is a string.
+            pub fn kind(self) -> InputKind {
+                match self {
+                    Attribute::Region => InputKind::Text,
+                    $( Attribute::$tattr => <$tty as InputType>::KIND, )*
+                    $( $( Attribute::$attr => <$ty as InputType>::KIND, )* )*
+                }
+            }
+
+            /// Whether its default, if any, is of its own type (a table that says otherwise is a
+            /// mistake the tests catch).
+            #[cfg(test)]
+            pub(crate) fn default_has_its_type(self) -> bool {
+                fn typed<T: InputType>(p: Presence) -> bool {
+                    p.default().is_none_or(|l| T::from_literal(l).is_some())
+                }
+                match self {
+                    Attribute::Region => true,
+                    $( Attribute::$tattr => typed::<$tty>(self.presence()), )*
+                    $( $( Attribute::$attr => typed::<$ty>(self.presence()), )* )*
+                }
+            }
+        }
+    };
 }
 
+/// `1` for any token: counts a repetition in a constant.
+macro_rules! one {
+    ($_:tt) => {
+        1
+    };
+}
+
+crate::stack_inputs!(attributes);
+
 impl Attribute {
-    pub const ALL: [Attribute; 29] = [
-        Attribute::Region,
-        Attribute::EnvironmentSuffix,
-        Attribute::Tags,
-        Attribute::NetworkCidrBlock,
-        Attribute::NetworkAvailabilityZones,
-        Attribute::DatabaseEngineVersion,
-        Attribute::DatabaseInstanceClass,
-        Attribute::DatabaseInstanceCount,
-        Attribute::DatabaseName,
-        Attribute::DatabaseMasterUsername,
-        Attribute::DatabasePort,
-        Attribute::DatabaseBackupRetentionDays,
-        Attribute::RotationAutomaticallyAfterDays,
-        Attribute::RotationScheduleExpression,
-        Attribute::RotationDuration,
-        Attribute::RotationRuntime,
-        Attribute::RotationTimeoutSeconds,
-        Attribute::RotationMemoryMb,
-        Attribute::RotationExcludeCharacters,
-        Attribute::RotationPasswordLength,
-        Attribute::RotationRotateImmediately,
-        Attribute::RotationStrategy,
-        Attribute::RotationAppUsername,
-        Attribute::LogsRetentionInDays,
-        Attribute::KmsDeletionWindowInDays,
-        Attribute::AuditCloudtrail,
-        Attribute::TimeoutsCreate,
-        Attribute::TimeoutsUpdate,
-        Attribute::TimeoutsDelete,
-    ];
-
-    /// `(block, attribute)`; the block is `None` for top-level attributes and for the provider's
-    /// region, which is not an attribute of the resource at all.
-    fn parts(self) -> (Option<&'static str>, &'static str) {
-        use Attribute::*;
-        match self {
-            Region => (None, "region"),
-            EnvironmentSuffix => (None, "environment_suffix"),
-            Tags => (None, "tags"),
-            NetworkCidrBlock => (Some("network"), "cidr_block"),
-            NetworkAvailabilityZones => (Some("network"), "availability_zones"),
-            DatabaseEngineVersion => (Some("database"), "engine_version"),
-            DatabaseInstanceClass => (Some("database"), "instance_class"),
-            DatabaseInstanceCount => (Some("database"), "instance_count"),
-            DatabaseName => (Some("database"), "database_name"),
-            DatabaseMasterUsername => (Some("database"), "master_username"),
-            DatabasePort => (Some("database"), "port"),
-            DatabaseBackupRetentionDays => (Some("database"), "backup_retention_days"),
-            RotationAutomaticallyAfterDays => (Some("rotation"), "automatically_after_days"),
-            RotationScheduleExpression => (Some("rotation"), "schedule_expression"),
-            RotationDuration => (Some("rotation"), "duration"),
-            RotationRuntime => (Some("rotation"), "runtime"),
-            RotationTimeoutSeconds => (Some("rotation"), "timeout_seconds"),
-            RotationMemoryMb => (Some("rotation"), "memory_mb"),
-            RotationExcludeCharacters => (Some("rotation"), "exclude_characters"),
-            RotationPasswordLength => (Some("rotation"), "password_length"),
-            RotationRotateImmediately => (Some("rotation"), "rotate_immediately"),
-            RotationStrategy => (Some("rotation"), "strategy"),
-            RotationAppUsername => (Some("rotation"), "app_username"),
-            LogsRetentionInDays => (Some("logs"), "retention_in_days"),
-            KmsDeletionWindowInDays => (Some("kms"), "deletion_window_in_days"),
-            AuditCloudtrail => (Some("audit"), "cloudtrail"),
-            TimeoutsCreate => (Some("timeouts"), "create"),
-            TimeoutsUpdate => (Some("timeouts"), "update"),
-            TimeoutsDelete => (Some("timeouts"), "delete"),
-        }
-    }
-
     /// The Terraform attribute path (`database[0].port`), for diagnostics and `RequiresReplace`.
     /// The provider's region has no path in the resource: it maps to the resource as a whole.
     pub fn path(self) -> Path {
@@ -151,6 +166,22 @@ mod tests {
             Attribute::EnvironmentSuffix.path().to_string(),
             "environment_suffix"
         );
+    }
+
+    #[test]
+    fn every_default_has_the_type_of_its_input() {
+        for a in Attribute::ALL {
+            assert!(a.default_has_its_type(), "{a}: {:?}", a.presence());
+        }
+    }
+
+    #[test]
+    fn a_default_that_depends_on_another_input_names_an_input_of_its_block() {
+        for a in Attribute::ALL {
+            if let crate::input::PresenceKind::DefaultUnless(_, other) = a.presence().kind {
+                assert_eq!(a.parts().0, other.parts().0, "{a} and {other}");
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::attribute::Attribute;
 use crate::cidr::Ipv4Cidr;
 use crate::defaults as d;
 use crate::ids::Region;
-use crate::input::{Input, ProviderContext, StackConfig, Tags};
+use crate::input::{Input, InputType, ProviderContext, StackConfig, Tags};
 use crate::model::ModelError;
 use crate::names::EnvironmentSuffix;
 use crate::{duration, validate};
@@ -275,13 +275,13 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     /// The value of one input: set, else its default; when unknown, the prior value (if any) and
     /// a note that it is unknown.
-    fn pick<T: Clone>(
+    fn pick<T: InputType + Default + Clone>(
         &mut self,
         input: Option<&Input<T>>,
         attr: Attribute,
-        default: T,
         prior: impl FnOnce(&StackInputs) -> T,
     ) -> T {
+        let default = declared(attr);
         match input {
             Some(Input::Set(v)) => v.clone(),
             None | Some(Input::Unset) => default,
@@ -296,9 +296,9 @@ impl Resolver<'_> {
         &mut self,
         input: Option<&Input<i64>>,
         attr: Attribute,
-        default: i64,
         prior: impl FnOnce(&StackInputs) -> T,
     ) -> Result<T, ModelError> {
+        let default: i64 = declared(attr);
         match input {
             Some(Input::Unknown) => {
                 self.unknown.insert(attr);
@@ -332,18 +332,17 @@ impl Resolver<'_> {
         &mut self,
         input: Option<&Input<String>>,
         attr: Attribute,
-        default: &str,
         prior: impl FnOnce(&StackInputs) -> Duration,
     ) -> Result<Duration, ModelError> {
         let text = match input {
             Some(Input::Set(v)) => v.clone(),
-            None | Some(Input::Unset) => default.to_string(),
+            None | Some(Input::Unset) => declared(attr),
             Some(Input::Unknown) => {
                 self.unknown.insert(attr);
                 if let Some(p) = self.prior {
                     return Ok(prior(p));
                 }
-                default.to_string()
+                declared(attr)
             }
         };
         duration::parse(&text).map_err(|_| ModelError::OutOfRange {
@@ -361,12 +360,9 @@ impl Resolver<'_> {
         let region = ctx.region.as_deref().ok_or(ModelError::NoRegion)?;
         let region = Region::parse(region).map_err(ModelError::Region)?;
 
-        let suffix = self.pick(
-            Some(&cfg.environment_suffix),
-            A::EnvironmentSuffix,
-            String::new(),
-            |p| p.suffix.as_str().to_string(),
-        );
+        let suffix = self.pick(Some(&cfg.environment_suffix), A::EnvironmentSuffix, |p| {
+            p.suffix.as_str().to_string()
+        });
         let suffix = EnvironmentSuffix::parse(&suffix).map_err(|_| {
             if self.unknown.contains(&A::EnvironmentSuffix) {
                 ModelError::Unknown(vec![A::EnvironmentSuffix])
@@ -377,20 +373,16 @@ impl Resolver<'_> {
                 }
             }
         })?;
-        let tags = self.pick(Some(&cfg.tags), A::Tags, Tags::new(), |p| p.tags.clone());
+        let tags = self.pick(Some(&cfg.tags), A::Tags, |p| p.tags.clone());
 
         let net = cfg.network.as_ref();
-        let cidr = self.pick(
-            net.map(|n| &n.cidr_block),
-            A::NetworkCidrBlock,
-            d::CIDR_BLOCK.to_string(),
-            |p| p.cidr_block.to_string(),
-        );
+        let cidr = self.pick(net.map(|n| &n.cidr_block), A::NetworkCidrBlock, |p| {
+            p.cidr_block.to_string()
+        });
         let cidr_block = Ipv4Cidr::parse_vpc(&cidr).map_err(ModelError::Cidr)?;
         let zones = self.pick(
             net.map(|n| &n.availability_zones),
             A::NetworkAvailabilityZones,
-            Vec::new(),
             |p| p.availability_zones.clone(),
         );
         let availability_zones = if zones.is_empty() {
@@ -414,40 +406,30 @@ impl Resolver<'_> {
             engine_version: self.pick(
                 db.map(|x| &x.engine_version),
                 A::DatabaseEngineVersion,
-                d::ENGINE_VERSION.to_string(),
                 |p| p.database.engine_version.clone(),
             ),
             instance_class: self.pick(
                 db.map(|x| &x.instance_class),
                 A::DatabaseInstanceClass,
-                d::INSTANCE_CLASS.to_string(),
                 |p| p.database.instance_class.clone(),
             ),
             instance_count: self.number(
                 db.map(|x| &x.instance_count),
                 A::DatabaseInstanceCount,
-                d::INSTANCE_COUNT,
                 |p| p.database.instance_count,
             )?,
-            database_name: self.pick(
-                db.map(|x| &x.database_name),
-                A::DatabaseName,
-                d::DATABASE_NAME.to_string(),
-                |p| p.database.database_name.clone(),
-            ),
+            database_name: self.pick(db.map(|x| &x.database_name), A::DatabaseName, |p| {
+                p.database.database_name.clone()
+            }),
             master_username: self.pick(
                 db.map(|x| &x.master_username),
                 A::DatabaseMasterUsername,
-                d::MASTER_USERNAME.to_string(),
                 |p| p.database.master_username.clone(),
             ),
-            port: self.number(db.map(|x| &x.port), A::DatabasePort, d::PORT, |p| {
-                p.database.port
-            })?,
+            port: self.number(db.map(|x| &x.port), A::DatabasePort, |p| p.database.port)?,
             backup_retention_days: self.number(
                 db.map(|x| &x.backup_retention_days),
                 A::DatabaseBackupRetentionDays,
-                d::BACKUP_RETENTION_DAYS,
                 |p| p.database.backup_retention_days,
             )?,
         };
@@ -463,7 +445,6 @@ impl Resolver<'_> {
             automatically_after_days: self.number(
                 rot.map(|x| &x.automatically_after_days),
                 A::RotationAutomaticallyAfterDays,
-                d::ROTATION_DAYS,
                 |p| p.rotation.automatically_after_days,
             )?,
             schedule_expression: self.optional(
@@ -474,100 +455,72 @@ impl Resolver<'_> {
             duration: self.optional(rot.map(|x| &x.duration), A::RotationDuration, |p| {
                 p.rotation.duration.clone()
             }),
-            runtime: self.pick(
-                rot.map(|x| &x.runtime),
-                A::RotationRuntime,
-                d::RUNTIME.to_string(),
-                |p| p.rotation.runtime.clone(),
-            ),
+            runtime: self.pick(rot.map(|x| &x.runtime), A::RotationRuntime, |p| {
+                p.rotation.runtime.clone()
+            }),
             timeout_seconds: self.number(
                 rot.map(|x| &x.timeout_seconds),
                 A::RotationTimeoutSeconds,
-                d::TIMEOUT_SECONDS,
                 |p| p.rotation.timeout_seconds,
             )?,
-            memory_mb: self.number(
-                rot.map(|x| &x.memory_mb),
-                A::RotationMemoryMb,
-                d::MEMORY_MB,
-                |p| p.rotation.memory_mb,
-            )?,
+            memory_mb: self.number(rot.map(|x| &x.memory_mb), A::RotationMemoryMb, |p| {
+                p.rotation.memory_mb
+            })?,
             exclude_characters: self.pick(
                 rot.map(|x| &x.exclude_characters),
                 A::RotationExcludeCharacters,
-                d::EXCLUDE_CHARACTERS.to_string(),
                 |p| p.rotation.exclude_characters.clone(),
             ),
             password_length: self.number(
                 rot.map(|x| &x.password_length),
                 A::RotationPasswordLength,
-                d::PASSWORD_LENGTH,
                 |p| p.rotation.password_length,
             )?,
             rotate_immediately: self.pick(
                 rot.map(|x| &x.rotate_immediately),
                 A::RotationRotateImmediately,
-                d::ROTATE_IMMEDIATELY,
                 |p| p.rotation.rotate_immediately,
             ),
             strategy: {
-                let text = self.pick(
-                    rot.map(|x| &x.strategy),
-                    A::RotationStrategy,
-                    d::STRATEGY_SINGLE_USER.to_string(),
-                    |p| p.rotation.strategy.as_str().to_string(),
-                );
+                let text = self.pick(rot.map(|x| &x.strategy), A::RotationStrategy, |p| {
+                    p.rotation.strategy.as_str().to_string()
+                });
                 RotationStrategy::parse(&text).ok_or(ModelError::OutOfRange {
                     attribute: A::RotationStrategy,
                     value: text,
                 })?
             },
-            app_username: self.pick(
-                rot.map(|x| &x.app_username),
-                A::RotationAppUsername,
-                d::APP_USERNAME.to_string(),
-                |p| p.rotation.app_username.clone(),
-            ),
+            app_username: self.pick(rot.map(|x| &x.app_username), A::RotationAppUsername, |p| {
+                p.rotation.app_username.clone()
+            }),
         };
 
         let log_retention_days = self.number(
             cfg.logs.as_ref().map(|x| &x.retention_in_days),
             A::LogsRetentionInDays,
-            d::LOG_RETENTION_DAYS,
             |p| p.log_retention_days,
         )?;
         let kms_deletion_window_days = self.number(
             cfg.kms.as_ref().map(|x| &x.deletion_window_in_days),
             A::KmsDeletionWindowInDays,
-            d::KMS_DELETION_WINDOW_DAYS,
             |p| p.kms_deletion_window_days,
         )?;
         let cloudtrail = self.pick(
             cfg.audit.as_ref().map(|x| &x.cloudtrail),
             A::AuditCloudtrail,
-            d::CLOUDTRAIL,
             |p| p.cloudtrail,
         );
         let t = cfg.timeouts.as_ref();
         let timeouts = Timeouts {
-            create: self.timeout(
-                t.map(|x| &x.create),
-                A::TimeoutsCreate,
-                d::CREATE_TIMEOUT,
-                |p| p.timeouts.create,
-            )?,
-            update: self.timeout(
-                t.map(|x| &x.update),
-                A::TimeoutsUpdate,
-                d::UPDATE_TIMEOUT,
-                |p| p.timeouts.update,
-            )?,
-            delete: self.timeout(
-                t.map(|x| &x.delete),
-                A::TimeoutsDelete,
-                d::DELETE_TIMEOUT,
-                |p| p.timeouts.delete,
-            )?,
+            create: self.timeout(t.map(|x| &x.create), A::TimeoutsCreate, |p| {
+                p.timeouts.create
+            })?,
+            update: self.timeout(t.map(|x| &x.update), A::TimeoutsUpdate, |p| {
+                p.timeouts.update
+            })?,
+            delete: self.timeout(t.map(|x| &x.delete), A::TimeoutsDelete, |p| {
+                p.timeouts.delete
+            })?,
         };
 
         Ok(StackInputs {
@@ -585,6 +538,15 @@ impl Resolver<'_> {
             timeouts,
         })
     }
+}
+
+/// The default `attr` declares ([`crate::stack_inputs`]), or its type's empty value when it has
+/// none: a required input, tags, and zones the region chooses.
+fn declared<T: InputType + Default>(attr: Attribute) -> T {
+    attr.presence()
+        .default()
+        .and_then(T::from_literal)
+        .unwrap_or_default()
 }
 
 fn convert<T: TryFrom<i64>>(v: i64, attribute: Attribute) -> Result<T, ModelError> {

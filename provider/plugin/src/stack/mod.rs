@@ -65,7 +65,7 @@ impl SecretsStackResource {
             return None;
         }
         let mut planned = proposed;
-        defaults::fill(&mut planned);
+        planned.fill_defaults();
         planned.id = planned.environment_suffix.clone();
         planned.tags_all = defaults::tags_all(&planned, &ctx);
         let Some((prior, private)) = prior else {

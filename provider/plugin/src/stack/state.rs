@@ -2,160 +2,91 @@
 //! core's [`StackConfig`].
 
 use serde::{Deserialize, Serialize};
-use vault_core::input::{
-    AuditConfig, DatabaseConfig, KmsConfig, LogsConfig, NetworkConfig, RotationConfig,
-    TimeoutsConfig,
-};
-use vault_core::{Input, StackConfig};
+use vault_core::input::{InputType, PresenceKind, Tags};
+use vault_core::{Attribute, Input, StackConfig};
 
 use crate::protocol::Value;
 use crate::provider::{input_map, input_string, StringMap};
 
 pub type Blocks<T> = Value<Vec<T>>;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct StackState {
-    // Inputs.
-    #[serde(default)]
-    pub environment_suffix: Value<String>,
-    #[serde(default)]
-    pub tags: Value<StringMap>,
-    #[serde(default)]
-    pub network: Blocks<NetworkBlock>,
-    #[serde(default)]
-    pub database: Blocks<DatabaseBlock>,
-    #[serde(default)]
-    pub rotation: Blocks<RotationBlock>,
-    #[serde(default)]
-    pub logs: Blocks<LogsBlock>,
-    #[serde(default)]
-    pub kms: Blocks<KmsBlock>,
-    #[serde(default)]
-    pub audit: Blocks<AuditBlock>,
-    #[serde(default)]
-    pub timeouts: Blocks<TimeoutsBlock>,
-    // Outputs.
-    #[serde(default)]
-    pub id: Value<String>,
-    #[serde(default)]
-    pub tags_all: Value<StringMap>,
-    #[serde(default)]
-    pub secret_arn: Value<String>,
-    #[serde(default)]
-    pub secret_name: Value<String>,
-    #[serde(default)]
-    pub app_secret_arn: Value<String>,
-    #[serde(default)]
-    pub vpc_id: Value<String>,
-    #[serde(default)]
-    pub private_subnet_ids: Value<Vec<Value<String>>>,
-    #[serde(default)]
-    pub security_group_ids: Value<StringMap>,
-    #[serde(default)]
-    pub vpc_endpoint_ids: Value<StringMap>,
-    #[serde(default)]
-    pub kms_key_arns: Value<StringMap>,
-    #[serde(default)]
-    pub cluster_arn: Value<String>,
-    #[serde(default)]
-    pub cluster_endpoint: Value<String>,
-    #[serde(default)]
-    pub reader_endpoint: Value<String>,
-    #[serde(default)]
-    pub rotation_lambda_arn: Value<String>,
-    #[serde(default)]
-    pub rotation_role_arn: Value<String>,
-    #[serde(default)]
-    pub log_group_names: Value<StringMap>,
-    #[serde(default)]
-    pub rotation_policy_json: Value<String>,
-    #[serde(default)]
-    pub components: Value<StringMap>,
-    #[serde(default)]
-    pub drift: Value<Vec<Value<String>>>,
+/// The Terraform value of an input of type `Self` (`String`, `Vec<String>`, ...), and the
+/// translation between it and the core's [`Input`]. Lists and maps keep unknown elements, which
+/// Terraform requires a plan to keep as configured; the core sees such a collection as unknown.
+pub trait StateField: InputType + Clone {
+    type State: Clone
+        + std::fmt::Debug
+        + Default
+        + PartialEq
+        + Serialize
+        + for<'de> Deserialize<'de>;
+    fn input(v: &Self::State) -> Input<Self>;
+    fn state(v: &Input<Self>) -> Self::State;
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct NetworkBlock {
-    #[serde(default)]
-    pub cidr_block: Value<String>,
-    #[serde(default)]
-    pub availability_zones: Value<Vec<Value<String>>>,
+impl StateField for String {
+    type State = Value<String>;
+    fn input(v: &Value<String>) -> Input<String> {
+        input_string(v)
+    }
+    fn state(v: &Input<String>) -> Value<String> {
+        value_with(v, String::clone)
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct DatabaseBlock {
-    #[serde(default)]
-    pub engine_version: Value<String>,
-    #[serde(default)]
-    pub instance_class: Value<String>,
-    #[serde(default)]
-    pub instance_count: Value<i64>,
-    #[serde(default)]
-    pub database_name: Value<String>,
-    #[serde(default)]
-    pub master_username: Value<String>,
-    #[serde(default)]
-    pub port: Value<i64>,
-    #[serde(default)]
-    pub backup_retention_days: Value<i64>,
+impl StateField for i64 {
+    type State = Value<i64>;
+    fn input(v: &Value<i64>) -> Input<i64> {
+        input_of(v)
+    }
+    fn state(v: &Input<i64>) -> Value<i64> {
+        value_with(v, |x| *x)
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct RotationBlock {
-    #[serde(default)]
-    pub automatically_after_days: Value<i64>,
-    #[serde(default)]
-    pub schedule_expression: Value<String>,
-    #[serde(default)]
-    pub duration: Value<String>,
-    #[serde(default)]
-    pub runtime: Value<String>,
-    #[serde(default)]
-    pub timeout_seconds: Value<i64>,
-    #[serde(default)]
-    pub memory_mb: Value<i64>,
-    #[serde(default)]
-    pub exclude_characters: Value<String>,
-    #[serde(default)]
-    pub password_length: Value<i64>,
-    #[serde(default)]
-    pub rotate_immediately: Value<bool>,
-    #[serde(default)]
-    pub strategy: Value<String>,
-    #[serde(default)]
-    pub app_username: Value<String>,
+impl StateField for bool {
+    type State = Value<bool>;
+    fn input(v: &Value<bool>) -> Input<bool> {
+        input_of(v)
+    }
+    fn state(v: &Input<bool>) -> Value<bool> {
+        value_with(v, |x| *x)
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct LogsBlock {
-    #[serde(default)]
-    pub retention_in_days: Value<i64>,
+impl StateField for Vec<String> {
+    type State = Value<Vec<Value<String>>>;
+    fn input(v: &Self::State) -> Input<Vec<String>> {
+        match v {
+            Value::Value(items) => items
+                .iter()
+                .map(|i| i.as_ref_option().cloned())
+                .collect::<Option<Vec<_>>>()
+                .map_or(Input::Unknown, Input::Set),
+            Value::Null => Input::Unset,
+            Value::Unknown => Input::Unknown,
+        }
+    }
+    fn state(v: &Input<Vec<String>>) -> Self::State {
+        value_with(v, |items| items.iter().cloned().map(Value::Value).collect())
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct KmsBlock {
-    #[serde(default)]
-    pub deletion_window_in_days: Value<i64>,
+impl StateField for Tags {
+    type State = Value<StringMap>;
+    fn input(v: &Value<StringMap>) -> Input<Tags> {
+        input_map(v)
+    }
+    fn state(v: &Input<Tags>) -> Value<StringMap> {
+        value_with(v, |tags| {
+            tags.iter()
+                .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
+                .collect()
+        })
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct AuditBlock {
-    #[serde(default)]
-    pub cloudtrail: Value<bool>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TimeoutsBlock {
-    #[serde(default)]
-    pub create: Value<String>,
-    #[serde(default)]
-    pub update: Value<String>,
-    #[serde(default)]
-    pub delete: Value<String>,
-}
-
-fn input<T: Clone>(v: &Value<T>) -> Input<T> {
+fn input_of<T: Clone>(v: &Value<T>) -> Input<T> {
     match v {
         Value::Value(x) => Input::Set(x.clone()),
         Value::Null => Input::Unset,
@@ -163,34 +94,14 @@ fn input<T: Clone>(v: &Value<T>) -> Input<T> {
     }
 }
 
-fn input_list(v: &Value<Vec<Value<String>>>) -> Input<Vec<String>> {
-    match v {
-        Value::Value(items) => items
-            .iter()
-            .map(|i| i.as_ref_option().cloned())
-            .collect::<Option<Vec<_>>>()
-            .map_or(Input::Unknown, Input::Set),
-        Value::Null => Input::Unset,
-        Value::Unknown => Input::Unknown,
-    }
-}
-
 /// A configuration value as state holds it, its set value converted by `f`; the inverse of
-/// [`input`] and [`input_list`].
+/// [`StateField::input`].
 fn value_with<T, U>(v: &Input<T>, f: impl FnOnce(&T) -> U) -> Value<U> {
     match v {
         Input::Set(x) => Value::Value(f(x)),
         Input::Unset => Value::Null,
         Input::Unknown => Value::Unknown,
     }
-}
-
-fn value<T: Clone>(v: &Input<T>) -> Value<T> {
-    value_with(v, T::clone)
-}
-
-fn value_list(v: &Input<Vec<String>>) -> Value<Vec<Value<String>>> {
-    value_with(v, |items| items.iter().cloned().map(Value::Value).collect())
 }
 
 /// A block as state holds it: written (one element) or not (none).
@@ -203,108 +114,139 @@ fn first<T>(blocks: &Blocks<T>) -> Option<&T> {
     blocks.as_ref_option().and_then(|b| b.first())
 }
 
-impl StackState {
-    /// The inputs of a configuration, outputs unset: what import writes before reading the
-    /// objects. The inverse of [`StackState::to_config`] for the inputs.
-    pub fn from_config(c: &StackConfig) -> StackState {
-        StackState {
-            environment_suffix: value(&c.environment_suffix),
-            tags: value_with(&c.tags, |tags| {
-                tags.iter()
-                    .map(|(k, v)| (k.clone(), Value::Value(v.clone())))
-                    .collect()
-            }),
-            network: blocks(&c.network, |b| NetworkBlock {
-                cidr_block: value(&b.cidr_block),
-                availability_zones: value_list(&b.availability_zones),
-            }),
-            database: blocks(&c.database, |b| DatabaseBlock {
-                engine_version: value(&b.engine_version),
-                instance_class: value(&b.instance_class),
-                instance_count: value(&b.instance_count),
-                database_name: value(&b.database_name),
-                master_username: value(&b.master_username),
-                port: value(&b.port),
-                backup_retention_days: value(&b.backup_retention_days),
-            }),
-            rotation: blocks(&c.rotation, |b| RotationBlock {
-                automatically_after_days: value(&b.automatically_after_days),
-                schedule_expression: value(&b.schedule_expression),
-                duration: value(&b.duration),
-                runtime: value(&b.runtime),
-                timeout_seconds: value(&b.timeout_seconds),
-                memory_mb: value(&b.memory_mb),
-                exclude_characters: value(&b.exclude_characters),
-                password_length: value(&b.password_length),
-                rotate_immediately: value(&b.rotate_immediately),
-                strategy: value(&b.strategy),
-                app_username: value(&b.app_username),
-            }),
-            logs: blocks(&c.logs, |b| LogsBlock {
-                retention_in_days: value(&b.retention_in_days),
-            }),
-            kms: blocks(&c.kms, |b| KmsBlock {
-                deletion_window_in_days: value(&b.deletion_window_in_days),
-            }),
-            audit: blocks(&c.audit, |b| AuditBlock {
-                cloudtrail: value(&b.cloudtrail),
-            }),
-            timeouts: blocks(&c.timeouts, |b| TimeoutsBlock {
-                create: value(&b.create),
-                update: value(&b.update),
-                delete: value(&b.delete),
-            }),
-            ..StackState::default()
-        }
-    }
-
-    pub fn to_config(&self) -> StackConfig {
-        StackConfig {
-            environment_suffix: input_string(&self.environment_suffix),
-            tags: input_map(&self.tags),
-            network: first(&self.network).map(|b| NetworkConfig {
-                cidr_block: input(&b.cidr_block),
-                availability_zones: input_list(&b.availability_zones),
-            }),
-            database: first(&self.database).map(|b| DatabaseConfig {
-                engine_version: input(&b.engine_version),
-                instance_class: input(&b.instance_class),
-                instance_count: input(&b.instance_count),
-                database_name: input(&b.database_name),
-                master_username: input(&b.master_username),
-                port: input(&b.port),
-                backup_retention_days: input(&b.backup_retention_days),
-            }),
-            rotation: first(&self.rotation).map(|b| RotationConfig {
-                automatically_after_days: input(&b.automatically_after_days),
-                schedule_expression: input(&b.schedule_expression),
-                duration: input(&b.duration),
-                runtime: input(&b.runtime),
-                timeout_seconds: input(&b.timeout_seconds),
-                memory_mb: input(&b.memory_mb),
-                exclude_characters: input(&b.exclude_characters),
-                password_length: input(&b.password_length),
-                rotate_immediately: input(&b.rotate_immediately),
-                strategy: input(&b.strategy),
-                app_username: input(&b.app_username),
-            }),
-            logs: first(&self.logs).map(|b| LogsConfig {
-                retention_in_days: input(&b.retention_in_days),
-            }),
-            kms: first(&self.kms).map(|b| KmsConfig {
-                deletion_window_in_days: input(&b.deletion_window_in_days),
-            }),
-            audit: first(&self.audit).map(|b| AuditConfig {
-                cloudtrail: input(&b.cloudtrail),
-            }),
-            timeouts: first(&self.timeouts).map(|b| TimeoutsConfig {
-                create: input(&b.create),
-                update: input(&b.update),
-                delete: input(&b.delete),
-            }),
-        }
+/// Whether an input of a block is written, unset or unknown, whatever its value.
+fn given<T: StateField>(v: &T::State) -> Input<()> {
+    match T::input(v) {
+        Input::Set(_) => Input::Set(()),
+        Input::Unset => Input::Unset,
+        Input::Unknown => Input::Unknown,
     }
 }
+
+/// Fills an unset input of a written block as its declared presence says: its default, unknown
+/// when apply chooses it, and a default that applies unless another input of the block
+/// (`given`) is set only when that one is not (unknown while it is).
+fn fill<T: StateField>(v: &mut T::State, attribute: Attribute, given: &[(Attribute, Input<()>)]) {
+    if T::input(v) != Input::Unset {
+        return;
+    }
+    let default = |l| T::from_literal(l).map_or(Input::Unset, Input::Set);
+    let filled = match attribute.presence().kind {
+        PresenceKind::Default(l) => default(l),
+        PresenceKind::DefaultUnless(l, other) => {
+            match given.iter().find(|(a, _)| *a == other).map(|(_, g)| g) {
+                Some(Input::Set(())) => Input::Unset,
+                Some(Input::Unknown) => Input::Unknown,
+                Some(Input::Unset) | None => default(l),
+            }
+        }
+        PresenceKind::ChosenAtApply => Input::Unknown,
+        PresenceKind::Required | PresenceKind::Optional | PresenceKind::Implied(_) => Input::Unset,
+    };
+    *v = T::state(&filled);
+}
+
+/// Generates the resource's state from the table of inputs ([`vault_core::stack_inputs`]): the
+/// input attributes and blocks of [`StackState`] (its outputs are written here), the block
+/// structs, both conversions to and from the core's [`StackConfig`], and the plan-time defaults.
+macro_rules! stack_state {
+    (
+        top { $( $tattr:ident $tfield:ident : $tty:ty { $($tspec:tt)* } )* }
+        $(
+            $block:ident $Config:ident $Block:ident $bdoc:literal {
+                $( $attr:ident $field:ident : $ty:ty { $($spec:tt)* } )*
+            }
+        )*
+    ) => {
+        #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+        pub struct StackState {
+            // Inputs.
+            $( #[serde(default)] pub $tfield: <$tty as StateField>::State, )*
+            $( #[serde(default)] pub $block: Blocks<$Block>, )*
+            // Outputs.
+            #[serde(default)]
+            pub id: Value<String>,
+            #[serde(default)]
+            pub tags_all: Value<StringMap>,
+            #[serde(default)]
+            pub secret_arn: Value<String>,
+            #[serde(default)]
+            pub secret_name: Value<String>,
+            #[serde(default)]
+            pub app_secret_arn: Value<String>,
+            #[serde(default)]
+            pub vpc_id: Value<String>,
+            #[serde(default)]
+            pub private_subnet_ids: Value<Vec<Value<String>>>,
+            #[serde(default)]
+            pub security_group_ids: Value<StringMap>,
+            #[serde(default)]
+            pub vpc_endpoint_ids: Value<StringMap>,
+            #[serde(default)]
+            pub kms_key_arns: Value<StringMap>,
+            #[serde(default)]
+            pub cluster_arn: Value<String>,
+            #[serde(default)]
+            pub cluster_endpoint: Value<String>,
+            #[serde(default)]
+            pub reader_endpoint: Value<String>,
+            #[serde(default)]
+            pub rotation_lambda_arn: Value<String>,
+            #[serde(default)]
+            pub rotation_role_arn: Value<String>,
+            #[serde(default)]
+            pub log_group_names: Value<StringMap>,
+            #[serde(default)]
+            pub rotation_policy_json: Value<String>,
+            #[serde(default)]
+            pub components: Value<StringMap>,
+            #[serde(default)]
+            pub drift: Value<Vec<Value<String>>>,
+        }
+
+        $(
+            #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+            pub struct $Block {
+                $( #[serde(default)] pub $field: <$ty as StateField>::State, )*
+            }
+        )*
+
+        impl StackState {
+            /// The inputs of a configuration, outputs unset: what import writes before reading
+            /// the objects. The inverse of [`StackState::to_config`] for the inputs.
+            pub fn from_config(c: &StackConfig) -> StackState {
+                StackState {
+                    $( $tfield: <$tty as StateField>::state(&c.$tfield), )*
+                    $( $block: blocks(&c.$block, |b| $Block {
+                        $( $field: <$ty as StateField>::state(&b.$field), )*
+                    }), )*
+                    ..StackState::default()
+                }
+            }
+
+            pub fn to_config(&self) -> StackConfig {
+                StackConfig {
+                    $( $tfield: <$tty as StateField>::input(&self.$tfield), )*
+                    $( $block: first(&self.$block).map(|b| vault_core::input::$Config {
+                        $( $field: <$ty as StateField>::input(&b.$field), )*
+                    }), )*
+                }
+            }
+
+            /// Fills the declared defaults into every block the user wrote (SPEC §3.1).
+            pub fn fill_defaults(&mut self) {
+                $(
+                    for b in self.$block.iter_mut().flatten() {
+                        let given = [$( (Attribute::$attr, given::<$ty>(&b.$field)), )*];
+                        $( fill::<$ty>(&mut b.$field, Attribute::$attr, &given); )*
+                    }
+                )*
+            }
+        }
+    };
+}
+
+vault_core::stack_inputs!(stack_state);
 
 #[cfg(test)]
 mod tests {

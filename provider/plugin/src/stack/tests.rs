@@ -4,8 +4,8 @@
 use serde_json::{json, Map, Value as Json};
 use vault_core::ProviderContext;
 
+use super::check_for_plan;
 use super::state::StackState;
-use super::{check_for_plan, defaults};
 use crate::protocol::{Diagnostics, Value};
 
 const TABLE: &str = include_str!("../../../../tests/bad_inputs.json");
@@ -122,7 +122,7 @@ fn unknown_values_are_not_validated_until_known() {
 fn defaults_fill_written_blocks_and_leave_zones_unknown_for_apply() {
     let table: Json = serde_json::from_str(TABLE).unwrap();
     let mut state = stack_value(&table["base"], &json!({ "network": {}, "rotation": {} }));
-    defaults::fill(&mut state);
+    state.fill_defaults();
     let Value::Value(net) = &state.network else {
         panic!()
     };
@@ -142,7 +142,7 @@ fn a_schedule_expression_leaves_rotation_days_unset() {
         &table["base"],
         &json!({ "rotation": { "schedule_expression": "rate(10 days)" } }),
     );
-    defaults::fill(&mut state);
+    state.fill_defaults();
     let Value::Value(rot) = &state.rotation else {
         panic!()
     };
