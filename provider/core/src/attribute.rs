@@ -2,6 +2,7 @@
 //! on and what a still-unknown value is blamed on.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use crate::classify::Effect;
 use crate::defaults as d;
@@ -15,12 +16,18 @@ use crate::Path;
 macro_rules! attributes {
     (
         top { $( $tattr:ident $tfield:ident : $tty:ty {
-            presence: $tpresence:expr, change: ($teffect:ident, $twhat:expr), description: $tdoc:expr $(,)?
+            presence: $tpresence:expr,
+            $( range: ($tlo:literal ..= $thi:literal, $twhy:literal), )?
+            change: ($teffect:ident, $twhat:expr),
+            description: $tdoc:expr $(,)?
         } )* }
         $(
             $block:ident $Config:ident $Block:ident $bdoc:literal {
                 $( $attr:ident $field:ident : $ty:ty {
-                    presence: $presence:expr, change: ($effect:ident, $what:expr), description: $doc:expr $(,)?
+                    presence: $presence:expr,
+                    $( range: ($lo:literal ..= $hi:literal, $why:literal), )?
+                    change: ($effect:ident, $what:expr),
+                    description: $doc:expr $(,)?
                 } )*
             }
         )*
@@ -64,6 +71,15 @@ macro_rules! attributes {
                     Region => defaulted(d::REGION),
                     $( $tattr => $tpresence, )*
                     $( $( $attr => $presence, )* )*
+                }
+            }
+
+            /// The range a number must lie in, and why (what AWS allows).
+            pub fn range(self) -> Option<(RangeInclusive<i64>, &'static str)> {
+                match self {
+                    Attribute::Region => None,
+                    $( Attribute::$tattr => range!($( $tlo, $thi, $twhy )?), )*
+                    $( $( Attribute::$attr => range!($( $lo, $hi, $why )?), )* )*
                 }
             }
 
@@ -112,6 +128,16 @@ macro_rules! attributes {
                 }
             }
         }
+    };
+}
+
+/// A declared range, or none.
+macro_rules! range {
+    () => {
+        None
+    };
+    ($lo:literal, $hi:literal, $why:literal) => {
+        Some(($lo..=$hi, $why))
     };
 }
 
@@ -180,6 +206,16 @@ mod tests {
         for a in Attribute::ALL {
             if let crate::input::PresenceKind::DefaultUnless(_, other) = a.presence().kind {
                 assert_eq!(a.parts().0, other.parts().0, "{a} and {other}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_declared_range_is_stated_in_its_description() {
+        for a in Attribute::ALL {
+            if let Some((range, _)) = a.range() {
+                let stated = format!("{} to {}", range.start(), range.end());
+                assert!(a.description().contains(&stated), "{a}: {stated}");
             }
         }
     }

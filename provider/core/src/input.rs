@@ -34,7 +34,7 @@ pub type Tags = BTreeMap<String, String>;
 
 /// Every input attribute of `vault_secrets_stack`, declared once: its block, field and type, the
 /// [`Attribute`](crate::Attribute) that names it, whether it is required, optional or has a
-/// default, what a change to it does at most (the classification rule, with the words the plan
+/// default, the range a number must lie in (and why), what a change to it does at most (the classification rule, with the words the plan
 /// warning uses) and the description the schema and the docs show.
 ///
 /// This is the one place a new input is declared. It is read by generators, each a `macro_rules`
@@ -125,6 +125,7 @@ macro_rules! stack_inputs {
                 }
                 DatabasePort port: i64 {
                     presence: defaulted(d::PORT),
+                    range: (1150..=65535, "RDS accepts ports 1150 to 65535."),
                     change: (Replace, "modifies the cluster's port in place, replaces the two \
                         security group rules for the port, updates the secret"),
                     description: format!("Port the cluster listens on, 1150 to 65535. Default \
@@ -132,6 +133,7 @@ macro_rules! stack_inputs {
                 }
                 DatabaseBackupRetentionDays backup_retention_days: i64 {
                     presence: defaulted(d::BACKUP_RETENTION_DAYS),
+                    range: (1..=35, "Aurora keeps automated backups for 1 to 35 days."),
                     change: (Update, "modifies the Aurora cluster in place"),
                     description: format!("Days of automated backups, 1 to 35. Default `{}`.",
                         d::BACKUP_RETENTION_DAYS),
@@ -142,6 +144,7 @@ macro_rules! stack_inputs {
                 RotationAutomaticallyAfterDays automatically_after_days: i64 {
                     // The default applies only without a `schedule_expression`.
                     presence: defaulted(d::ROTATION_DAYS).unless(RotationScheduleExpression),
+                    range: (1..=1000, "Secrets Manager rotates every 1 to 1000 days."),
                     change: (Update, "updates the rotation schedule"),
                     description: format!("Rotate every N days, 1 to 1000. Default `{}`. \
                         Conflicts with `schedule_expression`.", d::ROTATION_DAYS),
@@ -167,12 +170,14 @@ macro_rules! stack_inputs {
                 }
                 RotationTimeoutSeconds timeout_seconds: i64 {
                     presence: defaulted(d::TIMEOUT_SECONDS),
+                    range: (1..=900, "Lambda functions run for 1 to 900 seconds."),
                     change: (Update, "updates the rotation function's configuration"),
                     description: format!("Rotation function timeout, 1 to 900 seconds. Default \
                         `{}`.", d::TIMEOUT_SECONDS),
                 }
                 RotationMemoryMb memory_mb: i64 {
                     presence: defaulted(d::MEMORY_MB),
+                    range: (128..=10240, "Lambda allows 128 to 10240 MB."),
                     change: (Update, "updates the rotation function's configuration"),
                     description: format!("Rotation function memory, 128 to 10240 MB. Default \
                         `{}`.", d::MEMORY_MB),
@@ -186,6 +191,7 @@ macro_rules! stack_inputs {
                 }
                 RotationPasswordLength password_length: i64 {
                     presence: defaulted(d::PASSWORD_LENGTH),
+                    range: (8..=41, "Aurora MySQL master passwords are 8 to 41 characters."),
                     change: (Update, "updates the rotation function's environment"),
                     description: format!("Length of generated passwords, 8 to 41 (Aurora \
                         MySQL's limit). Default `{}`.", d::PASSWORD_LENGTH),
@@ -242,6 +248,7 @@ macro_rules! stack_inputs {
             kms KmsConfig KmsBlock "The customer-managed KMS keys (database, secrets, logs)." {
                 KmsDeletionWindowInDays deletion_window_in_days: i64 {
                     presence: defaulted(d::KMS_DELETION_WINDOW_DAYS),
+                    range: (7..=30, "KMS schedules key deletion 7 to 30 days ahead."),
                     change: (NoOp, "changes no object: the window applies when destroy \
                         schedules the keys for deletion"),
                     description: format!("Days between destroy and key deletion, 7 to 30. \
@@ -297,6 +304,18 @@ macro_rules! configuration {
         pub struct StackConfig {
             $( pub $tfield: Input<$tty>, )*
             $( pub $block: Option<$Config>, )*
+        }
+
+        impl StackConfig {
+            /// Every number outside its declared range, as an error at its path.
+            pub(crate) fn check_ranges(&self, out: &mut Vec<crate::Finding>) {
+                $( <$tty as InputType>::check_range(&self.$tfield, crate::Attribute::$tattr, out); )*
+                $(
+                    if let Some(b) = &self.$block {
+                        $( <$ty as InputType>::check_range(&b.$field, crate::Attribute::$attr, out); )*
+                    }
+                )*
+            }
         }
 
         $(
@@ -438,6 +457,10 @@ pub trait InputType: Sized + PartialEq {
     const KIND: InputKind;
     /// The default as this type; `None` when the literal is of another type.
     fn from_literal(l: Literal) -> Option<Self>;
+
+    /// Adds an error when the value lies outside the attribute's declared range (only numbers
+    /// have one).
+    fn check_range(_: &Input<Self>, _: crate::Attribute, _: &mut Vec<crate::Finding>) {}
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -465,6 +488,19 @@ impl InputType for i64 {
         match l {
             Literal::Number(v) => Some(v),
             _ => None,
+        }
+    }
+
+    fn check_range(v: &Input<i64>, a: crate::Attribute, out: &mut Vec<crate::Finding>) {
+        let (Some(v), Some((range, why))) = (v.known(), a.range()) else {
+            return;
+        };
+        if !range.contains(v) {
+            out.push(crate::Finding::error(
+                a.path(),
+                format!("Invalid {}", a.parts().1),
+                format!("{v} is outside {}..={}: {why}", range.start(), range.end()),
+            ));
         }
     }
 }

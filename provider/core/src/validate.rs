@@ -8,14 +8,16 @@
 use crate::cidr::Ipv4Cidr;
 use crate::defaults as d;
 use crate::input::{
-    DatabaseConfig, Input, KmsConfig, LogsConfig, NetworkConfig, ProviderContext, RotationConfig,
-    StackConfig, Tags, TimeoutsConfig,
+    DatabaseConfig, Input, LogsConfig, NetworkConfig, ProviderContext, RotationConfig, StackConfig,
+    Tags, TimeoutsConfig,
 };
 use crate::names::EnvironmentSuffix;
 use crate::{duration, schedule, Finding, Path};
 
 pub fn validate(cfg: &StackConfig, ctx: Option<&ProviderContext>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Numbers against the range each declares (`stack_inputs!`), then the other rules.
+    cfg.check_ranges(&mut out);
     let suffix = check_suffix(&cfg.environment_suffix, &mut out);
     check_tags(cfg, suffix.as_ref(), ctx, &mut out);
     check_network(cfg.network.as_ref(), ctx, &mut out);
@@ -23,7 +25,6 @@ pub fn validate(cfg: &StackConfig, ctx: Option<&ProviderContext>) -> Vec<Finding
     check_rotation(cfg.rotation.as_ref(), &mut out);
     check_app_user(cfg.rotation.as_ref(), cfg.database.as_ref(), &mut out);
     check_logs(cfg.logs.as_ref(), &mut out);
-    check_kms(cfg.kms.as_ref(), &mut out);
     check_timeouts(cfg.timeouts.as_ref(), &mut out);
     out
 }
@@ -275,25 +276,6 @@ fn zone_region(zone: &str) -> Option<&str> {
     is_region(region).then_some(region)
 }
 
-fn in_range(
-    value: &Input<i64>,
-    path: Path,
-    range: std::ops::RangeInclusive<i64>,
-    summary: &str,
-    why: &str,
-    out: &mut Vec<Finding>,
-) {
-    if let Some(v) = value.known() {
-        if !range.contains(v) {
-            out.push(Finding::error(
-                path,
-                summary,
-                format!("{v} is outside {}..={}: {why}", range.start(), range.end()),
-            ));
-        }
-    }
-}
-
 fn check_database(db: Option<&DatabaseConfig>, out: &mut Vec<Finding>) {
     let Some(db) = db else { return };
     let p = |a| Path::block_attr("database", a);
@@ -392,22 +374,6 @@ fn check_database(db: Option<&DatabaseConfig>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    in_range(
-        &db.port,
-        p("port"),
-        1150..=65535,
-        "Invalid port",
-        "RDS accepts ports 1150 to 65535.",
-        out,
-    );
-    in_range(
-        &db.backup_retention_days,
-        p("backup_retention_days"),
-        1..=35,
-        "Invalid backup_retention_days",
-        "Aurora keeps automated backups for 1 to 35 days.",
-        out,
-    );
 }
 
 /// Aurora MySQL 3 versions look like `8.0.mysql_aurora.3.08.2`.
@@ -425,14 +391,6 @@ fn is_aurora_mysql_8(v: &str) -> bool {
 fn check_rotation(rot: Option<&RotationConfig>, out: &mut Vec<Finding>) {
     let Some(rot) = rot else { return };
     let p = |a| Path::block_attr("rotation", a);
-    in_range(
-        &rot.automatically_after_days,
-        p("automatically_after_days"),
-        1..=1000,
-        "Invalid automatically_after_days",
-        "Secrets Manager rotates every 1 to 1000 days.",
-        out,
-    );
     if rot.automatically_after_days.is_set() && rot.schedule_expression.is_set() {
         out.push(Finding::error(
             p("schedule_expression"),
@@ -486,30 +444,6 @@ fn check_rotation(rot: Option<&RotationConfig>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    in_range(
-        &rot.timeout_seconds,
-        p("timeout_seconds"),
-        1..=900,
-        "Invalid timeout_seconds",
-        "Lambda functions run for 1 to 900 seconds.",
-        out,
-    );
-    in_range(
-        &rot.memory_mb,
-        p("memory_mb"),
-        128..=10240,
-        "Invalid memory_mb",
-        "Lambda allows 128 to 10240 MB.",
-        out,
-    );
-    in_range(
-        &rot.password_length,
-        p("password_length"),
-        8..=41,
-        "Invalid password_length",
-        "Aurora MySQL master passwords are 8 to 41 characters.",
-        out,
-    );
     if let Some(ex) = rot.exclude_characters.known() {
         let missing: String = d::RDS_FORBIDDEN_PASSWORD_CHARACTERS
             .iter()
@@ -621,19 +555,6 @@ fn check_logs(logs: Option<&LogsConfig>, out: &mut Vec<Finding>) {
                 ),
             ));
         }
-    }
-}
-
-fn check_kms(kms: Option<&KmsConfig>, out: &mut Vec<Finding>) {
-    if let Some(kms) = kms {
-        in_range(
-            &kms.deletion_window_in_days,
-            Path::block_attr("kms", "deletion_window_in_days"),
-            7..=30,
-            "Invalid deletion_window_in_days",
-            "KMS schedules key deletion 7 to 30 days ahead.",
-            out,
-        );
     }
 }
 
