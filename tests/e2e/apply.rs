@@ -664,6 +664,91 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty_on_terraform_1
     import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(Cli::V1_15);
 }
 
+/// `main.tf` of a workspace, its rotation on a schedule expression with a window instead of days.
+fn on_a_schedule_expression(ws: &Workspace) {
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let scheduled = main.replace(
+        "automatically_after_days = 30",
+        "schedule_expression = \"rate(10 days)\"\n    duration            = \"3h\"",
+    );
+    assert_ne!(main, scheduled, "examples/basic rotates after days");
+    ws.write("main.tf", &scheduled);
+}
+
+/// With a schedule expression AWS reports the days it computes next to it (the test bed does
+/// too): neither refresh nor import may take those days for configuration, or the next plan
+/// would change the schedule or reject the two together.
+fn a_schedule_expression_plans_empty_after_apply_and_after_import(cli: Cli) {
+    let moto = crate::harness::aws();
+    let (created, var) = basic(cli, &moto);
+    on_a_schedule_expression(&created);
+    let plan_args = [
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    ok(
+        &created.run(&[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+        ]),
+        "apply",
+    );
+    ok(&created.run(&plan_args), "plan after apply");
+
+    // As in the import test above, the importing configuration omits its default `logs` block.
+    let (ws, var) = basic(cli, &moto);
+    on_a_schedule_expression(&ws);
+    omit_logs_block(&ws);
+    ok(
+        &ws.run(&[
+            "import",
+            "-input=false",
+            "-no-color",
+            "-var",
+            &var,
+            "vault_secrets_stack.main",
+            "dev",
+        ]),
+        "import",
+    );
+    let plan = ws.run(&plan_args);
+    // Terraform 1.0's import writes no root outputs: its plan adds them, the resource must not
+    // change.
+    assert!(
+        !plan.stdout.contains("vault_secrets_stack.main will be") && plan.code != 1,
+        "a plan right after import changes nothing:\n{}\n{}",
+        plan.stdout,
+        plan.stderr
+    );
+    let show: serde_json::Value = serde_json::from_str(&ws.run(&["show", "-json"]).stdout).unwrap();
+    let rotation = &show["values"]["root_module"]["resources"][0]["values"]["rotation"][0];
+    assert_eq!(
+        rotation["schedule_expression"], "rate(10 days)",
+        "{rotation}"
+    );
+    assert_eq!(rotation["duration"], "3h", "{rotation}");
+    assert!(rotation["automatically_after_days"].is_null(), "{rotation}");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn a_schedule_expression_plans_empty_after_apply_and_after_import_on_terraform_1_0() {
+    a_schedule_expression_plans_empty_after_apply_and_after_import(Cli::V1_0);
+}
+
+#[test]
+fn a_schedule_expression_plans_empty_after_apply_and_after_import_on_terraform_1_15() {
+    a_schedule_expression_plans_empty_after_apply_and_after_import(Cli::V1_15);
+}
+
 fn in_place_updates_change_only_what_they_name(cli: Cli) {
     let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);

@@ -51,6 +51,7 @@ import io
 import json
 import os
 import random
+import re
 import socket
 import sys
 import threading
@@ -139,6 +140,57 @@ def describe_orderable_db_instance_options(self, engine, engine_version):
 
 
 RDSBackend.describe_orderable_db_instance_options = describe_orderable_db_instance_options
+
+# moto keeps only a rotation's `AutomaticallyAfterDays`. AWS keeps a `ScheduleExpression` and its
+# `Duration` too, refuses days together with an expression, and, with an expression, reports the
+# days it computes between rotations next to it (terraform-provider-aws's `flattenRotationRules`
+# says so). Which figure AWS computes for a cron is AWS's: here `rate(N days)` gives N and any
+# other expression 1, so a reader that trusts the days with an expression shows up either way.
+from moto.secretsmanager.exceptions import InvalidParameterException as _SmInvalidParameter
+from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend as _SecretsManager
+
+_rotate_secret = _SecretsManager.rotate_secret
+
+
+def _days_between(expression):
+    m = re.fullmatch(r"rate\((\d+) days?\)", expression)
+    return int(m.group(1)) if m else 1
+
+
+def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_arn=None,
+                  rotation_rules=None, rotate_immediately=True):
+    rules = dict(rotation_rules or {})
+    expression = rules.get("ScheduleExpression")
+    if expression and "AutomaticallyAfterDays" in rules:
+        raise _SmInvalidParameter(
+            "You cannot specify both rotation frequency and schedule expression together.")
+    if expression:
+        rules["AutomaticallyAfterDays"] = _days_between(expression)
+    version = _rotate_secret(self, secret_id, client_request_token, rotation_lambda_arn,
+                             rules or rotation_rules, rotate_immediately)
+    if rotation_rules:
+        secret = self.secrets[secret_id]
+        secret.auto_rotate_after_days = rules.get("AutomaticallyAfterDays", 0)
+        secret.schedule_expression = expression
+        secret.rotation_duration = rules.get("Duration") if expression else None
+    return version
+
+
+_SecretsManager.rotate_secret = rotate_secret
+_secret_to_dict = FakeSecret.to_dict
+
+
+def secret_to_dict(self):
+    out = _secret_to_dict(self)
+    rules = out.get("RotationRules")
+    if rules is not None and getattr(self, "schedule_expression", None):
+        rules["ScheduleExpression"] = self.schedule_expression
+        if getattr(self, "rotation_duration", None):
+            rules["Duration"] = self.rotation_duration
+    return out
+
+
+FakeSecret.to_dict = secret_to_dict
 
 # --- zones: what each zone offers -----------------------------------------------------------------
 # {"zones": {"without_endpoint_service": {"us-east-1a": ["secretsmanager"]},

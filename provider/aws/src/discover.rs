@@ -187,14 +187,22 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig,
     } else {
         RotationStrategy::SingleUser
     };
+    // With an expression, AWS also reports the days it computes between rotations: the
+    // configuration said the expression (and its window), never both.
+    let expression = rules
+        .and_then(|r| r.schedule_expression())
+        .filter(|e| !e.is_empty());
     let rotation = RotationConfig {
-        automatically_after_days: optional(rules.and_then(|r| r.automatically_after_days())),
-        schedule_expression: optional(
-            rules
-                .and_then(|r| r.schedule_expression())
+        automatically_after_days: match expression {
+            Some(_) => Input::Unset,
+            None => optional(rules.and_then(|r| r.automatically_after_days())),
+        },
+        schedule_expression: optional(expression.map(str::to_string)),
+        duration: optional(
+            expression
+                .and(rules.and_then(|r| r.duration()))
                 .map(str::to_string),
         ),
-        duration: optional(rules.and_then(|r| r.duration()).map(str::to_string)),
         runtime: set(f.runtime().map(|r| r.as_str())),
         timeout_seconds: Input::Set(i64::from(f.timeout().unwrap_or_default())),
         memory_mb: Input::Set(i64::from(f.memory_size().unwrap_or_default())),

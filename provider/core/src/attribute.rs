@@ -148,7 +148,7 @@ macro_rules! one {
     };
 }
 
-crate::stack_inputs!(attributes);
+stack_inputs!(attributes);
 
 impl Attribute {
     /// The Terraform attribute path (`database[0].port`), for diagnostics and `RequiresReplace`.

@@ -34,8 +34,9 @@ pub type Tags = BTreeMap<String, String>;
 
 /// Every input attribute of `vault_secrets_stack`, declared once: its block, field and type, the
 /// [`Attribute`](crate::Attribute) that names it, whether it is required, optional or has a
-/// default, the range a number must lie in (and why), what a change to it does at most (the classification rule, with the words the plan
-/// warning uses) and the description the schema and the docs show.
+/// default, the range a number must lie in (and why), what a change to it does at most (the
+/// classification rule, with the words the plan warning uses) and the description the schema and
+/// the docs show.
 ///
 /// This is the one place a new input is declared. It is read by generators, each a `macro_rules`
 /// that receives the whole table: [`input`](crate::input) makes the configuration structs
@@ -43,6 +44,8 @@ pub type Tags = BTreeMap<String, String>;
 /// enum and what it says about each input, and the plugin its state structs, their conversion to
 /// and from the configuration, the schema and the plan-time defaults. The order is the schema's
 /// and [`Attribute::ALL`](crate::Attribute::ALL)'s; `d` is [`crate::defaults`].
+// rustfmt would move the descriptions' continuation lines to the first column.
+#[rustfmt::skip]
 #[macro_export]
 macro_rules! stack_inputs {
     ($generate:ident) => {
@@ -52,7 +55,8 @@ macro_rules! stack_inputs {
                     presence: required(),
                     change: (ReplaceStack, "renames every object: replaces the whole stack"),
                     description: "Suffix of every object name (`{resource-type}-{suffix}`), \
-                        `[a-z0-9-]{1,24}`. Also the import id. Changing it replaces the whole stack.",
+                        `[a-z0-9-]{1,24}`. Also the import id. Changing it replaces the whole \
+                        stack.",
                 }
                 Tags tags: Tags {
                     presence: optional(),
@@ -309,10 +313,11 @@ macro_rules! configuration {
         impl StackConfig {
             /// Every number outside its declared range, as an error at its path.
             pub(crate) fn check_ranges(&self, out: &mut Vec<crate::Finding>) {
-                $( <$tty as InputType>::check_range(&self.$tfield, crate::Attribute::$tattr, out); )*
+                use crate::Attribute as A;
+                $( <$tty as InputType>::check_range(&self.$tfield, A::$tattr, out); )*
                 $(
                     if let Some(b) = &self.$block {
-                        $( <$ty as InputType>::check_range(&b.$field, crate::Attribute::$attr, out); )*
+                        $( <$ty as InputType>::check_range(&b.$field, A::$attr, out); )*
                     }
                 )*
             }
@@ -336,7 +341,7 @@ macro_rules! configuration {
     };
 }
 
-crate::stack_inputs!(configuration);
+stack_inputs!(configuration);
 
 /// Whether an input must be written, may be, or has a default when it is not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,9 @@
 //! document, [`classify::classify`] for what a change does and [`warning::plan_warning`] for the
 //! plan's warning.
 
+// First: the table of inputs (`stack_inputs!`) is used, by textual scope, in `attribute`.
+#[macro_use]
+pub mod input;
 pub mod attribute;
 pub mod cidr;
 pub mod classify;
@@ -16,7 +19,6 @@ pub mod duration;
 pub mod finding;
 pub mod graph;
 pub mod ids;
-pub mod input;
 pub mod model;
 pub mod names;
 pub mod policy;
