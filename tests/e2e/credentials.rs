@@ -1,13 +1,13 @@
 //! Credentials checked when the provider is configured: a plan without them fails fast with a
 //! diagnostic naming the region and every source tried; `skip_credentials_validation` lets a
 //! plan that needs no AWS call run offline; an endpoint that refuses connections fails an apply
-//! within seconds, in one sentence.
+//! within seconds, in one sentence; a throttled STS or EC2 is waited for, since it answers.
 
 use std::fs;
 use std::time::{Duration, Instant};
 
 use crate::apply::basic;
-use crate::harness::{Cli, Run, Workspace};
+use crate::harness::{Cli, Moto, Run, Workspace};
 
 /// No credentials anywhere: environment emptied, shared files pointed at nothing, no container
 /// endpoint, and instance metadata at a port where nothing listens (refused at once, as off EC2).
@@ -187,4 +187,33 @@ fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it_on_t
 #[test]
 fn a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it_on_terraform_1_15() {
     a_plan_against_an_sts_endpoint_refusing_connections_fails_fast_naming_it(Cli::V1_15);
+}
+
+/// A burst of throttling, as busy accounts see: every STS call throttled for 12 s, then every EC2
+/// call for 12 s from its first. Configure's credential check and the plan's suffix and zone
+/// checks give up after 10 s only when AWS says nothing; a throttled AWS answers, so the plan
+/// waits it out, succeeds and warns of nothing.
+fn a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks(cli: Cli) {
+    let moto = Moto::start_like_aws(r#"{"throttled_for": {"sts": 12, "ec2": 12}}"#);
+    let (ws, var) = basic(cli, &moto);
+    let start = Instant::now();
+    let plan = ws.run(&["plan", "-input=false", "-no-color", "-var", &var]);
+    let all = format!("{}{}", plan.stdout, plan.stderr);
+    assert_eq!(plan.code, 0, "{all}");
+    assert!(
+        start.elapsed() > Duration::from_secs(24),
+        "both bursts were waited out"
+    );
+    assert!(all.contains("Plan: 1 to add"), "{all}");
+    assert!(!all.contains("Warning"), "no check gave up:\n{all}");
+}
+
+#[test]
+fn a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks_on_terraform_1_0() {
+    a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks(Cli::V1_0);
+}
+
+#[test]
+fn a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks_on_terraform_1_15() {
+    a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks(Cli::V1_15);
 }

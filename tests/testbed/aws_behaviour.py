@@ -13,6 +13,8 @@ object (every key optional; an empty object is moto plus the fixes below):
         "lost_response": 0.01,                     # the call made, its response lost
         "latency_ms": 50                           # added to every call
       },
+      "throttled_for": {"sts": 12},                # every call to a service throttled for this
+                                                   # many seconds from its first call (a burst)
       "propagation": {                             # eventual consistency, in seconds
         "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
         "key_for_logs": 3                          # Logs cannot use a new KMS key yet
@@ -706,6 +708,8 @@ def create_vpc_endpoint(self, *args, **kwargs):
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
 
 FAULTS = CONFIG.get("faults", {})
+BURSTS = CONFIG.get("throttled_for", {})
+BURST_STARTS = {}
 RANDOM = random.Random(CONFIG.get("seed", 0))
 RANDOM_LOCK = threading.Lock()
 
@@ -781,29 +785,28 @@ class Behaviour:
             status, headers, body = stale
             start_response(f"{status} Error", headers)
             return [body.encode()]
+        service = _service(environ)
+        if service in BURSTS:
+            with RANDOM_LOCK:
+                started = BURST_STARTS.setdefault(service, time.monotonic())
+            if time.monotonic() - started < BURSTS[service]:
+                return self._throttle(service, start_response)
         if not FAULTS:
             return self.app(environ, start_response)
         time.sleep(FAULTS.get("latency_ms", 0) / 1000)
         with RANDOM_LOCK:
             draw = RANDOM.random()
-        service = _service(environ)
         edges = []
         total = 0.0
         for name in ("throttle", "server_error", "cut_before", "lost_response"):
             total += FAULTS.get(name, 0)
             edges.append((total, name))
         fault = next((name for edge, name in edges if draw < edge), None)
-        if fault in ("throttle", "server_error"):
-            table = THROTTLING if fault == "throttle" else SERVER_ERROR
-            default = (
-                (400, "Throttling" if service in QUERY_XML else "ThrottlingException", "Rate exceeded")
-                if fault == "throttle"
-                else (500, "InternalFailure", "An internal error occurred.")
-            )
-            status, code, message = table.get(service, default)
-            status, headers, body = _error(service, status, code, message)
-            start_response(f"{status} Error", headers)
-            return [body.encode()]
+        if fault == "throttle":
+            return self._throttle(service, start_response)
+        if fault == "server_error":
+            default = (500, "InternalFailure", "An internal error occurred.")
+            return self._respond(_error(service, *SERVER_ERROR.get(service, default)), start_response)
         if fault == "cut_before":
             _cut(environ)
             return []
@@ -814,6 +817,18 @@ class Behaviour:
             _cut(environ)
             return []
         return self.app(environ, start_response)
+
+
+    def _throttle(self, service, start_response):
+        code = "Throttling" if service in QUERY_XML else "ThrottlingException"
+        default = (400, code, "Rate exceeded")
+        return self._respond(_error(service, *THROTTLING.get(service, default)), start_response)
+
+    @staticmethod
+    def _respond(response, start_response):
+        status, headers, body = response
+        start_response(f"{status} Error", headers)
+        return [body.encode()]
 
 
 def main():

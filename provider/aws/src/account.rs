@@ -1,16 +1,9 @@
 //! What the provider asks AWS before it can model a stack: whose account it is, checked at
 //! configure (the zones are [`crate::zones`]).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_credential_types::provider::ProvideCredentials;
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextRef;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::SdkConfig;
 
 use crate::clients::Clients;
@@ -28,16 +21,13 @@ pub enum CredentialProblem {
 }
 
 /// Confirms the credentials at configure with one STS GetCallerIdentity: the account they
-/// belong to. `limit` bounds the credential chain and STS's silence, not STS's answers: once STS
-/// has answered at all (a throttle or a 5xx included), it is reachable, and the SDK's retry
-/// strategy bounds the rest with `max_retries`, as for every other call. Otherwise a throttled
-/// STS, which real accounts see, would read as one that cannot be reached.
+/// belong to. `limit` bounds the credential chain and STS's silence ([`Clients::bounded`]): a
+/// throttled STS is reachable, and the SDK's retries finish the call.
 pub async fn check_credentials(
     sdk: &SdkConfig,
     clients: &Clients,
     limit: Duration,
 ) -> Result<String, CredentialProblem> {
-    let answered = Answered::default();
     let check = async {
         let Some(provider) = sdk.credentials_provider() else {
             return Err(CredentialProblem::NotFound(
@@ -52,36 +42,14 @@ pub async fn check_credentials(
             }
             return Err(CredentialProblem::NotFound(cause.to_string()));
         }
-        ask_account(clients, answered.clone())
+        caller_account(clients)
             .await
             .map_err(CredentialProblem::Rejected)
     };
-    tokio::pin!(check);
-    match tokio::time::timeout(limit, &mut check).await {
-        Ok(result) => result,
-        Err(_) if answered.0.load(Ordering::Relaxed) => check.await,
-        Err(_) => Err(CredentialProblem::TimedOut(limit)),
-    }
-}
-
-/// Notes that a response came back from the service, whatever it said.
-#[derive(Clone, Debug, Default)]
-struct Answered(Arc<AtomicBool>);
-
-impl Intercept for Answered {
-    fn name(&self) -> &'static str {
-        "Answered"
-    }
-
-    fn read_after_transmit(
-        &self,
-        _: &BeforeDeserializationInterceptorContextRef<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0.store(true, Ordering::Relaxed);
-        Ok(())
-    }
+    clients
+        .bounded(limit, check)
+        .await
+        .unwrap_or(Err(CredentialProblem::TimedOut(limit)))
 }
 
 impl std::fmt::Display for CredentialProblem {
@@ -102,15 +70,9 @@ impl std::fmt::Display for CredentialProblem {
 
 /// The account the credentials belong to (STS GetCallerIdentity).
 pub async fn caller_account(clients: &Clients) -> Result<String, AwsError> {
-    ask_account(clients, Answered::default()).await
-}
-
-async fn ask_account(clients: &Clients, answered: Answered) -> Result<String, AwsError> {
     let out = clients
         .sts
         .get_caller_identity()
-        .customize()
-        .interceptor(answered)
         .send()
         .await
         .map_err(api("GetCallerIdentity"))?;

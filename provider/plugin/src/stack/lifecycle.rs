@@ -445,8 +445,8 @@ pub enum SuffixCheck {
 
 /// Whether a complete stack of `suffix` exists in the account and region. Such a stack belongs
 /// to another state (or to this one before it was lost); adopting it would let this state's
-/// destroy delete another team's stack. `limit` bounds the check (a plan must not hang on an
-/// unreachable AWS: apply checks again).
+/// destroy delete another team's stack. `limit` bounds AWS's silence (a plan must not hang on an
+/// unreachable AWS: apply checks again), not a throttled AWS's answers.
 pub async fn check_suffix(
     configured: &Configured,
     suffix: &str,
@@ -454,7 +454,7 @@ pub async fn check_suffix(
 ) -> SuffixCheck {
     let check = vault_aws::discover::complete_stack(&configured.clients, suffix);
     let found = match limit {
-        Some(limit) => match tokio::time::timeout(limit, check).await {
+        Some(limit) => match configured.clients.bounded(limit, check).await {
             Ok(found) => found,
             Err(_) => return SuffixCheck::Unknown(format!("AWS did not answer within {limit:?}")),
         },

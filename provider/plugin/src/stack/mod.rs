@@ -242,11 +242,13 @@ impl SecretsStackResource {
             return Some(());
         };
         let at = vault_core::Path::block_attr("network", "availability_zones");
-        let offer = tokio::time::timeout(
-            PLAN_CHECK_LIMIT,
-            lifecycle::zone_offer(&configured, planned),
-        )
-        .await;
+        let offer = configured
+            .clients
+            .bounded(
+                PLAN_CHECK_LIMIT,
+                lifecycle::zone_offer(&configured, planned),
+            )
+            .await;
         let offer = match offer {
             Ok(Ok(offer)) => offer,
             Ok(Err(why)) => {
@@ -411,7 +413,8 @@ impl SecretsStackResource {
     }
 }
 
-/// How long a plan waits to learn whether a new stack's suffix is taken.
+/// How long a plan waits for AWS to answer at all before it learns whether a new stack's suffix is
+/// taken and what its zones offer ([`vault_aws::clients::Clients::bounded`]).
 const PLAN_CHECK_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[async_trait]
