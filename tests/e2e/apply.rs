@@ -528,6 +528,40 @@ fn a_killed_apply_is_adopted_by_the_next_without_duplicates(cli: Cli) {
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 
+/// The first apply fails midway (another secret holds the stack's secret name), and the user
+/// destroys instead of finishing: every object created is deleted, and the objects never
+/// created, with their parts (the function's permission, the secret's rotation), are nothing
+/// to delete rather than an error.
+fn a_failed_first_apply_is_destroyed_without_being_finished_and_leaves_nothing(cli: Cli) {
+    let moto = crate::harness::aws();
+    let (ws, var) = basic(cli, &moto);
+    let conflict = verify(
+        &moto,
+        &["dev", "--create-untagged-secret", "secret-dev-database"],
+    );
+    ok(&conflict, "creating the conflicting secret");
+    let failed = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_ne!(failed.code, 0, "apply must fail on the name conflict");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn a_failed_first_apply_is_destroyed_without_being_finished_and_leaves_nothing_on_terraform_1_0() {
+    a_failed_first_apply_is_destroyed_without_being_finished_and_leaves_nothing(Cli::V1_0);
+}
+
+#[test]
+fn a_failed_first_apply_is_destroyed_without_being_finished_and_leaves_nothing_on_terraform_1_15() {
+    a_failed_first_apply_is_destroyed_without_being_finished_and_leaves_nothing(Cli::V1_15);
+}
+
 /// Exactly one stack's objects exist in moto: nothing was duplicated.
 fn assert_one_stack(moto: &Moto, when: &str) {
     let c = counts(moto);
@@ -1248,6 +1282,46 @@ fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finish
         &var,
     ]);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+/// Ctrl-C during a slow destroy: it ends within seconds, the state keeps the stack with every
+/// object not yet deleted (so nothing is orphaned), and the next destroy deletes the rest.
+#[test]
+fn an_interrupted_slow_destroy_keeps_what_is_left_in_state_and_the_next_destroy_leaves_nothing_on_terraform_1_0(
+) {
+    use std::time::Duration;
+    let moto = crate::harness::aws();
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    apply_ok(&ws, &var, "apply");
+    let applied = state_components(&ws).as_object().unwrap().len();
+    let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
+    let slow = format!("aws_endpoint={}", proxy.url);
+    let destroy_slowly = [
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-refresh=false",
+        "-var",
+        &slow,
+    ];
+    let before = moto.aws_requests().len();
+    let (took, _, output) = interrupt_apply(&ws, &moto, &destroy_slowly, || {
+        moto.aws_requests().len() >= before + 40
+    });
+    assert!(
+        took < Duration::from_secs(15),
+        "the destroy ended {took:?} after Ctrl-C:\n{output}"
+    );
+    let left = state_components(&ws);
+    let left = left.as_object().map_or(0, |m| m.len());
+    eprintln!("{left} of {applied} objects still in state after Ctrl-C");
+    eprintln!("in moto: {}", counts(&moto));
+    assert!(
+        left > 0 && left < applied,
+        "the state holds exactly what was not deleted yet ({left} of {applied}):\n{output}"
+    );
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 

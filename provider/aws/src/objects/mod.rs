@@ -53,6 +53,13 @@ impl Ctx<'_> {
             .ok_or_else(|| AwsError::Invalid(format!("{c} has no AWS id yet")))
     }
 
+    /// For `find`: the id of the object that `c`'s part lives in, or `None` when that object is
+    /// not recorded, and then there is no part to find. A part is created after its object and
+    /// deleted before it, so a destroy that got past the object deleted the part too.
+    pub fn parent(&self, c: &ComponentId) -> Option<&str> {
+        self.ids.get(c).map(String::as_str)
+    }
+
     pub fn ids_of(&self, cs: &[ComponentId]) -> Result<Vec<String>, AwsError> {
         cs.iter().map(|c| self.id(c).map(str::to_string)).collect()
     }

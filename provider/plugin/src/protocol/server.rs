@@ -667,14 +667,14 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
                         response.private = private;
                     }
                     (false, true) => {
-                        r.destroy(&mut diags, &prior, &private, &meta).await;
-                        response.new_state = Some(if diags.has_errors() {
-                            prior.clone()
-                        } else {
-                            planned.clone()
-                        });
+                        let left = r.destroy(&mut diags, &prior, &private, &meta).await;
                         if diags.has_errors() {
-                            response.private = private.clone();
+                            // What is left stays in state; without an answer, the prior state.
+                            let (state, private) = left.unwrap_or((prior.clone(), private.clone()));
+                            response.new_state = Some(state);
+                            response.private = private;
+                        } else {
+                            response.new_state = Some(planned.clone());
                         }
                     }
                     (true, false) => {

@@ -133,13 +133,16 @@ pub trait Resource: Send + Sync {
         planned_private_state: Self::PrivateState<'a>,
         meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)>;
+    /// Deletes the resource. When it cannot finish (an error or an interrupt in `diags`), it
+    /// returns what is left, which Terraform keeps in state for the next destroy; without an
+    /// answer the prior state stands.
     async fn destroy<'a>(
         &self,
         diags: &mut Diagnostics,
         prior_state: Self::State<'a>,
         planned_private_state: Self::PrivateState<'a>,
         meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()>;
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)>;
     async fn import<'a>(
         &self,
         diags: &mut Diagnostics,
@@ -293,7 +296,7 @@ pub trait DynamicResource: Send + Sync {
         prior: &DynamicValue,
         planned_private: &[u8],
         meta: &DynamicValue,
-    );
+    ) -> Option<Stored>;
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Stored>;
 }
 
@@ -500,15 +503,14 @@ impl<T: Resource> DynamicResource for T {
         prior: &DynamicValue,
         planned_private: &[u8],
         meta: &DynamicValue,
-    ) {
-        let (Some(prior), Some(private), Some(meta)) = (
-            decode(diags, prior),
-            decode_private(diags, planned_private),
-            decode(diags, meta),
-        ) else {
-            return;
-        };
-        Resource::destroy(self, diags, prior, private, meta).await;
+    ) -> Option<Stored> {
+        let (prior, private, meta) = (
+            decode(diags, prior)?,
+            decode_private(diags, planned_private)?,
+            decode(diags, meta)?,
+        );
+        let left = Resource::destroy(self, diags, prior, private, meta).await?;
+        stored(diags, left)
     }
 
     async fn import(&self, diags: &mut Diagnostics, id: String) -> Option<Stored> {

@@ -358,6 +358,27 @@ pub fn plan_outputs(state: &mut StackState, stack: &ResolvedStack, ids: &Planned
     });
 }
 
+/// The outputs of a stack that a destroy could not finish: what is `left` keeps its values,
+/// what was deleted is gone, so the next destroy (or apply) starts from the truth.
+pub fn keep_outputs_of_left(state: &mut StackState, stack: &ResolvedStack, left: &Ids) {
+    let policy = state.rotation_policy_json.clone();
+    let ids: PlannedIds = left
+        .iter()
+        .map(|(c, id)| (c.clone(), Value::Value(id.clone())))
+        .collect();
+    plan_outputs(state, stack, &ids);
+    if !state.rotation_policy_json.is_value() {
+        // The policy names objects already deleted; while the role is left, it still holds the
+        // policy last applied.
+        let role = logical::iam_role(RolePurpose::Rotation);
+        state.rotation_policy_json = if left.contains_key(&role) {
+            policy
+        } else {
+            Value::Null
+        };
+    }
+}
+
 /// Components a change set creates, replaces or deletes.
 pub fn rebuilt(changes: &ChangeSet) -> BTreeSet<ComponentId> {
     changes

@@ -728,9 +728,9 @@ impl Resource for SecretsStackResource {
         prior_state: Self::State<'a>,
         planned_private_state: Self::PrivateState<'a>,
         _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<()> {
+    ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let Value::Value(private) = &planned_private_state else {
-            return Some(());
+            return None;
         };
         let configured = self.configured(diags)?;
         let stack = match lifecycle::stack_of(&prior_state, private, &configured.clients.region) {
@@ -741,17 +741,17 @@ impl Resource for SecretsStackResource {
             }
         };
         let report = lifecycle::destroy(&configured, &stack, lifecycle::ids_of(&prior_state)).await;
-        if let Some(f) = report.failure {
-            diags.root_error(
-                format!("Could not delete {}", f.component),
-                format!(
-                    "{}\n\nThe objects still present stay in state; run destroy again once the \
-                     cause is fixed.",
-                    f.error
-                ),
-            );
-            return None;
-        }
-        Some(())
+        let f = report.failure?;
+        diags.root_error(
+            format!("Could not delete {}", f.component),
+            format!(
+                "{}\n\nThe objects still present stay in state; run destroy again once the \
+                 cause is fixed.",
+                f.error
+            ),
+        );
+        let mut left = prior_state;
+        lifecycle::keep_outputs_of_left(&mut left, &stack, &report.ids);
+        Some((left, planned_private_state))
     }
 }

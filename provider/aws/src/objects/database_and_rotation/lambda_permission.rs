@@ -14,7 +14,9 @@ use crate::waiter::{Waiter, GONE};
 // find
 
 pub async fn find(ctx: &Ctx<'_>, s: &LambdaPermissionSettings) -> Result<Option<String>, AwsError> {
-    let function = function_name(ctx.id(&s.function)?);
+    let Some(function) = ctx.parent(&s.function).map(function_name) else {
+        return Ok(None);
+    };
     let id = format!("{function}/{}", s.statement_id);
     Ok(statement(ctx, &id).await?.map(|_| id))
 }

@@ -21,7 +21,9 @@ use vault_core::model::Output;
 // find
 
 pub async fn find(ctx: &Ctx<'_>, s: &SecretRotationSettings) -> Result<Option<String>, AwsError> {
-    let secret = ctx.id(&s.secret)?;
+    let Some(secret) = ctx.parent(&s.secret) else {
+        return Ok(None);
+    };
     Ok(configured(ctx, secret)
         .await?
         .and_then(|d| d.arn().map(str::to_string)))

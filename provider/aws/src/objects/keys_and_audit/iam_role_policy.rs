@@ -35,7 +35,9 @@ pub async fn find(
     let Some(name) = &c.name else {
         return Ok(None);
     };
-    let role = ctx.id(&s.role)?;
+    let Some(role) = ctx.parent(&s.role) else {
+        return Ok(None);
+    };
     Ok(get(ctx, role, name).await?.map(|_| id_of(role, name)))
 }
 

@@ -39,7 +39,9 @@ pub async fn find(
     let Some(name) = &c.name else {
         return Ok(None);
     };
-    let group = ctx.id(&s.log_group)?;
+    let Some(group) = ctx.parent(&s.log_group) else {
+        return Ok(None);
+    };
     Ok(describe(ctx, group, name)
         .await?
         .map(|_| id_of(group, name)))

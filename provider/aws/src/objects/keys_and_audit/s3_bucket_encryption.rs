@@ -26,7 +26,9 @@ pub async fn find(
     ctx: &Ctx<'_>,
     s: &S3BucketEncryptionSettings,
 ) -> Result<Option<String>, AwsError> {
-    let bucket = ctx.id(&s.bucket)?;
+    let Some(bucket) = ctx.parent(&s.bucket) else {
+        return Ok(None);
+    };
     Ok(kms_rule(ctx, bucket).await?.map(|_| bucket.to_string()))
 }
 

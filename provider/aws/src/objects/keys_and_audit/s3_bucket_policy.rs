@@ -13,7 +13,9 @@ const NOT_FOUND: &str = "NoSuchBucketPolicy";
 // find
 
 pub async fn find(ctx: &Ctx<'_>, s: &S3BucketPolicySettings) -> Result<Option<String>, AwsError> {
-    let bucket = ctx.id(&s.bucket)?;
+    let Some(bucket) = ctx.parent(&s.bucket) else {
+        return Ok(None);
+    };
     Ok(get(ctx, bucket).await?.map(|_| bucket.to_string()))
 }
 

@@ -19,7 +19,9 @@ pub async fn find(
     ctx: &Ctx<'_>,
     s: &S3BucketPublicAccessBlockSettings,
 ) -> Result<Option<String>, AwsError> {
-    let bucket = ctx.id(&s.bucket)?;
+    let Some(bucket) = ctx.parent(&s.bucket) else {
+        return Ok(None);
+    };
     Ok(get(ctx, bucket).await?.map(|_| bucket.to_string()))
 }
 

@@ -20,8 +20,10 @@ pub async fn find(
     ctx: &Ctx<'_>,
     s: &RouteTableAssociationSettings,
 ) -> Result<Option<String>, AwsError> {
-    let table_id = ctx.id(&s.route_table)?;
-    let subnet_id = ctx.id(&s.subnet)?;
+    let (Some(table_id), Some(subnet_id)) = (ctx.parent(&s.route_table), ctx.parent(&s.subnet))
+    else {
+        return Ok(None);
+    };
     let Some(out) = ctx
         .call_found("DescribeRouteTables", || {
             ctx.clients

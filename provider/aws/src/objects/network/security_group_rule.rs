@@ -40,8 +40,9 @@ pub async fn find(
     ctx: &Ctx<'_>,
     s: &SecurityGroupRuleSettings,
 ) -> Result<Option<String>, AwsError> {
-    let group = ctx.id(&s.group)?;
-    let peer = ctx.id(&s.peer)?;
+    let (Some(group), Some(peer)) = (ctx.parent(&s.group), ctx.parent(&s.peer)) else {
+        return Ok(None);
+    };
     let Some(all) = found(rules(ctx, group).await)? else {
         return Ok(None);
     };
