@@ -1476,6 +1476,72 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 
+/// SPEC §3.4, "a response lost after AWS acted": the first call of every kind that changes
+/// something (each create, tag, put, modify and delete operation) is carried out by AWS and its
+/// response lost, so the SDK sends it again. Apply, a tag change and destroy each meet their
+/// own work: one of each object, the next plans empty, and nothing is left.
+fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan(cli: Cli) {
+    let mut behaviour: serde_json::Value =
+        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
+    behaviour["lose_first_response"] = serde_json::json!(true);
+    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let (ws, var) = basic(cli, &moto);
+    apply_ok(&ws, &var, "apply losing the first response of each change");
+    assert_one_stack(&moto, "after lost responses");
+    ok(&plan_code(&ws, &var), "the next plan is empty");
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let retagged = main.replace("Compliance = \"PCI-DSS\"", "Compliance = \"SOC2\"");
+    assert_ne!(main, retagged, "examples/basic sets Compliance");
+    ws.write("main.tf", &retagged);
+    apply_ok(
+        &ws,
+        &var,
+        "a tag change losing the first response of each change",
+    );
+    assert_one_stack(&moto, "after the tag change");
+    ok(
+        &plan_code(&ws, &var),
+        "the plan after the tag change is empty",
+    );
+    destroy_leaves_nothing(&ws, &moto, &var);
+    let lost = moto.behaviour_notes();
+    eprintln!("{} responses lost:\n{}", lost.len(), lost.join("\n"));
+    // The layer names a REST call by its method and path length: Lambda's CreateFunction is
+    // `POST /2015-03-31/functions`, its AddPermission `POST .../functions/<name>/policy`.
+    for operation in [
+        "CreateVpc",
+        "CreateSecurityGroup",
+        "CreateKey",
+        "CreateSecret",
+        "CreateDBCluster",
+        "lambda POST 2 ",
+        "lambda POST 4 ",
+        "CreateTags",
+        "DeleteSecurityGroup",
+        "DeleteDBCluster",
+        "ScheduleKeyDeletion",
+    ] {
+        assert!(
+            lost.iter()
+                .any(|l| l.strip_prefix("lost the response of ") == Some(operation)),
+            "{operation} lost its first response:\n{}",
+            lost.join("\n")
+        );
+    }
+}
+
+#[test]
+fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan_on_terraform_1_0(
+) {
+    every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan(Cli::V1_0);
+}
+
+#[test]
+fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan_on_terraform_1_15(
+) {
+    every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan(Cli::V1_15);
+}
+
 #[test]
 fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces_on_terraform_1_0() {
     the_stack_rides_through_throttling_propagation_and_lambda_interfaces(Cli::V1_0);

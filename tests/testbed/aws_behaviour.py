@@ -15,6 +15,8 @@ object (every key optional; an empty object is moto plus the fixes below):
       },
       "throttled_for": {"sts": 12},                # every call to a service throttled for this
                                                    # many seconds from its first call (a burst)
+      "lose_first_response": true,                 # the first call of each kind that changes
+                                                   # something is carried out, its response lost
       "propagation": {                             # eventual consistency, in seconds
         "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
         "key_for_logs": 3                          # Logs cannot use a new KMS key yet
@@ -761,6 +763,52 @@ SERVER_ERROR = {
 }
 
 
+READ_ONLY = ("Describe", "Get", "List", "Lookup", "Filter", "Search", "Head")
+
+
+def _operation(environ):
+    """What the call does, as a key: its action where the protocol names one (query protocols in
+    the body, JSON protocols in X-Amz-Target), else its method and path shape (Lambda, S3)."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        action = urllib.parse.parse_qs(body.decode()).get("Action")
+        if action:
+            return action[0]
+    method = environ.get("REQUEST_METHOD", "GET")
+    segments = len([p for p in environ.get("PATH_INFO", "").split("/") if p])
+    query = sorted(urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    return f"{_service(environ)} {method} {segments} {'&'.join(query)}"
+
+
+def _changes_something(environ, operation):
+    if " " in operation:
+        return environ.get("REQUEST_METHOD") in ("POST", "PUT", "DELETE", "PATCH")
+    return not operation.startswith(READ_ONLY)
+
+
+LOSE_FIRST = CONFIG.get("lose_first_response", False)
+LOST = set()  # the operations whose first response was lost
+
+
+def _lose_this_one(environ):
+    if not LOSE_FIRST:
+        return False
+    operation = _operation(environ)
+    if not _changes_something(environ, operation):
+        return False
+    with RANDOM_LOCK:
+        if operation in LOST:
+            return False
+        LOST.add(operation)
+    sys.stderr.write(f"aws_behaviour: lost the response of {operation}\n")
+    return True
+
+
 def _cut(environ):
     sock = environ.get("werkzeug.socket")
     if sock is not None:
@@ -791,6 +839,8 @@ class Behaviour:
                 started = BURST_STARTS.setdefault(service, time.monotonic())
             if time.monotonic() - started < BURSTS[service]:
                 return self._throttle(service, start_response)
+        if _lose_this_one(environ):
+            return self._lose(environ)
         if not FAULTS:
             return self.app(environ, start_response)
         time.sleep(FAULTS.get("latency_ms", 0) / 1000)
@@ -811,12 +861,15 @@ class Behaviour:
             _cut(environ)
             return []
         if fault == "lost_response":
-            # moto acts; the caller never hears back.
-            body = b"".join(self.app(environ, lambda *a, **k: None))
-            del body
-            _cut(environ)
-            return []
+            return self._lose(environ)
         return self.app(environ, start_response)
+
+    def _lose(self, environ):
+        """moto acts; the caller never hears back."""
+        body = b"".join(self.app(environ, lambda *a, **k: None))
+        del body
+        _cut(environ)
+        return []
 
 
     def _throttle(self, service, start_response):

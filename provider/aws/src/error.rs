@@ -149,7 +149,16 @@ impl ErrorKind {
 impl AwsError {
     /// What the error means; only API errors have a kind other than [`ErrorKind::Other`].
     pub fn kind(&self) -> ErrorKind {
-        self.code().map_or(ErrorKind::Other, ErrorKind::of_code)
+        match self.code() {
+            // Lambda answers a create of a function or permission statement that exists, and an
+            // update while another one runs, with this one code: the message tells them apart
+            // ("Function already exist: ...", "The statement id (...) provided already exists").
+            Some("ResourceConflictException") if self.message().contains("already exist") => {
+                ErrorKind::AlreadyExists
+            }
+            Some(code) => ErrorKind::of_code(code),
+            None => ErrorKind::Other,
+        }
     }
 
     pub fn is_not_found(&self) -> bool {
@@ -389,6 +398,25 @@ mod tests {
         );
         // What a create retried after its lost response meets.
         assert_eq!(ErrorKind::of_code("InvalidSubnet.Conflict"), AlreadyExists);
+        let lambda = |message: &str| AwsError::Api {
+            operation: "CreateFunction",
+            code: "ResourceConflictException".into(),
+            message: message.into(),
+            request_id: None,
+        };
+        assert_eq!(
+            lambda("Function already exist: rotation-dev").kind(),
+            AlreadyExists
+        );
+        assert_eq!(
+            lambda("The statement id (secretsmanager) provided already exists.").kind(),
+            AlreadyExists
+        );
+        assert_eq!(
+            lambda("The operation cannot be performed at this time. An update is in progress")
+                .kind(),
+            Other
+        );
         assert_eq!(
             ErrorKind::of_code("Resource.AlreadyAssociated"),
             AlreadyExists

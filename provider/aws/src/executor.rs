@@ -16,6 +16,7 @@ use crate::clients::Clients;
 use crate::clock::Clock;
 use crate::error::{AwsError, ErrorKind};
 use crate::objects::{self, Ctx, Ids, Observed};
+use crate::waiter::{Waiter, EXISTS};
 
 /// How many AWS objects are created, updated or deleted at once. Terraform's own default is 10;
 /// a stack's widest layer has about 16 objects, and AWS's mutating-call buckets (EC2: 50, IAM,
@@ -373,7 +374,23 @@ async fn adopt(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError>
     let Some(id) = objects::find(ctx, c).await? else {
         return Ok(None);
     };
-    if let Some(observed) = objects::read(ctx, c, &id).await? {
+    let observed = match objects::read(ctx, c, &id).await? {
+        Some(observed) => Some(observed),
+        None => {
+            // Found a moment ago, by name: a read by id that does not see it yet is EC2's
+            // reads lagging behind a create (a retried create's first attempt, say), not the
+            // object gone. Left unread, it would never be repaired (its default egress rule).
+            let what = format!("{} {id}", c.id);
+            ctx.wait(Waiter::visible(what), || async {
+                Ok(objects::read(ctx, c, &id)
+                    .await?
+                    .map(|_| EXISTS.to_string()))
+            })
+            .await?;
+            objects::read(ctx, c, &id).await?
+        }
+    };
+    if let Some(observed) = observed {
         if !objects::drift(ctx, c, &observed).is_empty() {
             objects::update(ctx, c, &id).await?;
         }

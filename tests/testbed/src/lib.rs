@@ -104,6 +104,17 @@ impl Moto {
             .collect()
     }
 
+    /// What the AWS-behaviour layer said it did ("aws_behaviour: lost the response of ..."),
+    /// each line without that prefix.
+    pub fn behaviour_notes(&self) -> Vec<String> {
+        fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.strip_prefix("aws_behaviour: "))
+            .map(str::to_string)
+            .collect()
+    }
+
     /// Sends one STS GetCallerIdentity, as an SDK would, to prove requests are counted.
     pub fn call_sts(&self) -> String {
         let addr = self.url.trim_start_matches("http://");
