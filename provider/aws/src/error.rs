@@ -352,6 +352,7 @@ pub fn refused(operation: &str, message: &str) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
+    use super::AwsError;
     use super::ErrorKind::{self, *};
 
     #[test]
