@@ -1478,8 +1478,9 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli
 
 /// SPEC §3.4, "a response lost after AWS acted": the first call of every kind that changes
 /// something (each create, tag, put, modify and delete operation) is carried out by AWS and its
-/// response lost, so the SDK sends it again. Apply, a tag change and destroy each meet their
-/// own work: one of each object, the next plans empty, and nothing is left.
+/// response lost, so the SDK sends it again. Apply, in-place updates (tags, instance class,
+/// backup retention, function memory) and destroy each meet their own work: one of each object,
+/// the next plans empty, and nothing is left.
 fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan(cli: Cli) {
     let mut behaviour: serde_json::Value =
         serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
@@ -1489,20 +1490,27 @@ fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_or
     apply_ok(&ws, &var, "apply losing the first response of each change");
     assert_one_stack(&moto, "after lost responses");
     ok(&plan_code(&ws, &var), "the next plan is empty");
+    // In-place updates, each through an operation the first apply did not call.
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
-    let retagged = main.replace("Compliance = \"PCI-DSS\"", "Compliance = \"SOC2\"");
-    assert_ne!(main, retagged, "examples/basic sets Compliance");
-    ws.write("main.tf", &retagged);
+    let updated = main
+        .replace("Compliance = \"PCI-DSS\"", "Compliance = \"SOC2\"")
+        .replace("db.t3.medium", "db.r6g.large")
+        .replace(
+            "instance_count  = 2",
+            "instance_count  = 2\n    backup_retention_days = 14",
+        )
+        .replace(
+            "automatically_after_days = 30",
+            "automatically_after_days = 30\n    memory_mb = 512",
+        );
+    ws.write("main.tf", &updated);
     apply_ok(
         &ws,
         &var,
-        "a tag change losing the first response of each change",
+        "updates losing the first response of each change",
     );
-    assert_one_stack(&moto, "after the tag change");
-    ok(
-        &plan_code(&ws, &var),
-        "the plan after the tag change is empty",
-    );
+    assert_one_stack(&moto, "after the updates");
+    ok(&plan_code(&ws, &var), "the plan after the updates is empty");
     destroy_leaves_nothing(&ws, &moto, &var);
     let lost = moto.behaviour_notes();
     eprintln!("{} responses lost:\n{}", lost.len(), lost.join("\n"));
@@ -1517,6 +1525,9 @@ fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_or
         "lambda POST 2 ",
         "lambda POST 4 ",
         "CreateTags",
+        "ModifyDBInstance",
+        "ModifyDBCluster",
+        "lambda PUT 4 ",
         "DeleteSecurityGroup",
         "DeleteDBCluster",
         "ScheduleKeyDeletion",

@@ -32,6 +32,9 @@ pub enum Classifier {
     /// CloudWatch Logs, the key policy or the bucket policy, created moments before (IAM and
     /// resource policies propagate).
     TrailDeliveryNotYetPermitted,
+    /// Lambda is still applying a function's last update: the same update sent again by the
+    /// SDK after its response was lost, or one that follows it too closely.
+    FunctionUpdateInProgress,
 }
 
 impl Classifier {
@@ -61,6 +64,9 @@ impl Classifier {
                     // CloudWatch Logs' answer while a new key's policy has not reached it:
                     // "The specified KMS key does not exist or is not allowed to be used ...".
                     || (e.is_code(&["AccessDeniedException"]) && msg.contains("KMS key"))
+            }
+            Classifier::FunctionUpdateInProgress => {
+                e.is_code(&["ResourceConflictException"]) && msg.contains("update is in progress")
             }
             Classifier::TrailDeliveryNotYetPermitted => {
                 e.is_code(&[
@@ -240,6 +246,15 @@ mod tests {
 
     #[test]
     fn classifiers_recognise_the_conditions_they_name() {
+        assert!(Classifier::FunctionUpdateInProgress.matches(&api(
+            "ResourceConflictException",
+            "The operation cannot be performed at this time. An update is in progress for \
+             resource: arn:aws:lambda:us-east-1:123456789012:function:rotation-dev"
+        )));
+        assert!(!Classifier::FunctionUpdateInProgress.matches(&api(
+            "ResourceConflictException",
+            "Function already exist: rotation-dev"
+        )));
         assert!(Classifier::RoleNotYetAssumable.matches(&api(
             "InvalidParameterValueException",
             "The role defined for the function cannot be assumed by Lambda."

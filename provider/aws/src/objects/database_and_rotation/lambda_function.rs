@@ -34,6 +34,17 @@ const ROLE_PROPAGATION: RetryPolicy = RetryPolicy::with(
     Duration::from_secs(2 * 60),
 );
 
+/// An update meets the one before it still in progress (the same update, when the SDK sent it
+/// again after its response was lost), and the role's propagation as a create does.
+const UPDATE: RetryPolicy = RetryPolicy::with(
+    &[
+        Classifier::RoleNotYetAssumable,
+        Classifier::RolePermissionsNotYetEffective,
+        Classifier::FunctionUpdateInProgress,
+    ],
+    Duration::from_secs(2 * 60),
+);
+
 // find
 
 pub async fn find(ctx: &Ctx<'_>, c: &Component) -> Result<Option<String>, AwsError> {
@@ -254,7 +265,7 @@ pub async fn update(
     // One update at a time: Lambda refuses a change while the last one is in progress.
     if configuration_differs(ctx, s, &want, config) {
         updated(ctx, id).await?;
-        ctx.call_with(&ROLE_PROPAGATION, "UpdateFunctionConfiguration", || {
+        ctx.call_with(&UPDATE, "UpdateFunctionConfiguration", || {
             ctx.clients
                 .lambda
                 .update_function_configuration()
@@ -275,7 +286,7 @@ pub async fn update(
     if code_differs(config)? {
         updated(ctx, id).await?;
         let zip = package()?;
-        ctx.call("UpdateFunctionCode", || {
+        ctx.call_with(&UPDATE, "UpdateFunctionCode", || {
             ctx.clients
                 .lambda
                 .update_function_code()
