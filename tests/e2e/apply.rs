@@ -1479,8 +1479,8 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli
 /// SPEC §3.4, "a response lost after AWS acted": the first call of every kind that changes
 /// something (each create, tag, put, modify and delete operation) is carried out by AWS and its
 /// response lost, so the SDK sends it again. Apply, in-place updates (tags, instance class,
-/// backup retention, function memory) and destroy each meet their own work: one of each object,
-/// the next plans empty, and nothing is left.
+/// backup retention, function memory), a zone swap and destroy each meet their own work: one of
+/// each object, the next plans empty, and nothing is left.
 fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan(cli: Cli) {
     let mut behaviour: serde_json::Value =
         serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
@@ -1511,6 +1511,22 @@ fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_or
     );
     assert_one_stack(&moto, "after the updates");
     ok(&plan_code(&ws, &var), "the plan after the updates is empty");
+    // A zone swapped: a subnet and an instance replaced, the endpoints, the subnet group and
+    // the function moved.
+    ws.write(
+        "main.tf",
+        &updated.replace("\"us-east-1c\"]", "\"us-east-1d\"]"),
+    );
+    apply_ok(
+        &ws,
+        &var,
+        "a zone swap losing the first response of each change",
+    );
+    assert_one_stack(&moto, "after the zone swap");
+    ok(
+        &plan_code(&ws, &var),
+        "the plan after the zone swap is empty",
+    );
     destroy_leaves_nothing(&ws, &moto, &var);
     let lost = moto.behaviour_notes();
     eprintln!("{} responses lost:\n{}", lost.len(), lost.join("\n"));
@@ -1528,6 +1544,8 @@ fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_or
         "ModifyDBInstance",
         "ModifyDBCluster",
         "lambda PUT 4 ",
+        "ModifyDBSubnetGroup",
+        "ModifyVpcEndpoint",
         "DeleteSecurityGroup",
         "DeleteDBCluster",
         "ScheduleKeyDeletion",
