@@ -1487,11 +1487,16 @@ fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_or
     behaviour["lose_first_response"] = serde_json::json!(true);
     let moto = Moto::start_like_aws(&behaviour.to_string());
     let (ws, var) = basic(cli, &moto);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let tag = "    Compliance = \"PCI-DSS\"\n";
+    assert!(main.contains(tag), "examples/basic sets Compliance");
+    let with_owner = main.replace(tag, &format!("{tag}    Owner = \"ci\"\n"));
+    ws.write("main.tf", &with_owner);
     apply_ok(&ws, &var, "apply losing the first response of each change");
     assert_one_stack(&moto, "after lost responses");
     ok(&plan_code(&ws, &var), "the next plan is empty");
-    // In-place updates, each through an operation the first apply did not call.
-    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    // In-place updates, each through an operation the first apply did not call: a tag changed
+    // and one removed, the instance class, backup retention and the function's memory.
     let updated = main
         .replace("Compliance = \"PCI-DSS\"", "Compliance = \"SOC2\"")
         .replace("db.t3.medium", "db.r6g.large")
@@ -1546,6 +1551,10 @@ fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_or
         "lambda PUT 4 ",
         "ModifyDBSubnetGroup",
         "ModifyVpcEndpoint",
+        "DeleteTags",
+        "UntagResource",
+        "RemoveTagsFromResource",
+        "UntagRole",
         "DeleteSecurityGroup",
         "DeleteDBCluster",
         "ScheduleKeyDeletion",
