@@ -1325,6 +1325,73 @@ fn an_interrupted_slow_destroy_keeps_what_is_left_in_state_and_the_next_destroy_
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 
+/// AWS takes minutes; the `timeouts` block bounds how long apply waits. The cluster here stays
+/// `creating` for 30 s and the create timeout is 15 s: the apply fails naming what it waited for
+/// and the timeout, with the cluster recorded in state. The next apply, with the default
+/// timeouts, waits for that same cluster (no second one), and converges.
+fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_the_same_cluster(
+    cli: Cli,
+) {
+    let moto = Moto::start_like_aws(
+        r#"{"lifecycle": {"rds": 2, "rds_cluster_create": 30, "lambda": 1, "vpc_endpoint": 1},
+            "consistency": {"ec2_describe_after_create": 1}}"#,
+    );
+    let (ws, var) = basic(cli, &moto);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let short = main.replace(
+        "  logs {\n",
+        "  timeouts {\n    create = \"15s\"\n  }\n  logs {\n",
+    );
+    assert_ne!(short, main, "examples/basic has a logs block");
+    ws.write("main.tf", &short);
+    let failed = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    let all = format!("{}{}", failed.stdout, failed.stderr);
+    assert_eq!(failed.code, 1, "the apply outlasts its timeout:\n{all}");
+    assert!(all.contains("db_cluster"), "names the cluster:\n{all}");
+    assert!(
+        all.contains("bounded by timeouts.create (15 s)"),
+        "names the setting that bounds the wait:\n{all}"
+    );
+    let recorded = state_components(&ws);
+    assert!(
+        recorded["db_cluster"].is_string(),
+        "the cluster being created is in state: {recorded}\n{all}"
+    );
+    ws.write("main.tf", &main);
+    apply_ok(&ws, &var, "the apply with the default timeouts");
+    assert_one_stack(&moto, "after the timed-out create");
+    assert_eq!(
+        state_components(&ws)["db_cluster"],
+        recorded["db_cluster"],
+        "the same cluster"
+    );
+    ok(&plan_code(&ws, &var), "the plan after it is empty");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_the_same_cluster_on_terraform_1_0(
+) {
+    a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_the_same_cluster(
+        Cli::V1_0,
+    );
+}
+
+#[test]
+fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_the_same_cluster_on_terraform_1_15(
+) {
+    a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_the_same_cluster(
+        Cli::V1_15,
+    );
+}
+
 /// `terraform destroy` in a directory whose state holds nothing of the stack: it succeeds
 /// (nothing to do), except that Terraform 1.0 plans the configuration first, where a complete
 /// stack of another state is refused as at any plan.

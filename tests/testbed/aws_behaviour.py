@@ -31,6 +31,7 @@ object (every key optional; an empty object is moto plus the fixes below):
       "lifecycle": {                               # seconds an object stays busy (AWS: minutes)
         "rds": 2,                                  # cluster/instance creating, modifying (new
                                                    # values pending), deleting
+        "rds_cluster_create": 20,                  # the cluster's creating alone, if set
         "lambda": 1,                               # function Pending after create, update
                                                    # InProgress (a second one refused)
         "vpc_endpoint": 1                          # endpoint pending after create
@@ -77,7 +78,7 @@ from moto.kms.models import KmsBackend
 from moto.logs.models import LogsBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.rds.exceptions import RDSClientError
-from moto.rds.models import RDSBackend
+from moto.rds.models import DBCluster, RDSBackend
 from werkzeug.serving import run_simple
 
 CONFIG = json.loads(os.environ.get("VAULT_AWS_BEHAVIOUR") or "{}")
@@ -266,18 +267,33 @@ def _settle():
         action()
 
 
-def _lifecycle(cls, method, kind, busy, final, attribute="status"):
+def _lifecycle(cls, method, kind, busy, final, attribute="status", own=None):
+    """`own`: a key of its own that, when set, wins over `kind`'s for this one method."""
     original = getattr(cls, method)
 
     def patched(self, *args, **kwargs):
         obj = original(self, *args, **kwargs)
-        _busy(obj, attribute, busy, final, LIFECYCLE.get(kind, 0))
+        _busy(obj, attribute, busy, final, LIFECYCLE.get(own, LIFECYCLE.get(kind, 0)))
         return obj
 
     setattr(cls, method, patched)
 
 
-_lifecycle(RDSBackend, "create_db_cluster", "rds", "creating", "available")
+_lifecycle(RDSBackend, "create_db_cluster", "rds", "creating", "available", own="rds_cluster_create")
+
+# moto answers "creating" for a new cluster once, then "available" (its `status` getter moves it
+# on when read), which cut every busy time above short to one read. A cluster the lifecycle
+# holds busy stays busy until its time is up.
+_cluster_status = DBCluster.status
+
+
+def _held_cluster_status(self):
+    with BUSY_LOCK:
+        held = id(self) in BUSY
+    return self._status if held else _cluster_status.fget(self)
+
+
+DBCluster.status = property(_held_cluster_status, _cluster_status.fset)
 _lifecycle(RDSBackend, "create_db_instance", "rds", "creating", "available")
 _lifecycle(RDSBackend, "modify_db_cluster", "rds", "modifying", "available")
 _lifecycle(RDSBackend, "modify_db_instance", "rds", "modifying", "available")

@@ -49,6 +49,23 @@ pub struct Failure {
     pub error: AwsError,
 }
 
+/// An object's work that failed: why, and the object's id when it exists all the same (a create
+/// whose wait outlasted its timeout or was interrupted: AWS made the object), so that state
+/// records it as SPEC §3.4 asks ("whatever exists is recorded in state").
+struct Failed {
+    error: AwsError,
+    exists: Option<String>,
+}
+
+impl From<AwsError> for Failed {
+    fn from(error: AwsError) -> Self {
+        Failed {
+            error,
+            exists: None,
+        }
+    }
+}
+
 /// What a refresh found: the objects that still exist, what each looks like, and how each
 /// differs from the stack (as the core decides: [`objects::drift`]).
 #[derive(Debug, Default)]
@@ -146,7 +163,16 @@ impl<'a> Executor<'a> {
                 let component = stack.component(&c).expect("scheduled from the stack");
                 let update = planned.update.contains(&c);
                 let ctx = self.ctx(stack, &snapshot, timeout);
-                let result = Box::pin(ensure(&ctx, component, update)).await.map(Some);
+                let result = match Box::pin(ensure(&ctx, component, update)).await {
+                    Ok(id) => Ok(Some(id)),
+                    // A create that failed may have made the object first (its wait ran out,
+                    // or Ctrl-C came): found by name and tag, it is recorded.
+                    Err(error) if !snapshot.contains_key(&c) => Err(Failed {
+                        exists: objects::find(&ctx, component).await.ok().flatten(),
+                        error,
+                    }),
+                    Err(error) => Err(error.into()),
+                };
                 (c, result)
             }),
         )
@@ -167,7 +193,7 @@ impl<'a> Executor<'a> {
         work: impl Fn(ComponentId, Ids) -> W,
     ) -> Report
     where
-        W: std::future::Future<Output = (ComponentId, Result<Option<String>, AwsError>)>,
+        W: std::future::Future<Output = (ComponentId, Result<Option<String>, Failed>)>,
     {
         let start = self.clock.elapsed();
         let mut waiting: BTreeSet<ComponentId> = todo.into_iter().collect();
@@ -216,7 +242,10 @@ impl<'a> Executor<'a> {
                 Ok(None) => {
                     ids.remove(&component);
                 }
-                Err(error) => {
+                Err(Failed { error, exists }) => {
+                    if let Some(id) = exists {
+                        ids.insert(component.clone(), id);
+                    }
                     failure.get_or_insert(Failure { component, error });
                 }
             }
@@ -287,7 +316,8 @@ impl<'a> Executor<'a> {
                 let ctx = self.ctx(order, &snapshot, timeout);
                 let result = Box::pin(remove(&ctx, &c, find_unrecorded))
                     .await
-                    .map(|()| None);
+                    .map(|()| None)
+                    .map_err(Failed::from);
                 (c, result)
             }),
         )

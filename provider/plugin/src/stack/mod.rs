@@ -400,11 +400,29 @@ impl SecretsStackResource {
                 Self::claimed(diags, &f.error);
                 return state;
             }
+            // A wait that ran out says which setting bounds it: AWS often needs longer than
+            // a short timeout (an Aurora cluster takes minutes).
+            let bound = match f.error {
+                vault_aws::error::AwsError::Timeout { .. } => {
+                    let t = &stack.inputs().timeouts;
+                    let limit = if action == "create" {
+                        t.create
+                    } else {
+                        t.update
+                    };
+                    format!(
+                        "\n\nThe wait is bounded by timeouts.{action} ({}); raise it if AWS \
+                         needs longer.",
+                        vault_aws::error::human_duration(limit)
+                    )
+                }
+                _ => String::new(),
+            };
             diags.root_error(
                 format!("Could not {action} {}", f.component),
                 format!(
-                    "{}\n\nEverything created so far is recorded in state; run apply again to \
-                     resume once the cause is fixed, or destroy to remove it.",
+                    "{}{bound}\n\nEverything created so far is recorded in state; run apply \
+                     again to resume once the cause is fixed, or destroy to remove it.",
                     f.error
                 ),
             );
