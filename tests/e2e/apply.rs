@@ -1392,6 +1392,42 @@ fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_
     );
 }
 
+/// Destroy, then apply the same configuration at once (a CI pipeline rebuilding an
+/// environment): AWS releases a force-deleted secret's name only seconds after DeleteSecret
+/// answers (here 10 s), and the create waits for it instead of failing.
+fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name(cli: Cli) {
+    let mut behaviour: serde_json::Value =
+        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
+    behaviour["propagation"] = serde_json::json!({"secret_name_after_delete": 10});
+    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let (ws, var) = basic(cli, &moto);
+    apply_ok(&ws, &var, "apply");
+    destroy_leaves_nothing(&ws, &moto, &var);
+    apply_ok(&ws, &var, "the apply right after destroy");
+    let refused = moto.behaviour_notes();
+    assert!(
+        refused
+            .iter()
+            .any(|n| n.starts_with("refused CreateSecret")),
+        "the second apply met the name not yet released: {refused:?}"
+    );
+    assert_one_stack(&moto, "after the second apply");
+    ok(&plan_code(&ws, &var), "the plan after it is empty");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name_on_terraform_1_0(
+) {
+    a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name(Cli::V1_0);
+}
+
+#[test]
+fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name_on_terraform_1_15(
+) {
+    a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name(Cli::V1_15);
+}
+
 /// `terraform destroy` in a directory whose state holds nothing of the stack: it succeeds
 /// (nothing to do), except that Terraform 1.0 plans the configuration first, where a complete
 /// stack of another state is refused as at any plan.

@@ -19,7 +19,8 @@ object (every key optional; an empty object is moto plus the fixes below):
                                                    # something is carried out, its response lost
       "propagation": {                             # eventual consistency, in seconds
         "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
-        "key_for_logs": 3                          # Logs cannot use a new KMS key yet
+        "key_for_logs": 3,                         # Logs cannot use a new KMS key yet
+        "secret_name_after_delete": 5              # a force-deleted secret's name not free yet
       },
       "consistency": {"ec2_describe_after_create": 1},  # a new VPC, subnet, ... NotFound a while
       "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
@@ -424,6 +425,34 @@ def _recent(kind, name, seconds):
     at = CREATED.get((kind, name))
     return at is not None and time.monotonic() - at < seconds
 
+
+# {"propagation": {"secret_name_after_delete": 5}}: AWS releases a force-deleted secret's name a
+# few seconds after DeleteSecret answers; a create of that name before then is refused.
+from moto.secretsmanager.exceptions import InvalidRequestException as _SmInvalidRequest
+
+_delete_secret = _SecretsManager.delete_secret
+_create_secret = _SecretsManager.create_secret
+
+
+def delete_secret(self, secret_id, recovery_window_in_days, force_delete_without_recovery):
+    out = _delete_secret(self, secret_id, recovery_window_in_days, force_delete_without_recovery)
+    if force_delete_without_recovery:
+        CREATED[("deleted secret", out[1])] = time.monotonic()
+    return out
+
+
+def create_secret(self, name, *args, **kwargs):
+    if _recent("deleted secret", name, PROPAGATION.get("secret_name_after_delete", 0)):
+        sys.stderr.write(f"aws_behaviour: refused CreateSecret {name}: name not released yet\n")
+        raise _SmInvalidRequest(
+            "You can't create this secret because a secret with this name is already scheduled "
+            "for deletion."
+        )
+    return _create_secret(self, name, *args, **kwargs)
+
+
+_SecretsManager.delete_secret = delete_secret
+_SecretsManager.create_secret = create_secret
 
 _create_role = IAMBackend.create_role
 
