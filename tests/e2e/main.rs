@@ -18,5 +18,6 @@ mod install;
 mod modern;
 mod module;
 mod plan;
+mod quotas;
 mod soak;
 mod zones;

@@ -269,6 +269,20 @@ elif mode == "--log-rotation-failure":
     logs.create_log_stream(logGroupName=sys.argv[5], logStreamName=stream)
     logs.put_log_events(logGroupName=sys.argv[5], logStreamName=stream, logEvents=[{"timestamp": int(time.time() * 1000) + 5000, "message": json.dumps(line)}])
     sys.exit(0)
+elif mode == "--foreign-trail":
+    # Someone else's trail in the region (with the bucket it needs): it counts against the quota.
+    client("s3").create_bucket(Bucket=sys.argv[4])
+    print(client("cloudtrail").create_trail(Name=sys.argv[4], S3BucketName=sys.argv[4])["TrailARN"])
+    sys.exit(0)
+elif mode == "--trails":
+    print(json.dumps(sorted(t["Name"] for t in client("cloudtrail").describe_trails()["trailList"])))
+    sys.exit(0)
+elif mode == "--foreign-vpc":
+    print(client("ec2").create_vpc(CidrBlock="172.31.0.0/16")["Vpc"]["VpcId"])
+    sys.exit(0)
+elif mode == "--delete-vpc":
+    client("ec2").delete_vpc(VpcId=sys.argv[4])
+    sys.exit(0)
 elif mode == "--count":
     # How many objects of the stack exist now, per kind: after a crash, none may be duplicated.
     ec2, kms, sm, rds, lam = (client(n) for n in ["ec2", "kms", "secretsmanager", "rds", "lambda"])

@@ -37,7 +37,11 @@ object (every key optional; an empty object is moto plus the fixes below):
                                                    # InProgress (a second one refused)
         "vpc_endpoint": 1                          # endpoint pending after create
       },
-      "rotation": "as_aws"                         # RotateSecret starts a rotation as AWS does
+      "rotation": "as_aws",                        # RotateSecret starts a rotation as AWS does
+      "quotas": {                                  # objects per region; AWS's defaults (shown)
+        "vpcs_per_region": 5,                      # apply even when the key is absent
+        "trails_per_region": 5
+      }
     }
 
 RotateSecret as AWS: the token's version is created empty and labelled AWSPENDING, and nothing
@@ -753,6 +757,53 @@ def create_vpc_endpoint(self, *args, **kwargs):
 
 
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
+
+# Account quotas on how many objects of a kind a region holds, as AWS's defaults unless the
+# configuration says otherwise (`{"quotas": {"vpcs_per_region": 2}}`); moto has none. The default
+# VPC counts, as on AWS. Every caller is held to them, the tests' own boto3 calls too.
+QUOTAS = {"vpcs_per_region": 5, "trails_per_region": 5, **CONFIG.get("quotas", {})}
+
+from moto.ec2.exceptions import EC2ClientError
+from moto.cloudtrail.models import CloudTrailBackend
+
+_create_vpc_quota = VPCBackend.create_vpc
+
+
+def create_vpc_within_quota(self, *args, **kwargs):
+    if len(self.vpcs) >= QUOTAS["vpcs_per_region"]:
+        sys.stderr.write("aws_behaviour: refused CreateVpc: VPCs per region quota reached\n")
+        raise EC2ClientError("VpcLimitExceeded", "The maximum number of VPCs has been reached.")
+    return _create_vpc_quota(self, *args, **kwargs)
+
+
+VPCBackend.create_vpc = create_vpc_within_quota
+
+
+class MaximumNumberOfTrailsExceeded(JsonRESTError):
+    code = 400
+
+    def __init__(self, account, region):
+        super().__init__(
+            "MaximumNumberOfTrailsExceededException",
+            f"User: {account} already has {QUOTAS['trails_per_region']} trails in {region}.",
+        )
+
+
+_create_trail = CloudTrailBackend.create_trail
+
+
+def create_trail_within_quota(self, name, *args, **kwargs):
+    # AWS counts the account's trails homed here and its multi-region trails homed elsewhere.
+    counted = [t for t in self.describe_trails(include_shadow_trails=True)
+               if t.account_id == self.account_id]
+    if len(counted) >= QUOTAS["trails_per_region"]:
+        sys.stderr.write(f"aws_behaviour: refused CreateTrail {name}: trails per region quota "
+                         "reached\n")
+        raise MaximumNumberOfTrailsExceeded(self.account_id, self.region_name)
+    return _create_trail(self, name, *args, **kwargs)
+
+
+CloudTrailBackend.create_trail = create_trail_within_quota
 
 FAULTS = CONFIG.get("faults", {})
 BURSTS = CONFIG.get("throttled_for", {})

@@ -83,6 +83,9 @@ pub enum ErrorKind {
     DependencyViolation,
     /// The caller's credentials do not allow the call.
     AccessDenied,
+    /// An account quota on how many objects of a kind there may be (VPCs per region, trails
+    /// per region, ...): waiting does not help; deleting unused objects or a raised quota does.
+    QuotaExceeded,
     /// Anything else: bad input, a state conflict, a service fault.
     Other,
 }
@@ -122,6 +125,21 @@ impl ErrorKind {
             "UnauthorizedOperation",
             "AuthFailure",
         ];
+        const QUOTA_EXCEEDED: &[&str] = &[
+            "VpcLimitExceeded",
+            "SubnetLimitExceeded",
+            "SecurityGroupLimitExceeded",
+            "RulesPerSecurityGroupLimitExceeded",
+            "RouteTableLimitExceeded",
+            "VpcEndpointLimitExceeded",
+            "NetworkInterfaceLimitExceeded",
+            "MaximumNumberOfTrailsExceededException",
+            "TooManyBuckets",
+            "CodeStorageExceededException",
+            // IAM (roles, policies per account), KMS, Logs, Secrets Manager.
+            "LimitExceeded",
+            "LimitExceededException",
+        ];
         // EC2 spells it `InvalidVpcID.NotFound`, RDS `DBClusterNotFoundFault`.
         let not_found = NOT_FOUND.contains(&code)
             || code.ends_with(".NotFound")
@@ -140,6 +158,11 @@ impl ErrorKind {
             ErrorKind::DependencyViolation
         } else if ACCESS_DENIED.contains(&code) {
             ErrorKind::AccessDenied
+        } else if QUOTA_EXCEEDED.contains(&code)
+            // RDS: `DBClusterQuotaExceededFault`, `InstanceQuotaExceeded`, `StorageQuotaExceeded`.
+            || code.contains("QuotaExceeded")
+        {
+            ErrorKind::QuotaExceeded
         } else {
             ErrorKind::Other
         }
@@ -307,16 +330,36 @@ fn api_sentence(operation: &str, code: &str, message: &str, request_id: Option<&
         out.push_str(message.trim_end_matches('.'));
     }
     out.push('.');
-    if ErrorKind::of_code(code) == ErrorKind::AccessDenied {
-        let (action, resource) = refused(operation, message);
-        out.push_str(&format!(
-            " The credentials lack {action} on {resource}. {DEPLOYER_POLICY_HINT}"
-        ));
+    match ErrorKind::of_code(code) {
+        ErrorKind::AccessDenied => {
+            let (action, resource) = refused(operation, message);
+            out.push_str(&format!(
+                " The credentials lack {action} on {resource}. {DEPLOYER_POLICY_HINT}"
+            ));
+        }
+        ErrorKind::QuotaExceeded => out.push_str(&format!(" {}", quota_hint(code))),
+        _ => {}
     }
     if let Some(id) = request_id {
         out.push_str(&format!(" (request id {id})"));
     }
     out
+}
+
+/// What to do about an exceeded quota: retrying does not help, so the apply stops (what it
+/// made so far stays in state, and the apply's error says so).
+fn quota_hint(code: &str) -> String {
+    match code {
+        "MaximumNumberOfTrailsExceededException" => format!(
+            "CloudTrail allows {} trails per region and AWS does not raise that quota: delete a \
+             trail that is no longer used, or set audit {{ cloudtrail = false }} when an \
+             organisation trail already records this account's management events.",
+            vault_core::defaults::TRAILS_PER_REGION
+        ),
+        _ => "This is a quota of the AWS account: delete objects of this kind that are no longer \
+             used, or ask for a higher quota in the Service Quotas console."
+            .to_string(),
+    }
 }
 
 /// The IAM action and resource an access-denied error is about: from AWS's message ("... is not
@@ -522,6 +565,41 @@ mod rendering {
         assert!(timeout.to_string().contains("1 min 35 s"));
         let x = exhausted.to_string();
         assert!(x.contains("7 attempts over 2 min"), "{x}");
+    }
+
+    #[test]
+    fn exceeded_quotas_are_named_apart_from_throttling_and_say_what_to_do() {
+        for code in [
+            "VpcLimitExceeded",
+            "MaximumNumberOfTrailsExceededException",
+            "DBClusterQuotaExceededFault",
+            "InstanceQuotaExceeded",
+            "LimitExceeded",
+        ] {
+            assert_eq!(ErrorKind::of_code(code), ErrorKind::QuotaExceeded, "{code}");
+        }
+        // Request rates are throttling, whatever the word "Limit" in them.
+        assert_eq!(
+            ErrorKind::of_code("RequestLimitExceeded"),
+            ErrorKind::Throttled
+        );
+        let vpcs = AwsError::Api {
+            operation: "CreateVpc",
+            code: "VpcLimitExceeded".into(),
+            message: "The maximum number of VPCs has been reached.".into(),
+            request_id: None,
+        }
+        .to_string();
+        assert!(vpcs.contains("Service Quotas"), "{vpcs}");
+        let trails = AwsError::Api {
+            operation: "CreateTrail",
+            code: "MaximumNumberOfTrailsExceededException".into(),
+            message: "User: 123456789012 already has 5 trails in us-east-1.".into(),
+            request_id: None,
+        }
+        .to_string();
+        assert!(trails.contains("audit { cloudtrail = false }"), "{trails}");
+        assert!(!trails.contains("Service Quotas"), "not raisable: {trails}");
     }
 
     #[test]

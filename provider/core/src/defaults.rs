@@ -77,3 +77,6 @@ pub const OWNER_TAG: &str = "vault:owner";
 pub const MANDATORY_TAGS: &[&str] = &["CostCenter", "Compliance"];
 /// AWS allows 50 tags per object; the provider adds `Environment` and the management tag.
 pub const MAX_TAGS: usize = 50;
+/// CloudTrail's quota of trails per region and account, which AWS does not raise: a new stack's
+/// audit trail is checked against it at plan, before anything is created.
+pub const TRAILS_PER_REGION: usize = 5;

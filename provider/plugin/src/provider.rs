@@ -47,6 +47,22 @@ impl Configured {
             None => vault_aws::account::caller_account(&self.clients).await,
         }
     }
+
+    /// The names of the stack `suffix` in the credentials' account and the provider's region.
+    pub async fn naming(
+        &self,
+        suffix: vault_core::EnvironmentSuffix,
+    ) -> Result<vault_core::model::Naming, String> {
+        let account = self
+            .account()
+            .await
+            .map_err(|e| format!("looking up the AWS account: {e}"))?;
+        Ok(vault_core::model::Naming::new(
+            suffix,
+            vault_core::AccountId::parse(&account).map_err(|e| e.to_string())?,
+            vault_core::Region::parse(&self.clients.region).map_err(|e| e.to_string())?,
+        ))
+    }
 }
 
 pub type SharedConfig = Arc<RwLock<Option<Configured>>>;

@@ -12,7 +12,7 @@ use vault_core::model::component::{
     DependencyKind, EndpointService, KeyPurpose, LogGroupPurpose, RolePurpose, SecurityGroupRole,
 };
 use vault_core::model::{logical, Output};
-use vault_core::{AccountId, ComponentId, PolicyKind, ProviderContext, ResolvedStack};
+use vault_core::{AccountId, ComponentId, Input, PolicyKind, ProviderContext, ResolvedStack};
 
 use super::state::StackState;
 use crate::protocol::Value;
@@ -417,15 +417,8 @@ pub async fn import(
         .map_err(|e| format!("the import id is the stack's environment_suffix: {suffix:?} {e}"))?;
     let clock = SystemClock::stoppable(configured.stop.clone());
     let clients = &configured.clients;
-    let account = configured
-        .account()
-        .await
-        .map_err(|e| format!("looking up the AWS account: {e}"))?;
-    let naming = vault_core::model::Naming::new(
-        suffix_name,
-        AccountId::parse(&account).map_err(|e| e.to_string())?,
-        vault_core::Region::parse(&clients.region).map_err(|e| e.to_string())?,
-    );
+    let naming = configured.naming(suffix_name).await?;
+    let account = naming.account().to_string();
     let config = vault_aws::discover::discover(clients, &naming)
         .await
         .map_err(|e| e.to_string())?
@@ -455,36 +448,50 @@ pub async fn import(
     Ok((state, private))
 }
 
-/// Whether a new stack may take a suffix.
-pub enum SuffixCheck {
-    Free,
-    /// A complete stack has it: the diagnostic's detail.
-    Taken(String),
+/// What a check made before anything is created found.
+pub enum Check {
+    Passed,
+    /// The stack cannot be created as configured: the diagnostic's detail.
+    Failed(String),
     /// AWS could not be asked: why.
     Unknown(String),
 }
 
+/// Runs a check's AWS calls; `limit` bounds AWS's silence (a plan must not hang on an
+/// unreachable AWS: apply checks again), not a throttled AWS's answers.
+async fn ask<T>(
+    configured: &Configured,
+    limit: Option<std::time::Duration>,
+    work: impl std::future::Future<Output = Result<T, String>>,
+) -> Result<T, String> {
+    match limit {
+        Some(limit) => configured
+            .clients
+            .bounded(limit, work)
+            .await
+            .unwrap_or_else(|_| Err(format!("AWS did not answer within {limit:?}"))),
+        None => work.await,
+    }
+}
+
 /// Whether a complete stack of `suffix` exists in the account and region. Such a stack belongs
 /// to another state (or to this one before it was lost); adopting it would let this state's
-/// destroy delete another team's stack. `limit` bounds AWS's silence (a plan must not hang on an
-/// unreachable AWS: apply checks again), not a throttled AWS's answers.
+/// destroy delete another team's stack.
 pub async fn check_suffix(
     configured: &Configured,
     suffix: &str,
     limit: Option<std::time::Duration>,
-) -> SuffixCheck {
-    let check = vault_aws::discover::complete_stack(&configured.clients, suffix);
-    let found = match limit {
-        Some(limit) => match configured.clients.bounded(limit, check).await {
-            Ok(found) => found,
-            Err(_) => return SuffixCheck::Unknown(format!("AWS did not answer within {limit:?}")),
-        },
-        None => check.await,
-    };
+) -> Check {
+    let found = ask(configured, limit, async {
+        vault_aws::discover::complete_stack(&configured.clients, suffix)
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await;
     match found {
-        Ok(None) => SuffixCheck::Free,
-        Err(e) => SuffixCheck::Unknown(e.to_string()),
-        Ok(Some(existing)) => SuffixCheck::Taken(format!(
+        Ok(None) => Check::Passed,
+        Err(why) => Check::Unknown(why),
+        Ok(Some(existing)) => Check::Failed(format!(
             "A complete stack with environment_suffix {suffix:?} already exists in region {} \
              (VPC {}, created {}). It is managed by another Terraform state, or by this one \
              before its state was lost; creating it here would take it over.\n\nTo manage that \
@@ -494,6 +501,67 @@ pub async fn check_suffix(
             configured.clients.region, existing.vpc_id, existing.created
         )),
     }
+}
+
+/// Whether the stack `state` has an audit trail; not yet when that is unknown (computed from
+/// another resource), which apply checks.
+pub fn wants_trail(state: &StackState) -> bool {
+    match state.to_config().audit.unwrap_or_default().cloudtrail {
+        Input::Set(wanted) => wanted,
+        Input::Unset => vault_core::defaults::CLOUDTRAIL,
+        Input::Unknown => false,
+    }
+}
+
+/// Whether the region has room for the audit trail of a new stack `planned`. CloudTrail refuses
+/// an account's sixth trail in a region and AWS does not raise that quota; the trail is among
+/// the last objects an apply makes, so without this check the refusal would come after the
+/// cluster, minutes into the apply. Passed when the stack makes no trail, or when its trail
+/// exists already (a create interrupted after making it).
+pub async fn check_trail_room(
+    configured: &Configured,
+    planned: &StackState,
+    limit: Option<std::time::Duration>,
+) -> Check {
+    let suffix = planned
+        .to_config()
+        .environment_suffix
+        .known()
+        .and_then(|s| vault_core::EnvironmentSuffix::parse(s).ok());
+    let (true, Some(suffix)) = (wants_trail(planned), suffix) else {
+        return Check::Passed;
+    };
+    let found = ask(configured, limit, async {
+        let naming = configured.naming(suffix).await?;
+        let trails = vault_aws::objects::keys_and_audit::cloudtrail::trails_counting_here(
+            &configured.clients,
+            naming.account().as_str(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok((naming, trails))
+    })
+    .await;
+    let (naming, trails) = match found {
+        Ok(x) => x,
+        Err(why) => return Check::Unknown(why),
+    };
+    let quota = vault_core::defaults::TRAILS_PER_REGION;
+    if trails.len() < quota || trails.contains(&naming.trail()) {
+        return Check::Passed;
+    }
+    Check::Failed(format!(
+        "Account {} already has {} CloudTrail trails in region {} ({}). CloudTrail allows {quota} \
+         per region and AWS does not raise that quota, so the stack's audit trail {} could not \
+         be created. Nothing was created.\n\nDelete a trail that is no longer used, or set \
+         audit {{ cloudtrail = false }} when an organisation trail already records this \
+         account's management events.",
+        naming.account(),
+        trails.len(),
+        naming.region().as_str(),
+        trails.join(", "),
+        naming.trail(),
+    ))
 }
 
 /// Marks the stack complete once an apply finished with every object in place: from then on

@@ -51,6 +51,15 @@ impl SecretsStackResource {
         }
     }
 
+    /// The provider's configuration, when it is known: checks made with AWS before a create are
+    /// skipped while it is not (a provider configured from another resource's outputs).
+    fn configured_yet(&self) -> Option<Configured> {
+        self.configured
+            .read()
+            .expect("provider configuration lock")
+            .clone()
+    }
+
     /// Validates with the provider's region and default tags, fills defaults, classifies the
     /// change against the prior stack, and marks what apply will compute as unknown.
     fn plan(
@@ -161,10 +170,11 @@ impl SecretsStackResource {
     }
 
     /// Stops a create when a complete stack of the same suffix exists (see
-    /// [`lifecycle::check_suffix`]); nothing is created or changed. At plan the check is
-    /// bounded and only warns when AWS cannot be asked (apply checks again, and fails then).
+    /// [`lifecycle::check_suffix`]), or when the region has no room for its audit trail
+    /// ([`lifecycle::check_trail_room`]); nothing is created or changed. At plan the checks are
+    /// bounded and only warn when AWS cannot be asked (apply checks again, and fails then).
     /// Skipped while the suffix or the provider's configuration is not known yet.
-    async fn refuse_existing(
+    async fn check_new_stack(
         &self,
         diags: &mut Diagnostics,
         planned: &StackState,
@@ -173,39 +183,44 @@ impl SecretsStackResource {
         let Value::Value(suffix) = &planned.environment_suffix else {
             return Some(());
         };
-        let configured = self
-            .configured
-            .read()
-            .expect("provider configuration lock")
-            .clone();
-        let Some(configured) = configured else {
+        let Some(configured) = self.configured_yet() else {
             return Some(());
         };
         let limit = at_plan.then_some(PLAN_CHECK_LIMIT);
-        let at = AttributePath::new("environment_suffix");
-        match lifecycle::check_suffix(&configured, suffix, limit).await {
-            lifecycle::SuffixCheck::Free => Some(()),
-            lifecycle::SuffixCheck::Taken(detail) => {
-                diags.error("Stack already exists", detail, at);
-                None
-            }
-            lifecycle::SuffixCheck::Unknown(why) if at_plan => {
-                diags.add_warning(protocol::Diagnostic::new(
-                    "Could not check whether this stack already exists",
-                    format!("{why}\n\nApply checks again before creating anything."),
-                    at,
-                ));
-                Some(())
-            }
-            lifecycle::SuffixCheck::Unknown(why) => {
-                diags.error(
-                    "Could not check whether this stack already exists",
-                    format!("{why}\n\nNothing was created."),
-                    at,
-                );
-                None
-            }
-        }
+        let suffix_check = lifecycle::check_suffix(&configured, suffix, limit).await;
+        report_check(
+            diags,
+            suffix_check,
+            at_plan,
+            ("Stack already exists", "whether this stack already exists"),
+            AttributePath::new("environment_suffix"),
+        )?;
+        self.check_trail_room(diags, planned, at_plan).await
+    }
+
+    /// Stops a plan, or a create, whose audit trail the region has no room for
+    /// ([`lifecycle::check_trail_room`]).
+    async fn check_trail_room(
+        &self,
+        diags: &mut Diagnostics,
+        planned: &StackState,
+        at_plan: bool,
+    ) -> Option<()> {
+        let Some(configured) = self.configured_yet() else {
+            return Some(());
+        };
+        let limit = at_plan.then_some(PLAN_CHECK_LIMIT);
+        let check = lifecycle::check_trail_room(&configured, planned, limit).await;
+        report_check(
+            diags,
+            check,
+            at_plan,
+            (
+                "No room for the audit trail",
+                "whether the region has room for the audit trail",
+            ),
+            protocol::attribute_path(&vault_core::Path::block_attr("audit", "cloudtrail")),
+        )
     }
 
     /// Rejects zones that cannot hold the stack (an endpoint service or the instance class
@@ -233,12 +248,7 @@ impl SecretsStackResource {
             .iter()
             .flatten()
             .any(|n| n.availability_zones.is_unknown());
-        let configured = self
-            .configured
-            .read()
-            .expect("provider configuration lock")
-            .clone();
-        let (Some(configured), false) = (configured, zones_unknown) else {
+        let (Some(configured), false) = (self.configured_yet(), zones_unknown) else {
             return Some(());
         };
         let at = vault_core::Path::block_attr("network", "availability_zones");
@@ -431,6 +441,41 @@ impl SecretsStackResource {
     }
 }
 
+/// Reports a check made before a create: a failure is an error on `at`; a check AWS could not
+/// answer is a warning at plan (apply checks again) and an error at apply. `titles`: the
+/// failure's summary, and what could not be checked.
+fn report_check(
+    diags: &mut Diagnostics,
+    check: lifecycle::Check,
+    at_plan: bool,
+    (failed, what): (&str, &str),
+    at: AttributePath,
+) -> Option<()> {
+    match check {
+        lifecycle::Check::Passed => Some(()),
+        lifecycle::Check::Failed(detail) => {
+            diags.error(failed, detail, at);
+            None
+        }
+        lifecycle::Check::Unknown(why) if at_plan => {
+            diags.add_warning(protocol::Diagnostic::new(
+                format!("Could not check {what}"),
+                format!("{why}\n\nApply checks again before creating anything."),
+                at,
+            ));
+            Some(())
+        }
+        lifecycle::Check::Unknown(why) => {
+            diags.error(
+                format!("Could not check {what}"),
+                format!("{why}\n\nNothing was created."),
+                at,
+            );
+            None
+        }
+    }
+}
+
 /// How long a plan waits for AWS to answer at all before it learns whether a new stack's suffix is
 /// taken and what its zones offer ([`vault_aws::clients::Clients::bounded`]).
 const PLAN_CHECK_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -573,7 +618,7 @@ impl Resource for SecretsStackResource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let (planned, _) = self.plan(diags, proposed_state, None)?;
-        self.refuse_existing(diags, &planned, true).await?;
+        self.check_new_stack(diags, &planned, true).await?;
         self.check_zones(diags, &planned, None).await?;
         Some((planned, Value::Null))
     }
@@ -595,6 +640,9 @@ impl Resource for SecretsStackResource {
             self.plan(diags, proposed_state, Some((&prior_state, &private)))?;
         self.check_zones(diags, &planned, Some(&prior_state))
             .await?;
+        if lifecycle::wants_trail(&planned) && !lifecycle::wants_trail(&prior_state) {
+            self.check_trail_room(diags, &planned, true).await?;
+        }
         Some((planned, prior_private_state, replace))
     }
 
@@ -618,7 +666,7 @@ impl Resource for SecretsStackResource {
     ) -> Option<(Self::State<'a>, Self::PrivateState<'a>)> {
         let configured = self.configured(diags)?;
         // Checked again: another apply may have finished this suffix since the plan.
-        self.refuse_existing(diags, &planned_state, false).await?;
+        self.check_new_stack(diags, &planned_state, false).await?;
         let (stack, private) = match lifecycle::new_stack(&configured, &planned_state).await {
             Ok(x) => x,
             Err(e) => {

@@ -277,6 +277,33 @@ async fn get(ctx: &Ctx<'_>, name_or_arn: &str) -> Result<Option<Trail>, AwsError
         .and_then(|out| out.trail().cloned()))
 }
 
+/// The trails of `account` that count against CloudTrail's quota of trails in the clients'
+/// region ([`vault_core::defaults::TRAILS_PER_REGION`]): those whose home is this region and the
+/// account's multi-region trails homed elsewhere (AWS counts one of those in every region), by
+/// name. An organisation trail another account runs is listed here too, and counts against that
+/// account's quota, not this one's.
+pub async fn trails_counting_here(
+    clients: &crate::clients::Clients,
+    account: &str,
+) -> Result<Vec<String>, AwsError> {
+    let out = clients
+        .cloudtrail
+        .describe_trails()
+        .include_shadow_trails(true)
+        .send()
+        .await
+        .map_err(crate::error::api("DescribeTrails"))?;
+    Ok(out
+        .trail_list()
+        .iter()
+        .filter(|t| {
+            t.trail_arn()
+                .is_some_and(|arn| arn.split(':').nth(4) == Some(account))
+        })
+        .filter_map(|t| t.name().map(str::to_string))
+        .collect())
+}
+
 /// The trail's name from its ARN (`arn:aws:cloudtrail:<region>:<account>:trail/<name>`).
 pub fn trail_name(arn: &str) -> &str {
     arn.rsplit_once(":trail/").map_or(arn, |(_, name)| name)
