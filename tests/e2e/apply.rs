@@ -1285,6 +1285,56 @@ fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finish
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 
+/// The Aurora cluster as moto holds it: its status and backup retention.
+fn cluster(moto: &Moto) -> serde_json::Value {
+    serde_json::from_str(&verify(moto, &["dev", "--cluster"]).stdout).unwrap()
+}
+
+/// Ctrl-C while Aurora applies a modification (on AWS, minutes), then an apply of another change
+/// at once: RDS refuses to modify a cluster that is still `modifying` (the behaviour layer, as
+/// AWS), so the apply waits until it is available and sends what still differs then.
+#[test]
+fn an_apply_right_after_an_interrupted_cluster_modification_waits_for_the_cluster_on_terraform_1_0()
+{
+    let mut behaviour: serde_json::Value =
+        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
+    behaviour["lifecycle"]["rds"] = serde_json::json!(15);
+    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    apply_ok(&ws, &var, "apply");
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let retention = |days: u32| {
+        main.replace(
+            "instance_count  = 2",
+            &format!("instance_count  = 2\n    backup_retention_days = {days}"),
+        )
+    };
+    ws.write("main.tf", &retention(14));
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    interrupt_apply(&ws, &moto, &apply_args, || {
+        cluster(&moto)["status"] == "modifying"
+    });
+    assert_eq!(
+        cluster(&moto)["status"],
+        "modifying",
+        "the next apply starts while the cluster is still modifying"
+    );
+    ws.write("main.tf", &retention(21));
+    ok(&ws.run(&apply_args), "the apply right after Ctrl-C");
+    let after = cluster(&moto);
+    assert_eq!(after["backup_retention_days"], 21, "{after}");
+    assert_eq!(after["status"], "available", "{after}");
+    ok(&plan_code(&ws, &var), "the plan after it is empty");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
 /// Ctrl-C during a slow destroy: it ends within seconds, the state keeps the stack with every
 /// object not yet deleted (so nothing is orphaned), and the next destroy deletes the rest.
 #[test]
@@ -1393,39 +1443,47 @@ fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_
 }
 
 /// Destroy, then apply the same configuration at once (a CI pipeline rebuilding an
-/// environment): AWS releases a force-deleted secret's name only seconds after DeleteSecret
-/// answers (here 10 s), and the create waits for it instead of failing.
-fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name(cli: Cli) {
+/// environment): AWS releases a force-deleted secret's name, and a deleted bucket's, only
+/// seconds after the delete answers (here 10 s), and the creates wait for them instead of
+/// failing.
+fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_and_bucket_names(
+    cli: Cli,
+) {
     let mut behaviour: serde_json::Value =
         serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["propagation"] = serde_json::json!({"secret_name_after_delete": 10});
+    behaviour["propagation"] =
+        serde_json::json!({"secret_name_after_delete": 10, "bucket_name_after_delete": 10});
     let moto = Moto::start_like_aws(&behaviour.to_string());
     let (ws, var) = basic(cli, &moto);
     apply_ok(&ws, &var, "apply");
     destroy_leaves_nothing(&ws, &moto, &var);
     apply_ok(&ws, &var, "the apply right after destroy");
     let refused = moto.behaviour_notes();
-    assert!(
-        refused
-            .iter()
-            .any(|n| n.starts_with("refused CreateSecret")),
-        "the second apply met the name not yet released: {refused:?}"
-    );
+    for create in ["refused CreateSecret", "refused CreateBucket"] {
+        assert!(
+            refused.iter().any(|n| n.starts_with(create)),
+            "the second apply met a name not yet released ({create}): {refused:?}"
+        );
+    }
     assert_one_stack(&moto, "after the second apply");
     ok(&plan_code(&ws, &var), "the plan after it is empty");
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 
 #[test]
-fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name_on_terraform_1_0(
+fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_and_bucket_names_on_terraform_1_0(
 ) {
-    a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name(Cli::V1_0);
+    a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_and_bucket_names(
+        Cli::V1_0,
+    );
 }
 
 #[test]
-fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name_on_terraform_1_15(
+fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_and_bucket_names_on_terraform_1_15(
 ) {
-    a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_name(Cli::V1_15);
+    a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_and_bucket_names(
+        Cli::V1_15,
+    );
 }
 
 /// `terraform destroy` in a directory whose state holds nothing of the stack: it succeeds

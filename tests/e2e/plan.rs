@@ -46,10 +46,11 @@ fn examples_basic_validates_and_plans_one_stack_reading_but_creating_nothing(cli
         plan.stdout
     );
     // The plan reads and writes nothing: the credential check at configure (STS), whether a
-    // complete stack of this suffix exists (EC2), and what the zones offer (zones, endpoint
-    // services, orderable instance classes).
+    // complete stack of this suffix exists (EC2), what the zones offer (zones, endpoint
+    // services, orderable instance classes) and whether the region has room for the trail
+    // (CloudTrail).
     let requests = moto.aws_requests();
-    assert!(requests.len() <= 5, "{requests:?}");
+    assert!(requests.len() <= 6, "{requests:?}");
     let counts = crate::harness::verify(&moto, &["dev", "--count"]);
     let counts: Json = serde_json::from_str(&counts.stdout).unwrap();
     assert!(

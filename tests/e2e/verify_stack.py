@@ -283,6 +283,10 @@ elif mode == "--foreign-vpc":
 elif mode == "--delete-vpc":
     client("ec2").delete_vpc(VpcId=sys.argv[4])
     sys.exit(0)
+elif mode == "--cluster":
+    c = client("rds").describe_db_clusters()["DBClusters"][0]
+    print(json.dumps({"status": c["Status"], "backup_retention_days": c["BackupRetentionPeriod"]}))
+    sys.exit(0)
 elif mode == "--count":
     # How many objects of the stack exist now, per kind: after a crash, none may be duplicated.
     ec2, kms, sm, rds, lam = (client(n) for n in ["ec2", "kms", "secretsmanager", "rds", "lambda"])

@@ -20,7 +20,8 @@ object (every key optional; an empty object is moto plus the fixes below):
       "propagation": {                             # eventual consistency, in seconds
         "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
         "key_for_logs": 3,                         # Logs cannot use a new KMS key yet
-        "secret_name_after_delete": 5              # a force-deleted secret's name not free yet
+        "secret_name_after_delete": 5,             # a force-deleted secret's name not free yet
+        "bucket_name_after_delete": 5              # a deleted bucket's name not free yet
       },
       "consistency": {"ec2_describe_after_create": 1},  # a new VPC, subnet, ... NotFound a while
       "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
@@ -300,6 +301,19 @@ def _held_cluster_status(self):
 
 DBCluster.status = property(_held_cluster_status, _cluster_status.fset)
 _lifecycle(RDSBackend, "create_db_instance", "rds", "creating", "available")
+# moto's ModifyDBCluster answers with a copy of the cluster and marks the one it keeps
+# available, so the busy time and pending values below would land on the copy; AWS answers with
+# the cluster itself, which then stays modifying.
+_modify_db_cluster = RDSBackend.modify_db_cluster
+
+
+def modify_db_cluster(self, kwargs):
+    ident = kwargs.get("new_db_cluster_identifier") or kwargs["db_cluster_identifier"]
+    _modify_db_cluster(self, kwargs)
+    return self.clusters[ident]
+
+
+RDSBackend.modify_db_cluster = modify_db_cluster
 _lifecycle(RDSBackend, "modify_db_cluster", "rds", "modifying", "available")
 _lifecycle(RDSBackend, "modify_db_instance", "rds", "modifying", "available")
 _lifecycle(VPCBackend, "create_vpc_endpoint", "vpc_endpoint", "pending", "available", "state")
@@ -360,6 +374,31 @@ def _pending(cls, method, store, key):
 
 _pending(RDSBackend, "modify_db_instance", "databases", lambda ident, *a, **k: ident)
 _pending(RDSBackend, "modify_db_cluster", "clusters", lambda kwargs: kwargs["db_cluster_identifier"])
+
+
+# RDS refuses to modify a cluster or instance that is not available (creating, modifying, a
+# backup, an upgrade), whoever asks; moto modifies it in any state. Wraps the patches above, so
+# a refused call changes nothing.
+def _available_only(method, store, key, code, message):
+    original = getattr(RDSBackend, method)
+
+    def patched(self, *args, **kwargs):
+        _settle()
+        obj = getattr(self, store).get(key(*args, **kwargs))
+        status = getattr(obj, "status", "available") if obj is not None else "available"
+        if status != "available":
+            sys.stderr.write(f"aws_behaviour: refused {method} while {status}\n")
+            raise RDSClientError(code, message.format(status=status))
+        return original(self, *args, **kwargs)
+
+    setattr(RDSBackend, method, patched)
+
+
+_available_only("modify_db_cluster", "clusters", lambda kwargs: kwargs["db_cluster_identifier"],
+                "InvalidDBClusterStateFault",
+                "DB cluster is not available for modification with status {status}")
+_available_only("modify_db_instance", "databases", lambda ident, *a, **k: ident,
+                "InvalidDBInstanceState", "Database instance is not in available state.")
 
 
 # A deleted cluster or instance stays `deleting` for a while (AWS: minutes) before it is gone,
@@ -457,6 +496,38 @@ def create_secret(self, name, *args, **kwargs):
 
 _SecretsManager.delete_secret = delete_secret
 _SecretsManager.create_secret = create_secret
+
+# {"propagation": {"bucket_name_after_delete": 5}}: S3 releases a deleted bucket's name seconds to
+# minutes after DeleteBucket answers; a create of that name before then is refused with
+# OperationAborted (409).
+from moto.s3.exceptions import S3ClientError as _S3ClientError
+from moto.s3.models import S3Backend as _S3Backend
+
+_delete_bucket = _S3Backend.delete_bucket
+_create_bucket = _S3Backend.create_bucket
+
+
+def delete_bucket(self, bucket_name):
+    deleted = _delete_bucket(self, bucket_name)
+    if deleted is not None:
+        CREATED[("deleted bucket", bucket_name)] = time.monotonic()
+    return deleted
+
+
+def create_bucket(self, bucket_name, *args, **kwargs):
+    if _recent("deleted bucket", bucket_name, PROPAGATION.get("bucket_name_after_delete", 0)):
+        sys.stderr.write(f"aws_behaviour: refused CreateBucket {bucket_name}: name not released "
+                         "yet\n")
+        raise _S3ClientError(
+            "OperationAborted",
+            "A conflicting conditional operation is currently in progress against this "
+            "resource. Please try again.",
+        )
+    return _create_bucket(self, bucket_name, *args, **kwargs)
+
+
+_S3Backend.delete_bucket = delete_bucket
+_S3Backend.create_bucket = create_bucket
 
 _create_role = IAMBackend.create_role
 

@@ -24,6 +24,10 @@ pub enum Classifier {
     RolePermissionsNotYetEffective,
     /// A secret of the same name was deleted and AWS has not released the name yet.
     SecretNameScheduledForDeletion,
+    /// A bucket of the same name was deleted moments ago and S3 has not released the name yet
+    /// (`OperationAborted`, "A conflicting conditional operation is currently in progress");
+    /// terraform-provider-aws retries `CreateBucket` on it too.
+    BucketNameNotYetReleased,
     /// A security group or subnet still has Lambda network interfaces draining.
     DependencyViolation,
     /// A new KMS key is not yet usable by the service asked to encrypt with it.
@@ -32,6 +36,9 @@ pub enum Classifier {
     /// CloudWatch Logs, the key policy or the bucket policy, created moments before (IAM and
     /// resource policies propagate).
     TrailDeliveryNotYetPermitted,
+    /// An Aurora cluster or instance is busy (a backup, a maintenance upgrade, a modification
+    /// still applying) and RDS refuses to modify it until it is available again.
+    DbNotAvailable,
     /// Lambda is still applying a function's last update: the same update sent again by the
     /// SDK after its response was lost, or one that follows it too closely.
     FunctionUpdateInProgress,
@@ -48,6 +55,10 @@ impl Classifier {
             }
             Classifier::SecretNameScheduledForDeletion => {
                 e.is_code(&["InvalidRequestException"]) && msg.contains("scheduled for deletion")
+            }
+            Classifier::BucketNameNotYetReleased => e.is_code(&["OperationAborted"]),
+            Classifier::DbNotAvailable => {
+                e.is_code(&["InvalidDBClusterStateFault", "InvalidDBInstanceState"])
             }
             Classifier::DependencyViolation => {
                 e.is_code(&["DependencyViolation", "InvalidDBSubnetGroupStateFault"])
@@ -262,6 +273,23 @@ mod tests {
         assert!(Classifier::SecretNameScheduledForDeletion.matches(&api(
             "InvalidRequestException",
             "You can't create this secret because a secret with this name is already scheduled for deletion."
+        )));
+        assert!(Classifier::BucketNameNotYetReleased.matches(&api(
+            "OperationAborted",
+            "A conflicting conditional operation is currently in progress against this \
+             resource. Please try again."
+        )));
+        assert!(Classifier::DbNotAvailable.matches(&api(
+            "InvalidDBClusterStateFault",
+            "DB cluster is not available for modification with status modifying"
+        )));
+        assert!(Classifier::DbNotAvailable.matches(&api(
+            "InvalidDBInstanceState",
+            "Database instance is not in available state."
+        )));
+        assert!(!Classifier::BucketNameNotYetReleased.matches(&api(
+            "BucketAlreadyExists",
+            "The requested bucket name is not available."
         )));
         assert!(Classifier::DependencyViolation.matches(&api(
             "DependencyViolation",

@@ -201,9 +201,11 @@ pub async fn update(
     s: &DbClusterSettings,
     id: &str,
 ) -> Result<(), AwsError> {
-    let mut cluster = rds::existing::<DbCluster>(ctx, id).await?;
-    let changes = Changes::between(ctx, s, &cluster)?;
-    if !changes.is_empty() {
+    let cluster = rds::modify_when_available::<DbCluster, _, _>(ctx, id, |cluster| async move {
+        let changes = Changes::between(ctx, s, &cluster)?;
+        if changes.is_empty() {
+            return Ok(());
+        }
         ctx.call("ModifyDBCluster", || {
             ctx.clients
                 .rds
@@ -218,9 +220,10 @@ pub async fn update(
                 .set_deletion_protection(changes.deletion_protection)
                 .send()
         })
-        .await?;
-        cluster = rds::available::<DbCluster>(ctx, id).await?;
-    }
+        .await
+        .map(drop)
+    })
+    .await?;
     if let Some(arn) = cluster.db_cluster_arn() {
         Tagged::Rds(arn).sync(ctx, c).await?;
     }

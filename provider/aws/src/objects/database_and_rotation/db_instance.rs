@@ -85,12 +85,14 @@ pub async fn update(
     s: &DbInstanceSettings,
     id: &str,
 ) -> Result<(), AwsError> {
-    let mut instance = rds::existing::<DbInstance>(ctx, id).await?;
-    let class = (instance.db_instance_class() != Some(s.instance_class.as_str()))
-        .then(|| s.instance_class.clone());
-    let public = (instance.publicly_accessible().unwrap_or(false) != s.publicly_accessible)
-        .then_some(s.publicly_accessible);
-    if class.is_some() || public.is_some() {
+    let instance = rds::modify_when_available::<DbInstance, _, _>(ctx, id, |instance| async move {
+        let class = (instance.db_instance_class() != Some(s.instance_class.as_str()))
+            .then(|| s.instance_class.clone());
+        let public = (instance.publicly_accessible().unwrap_or(false) != s.publicly_accessible)
+            .then_some(s.publicly_accessible);
+        if class.is_none() && public.is_none() {
+            return Ok(());
+        }
         ctx.call("ModifyDBInstance", || {
             ctx.clients
                 .rds
@@ -101,9 +103,10 @@ pub async fn update(
                 .set_publicly_accessible(public)
                 .send()
         })
-        .await?;
-        instance = rds::available::<DbInstance>(ctx, id).await?;
-    }
+        .await
+        .map(drop)
+    })
+    .await?;
     if let Some(arn) = instance.db_instance_arn() {
         Tagged::Rds(arn).sync(ctx, c).await?;
     }

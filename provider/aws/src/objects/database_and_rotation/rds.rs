@@ -11,6 +11,7 @@ use super::name;
 use crate::error::AwsError;
 use crate::objects::tags::{self, is_managed, Tagged};
 use crate::objects::Ctx;
+use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 
 /// An Aurora cluster or instance as `Describe*` returns it.
@@ -185,13 +186,6 @@ pub async fn describe<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<Option<T>
         .filter(|d| d.raw_status() != Some("deleting")))
 }
 
-/// The object, which an update expects to exist.
-pub async fn existing<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<T, AwsError> {
-    describe(ctx, id)
-        .await?
-        .ok_or_else(|| AwsError::Invalid(format!("{} {id} is gone", T::NOUN)))
-}
-
 /// Waits until the object is available with nothing pending, and returns it.
 pub async fn available<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<T, AwsError> {
     ctx.wait(
@@ -202,6 +196,30 @@ pub async fn available<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<T, AwsEr
     describe(ctx, id)
         .await?
         .ok_or_else(|| AwsError::Invalid(format!("{} {id} went away", T::NOUN)))
+}
+
+/// Modifies the object once it is available, and returns it available again. `modify` gets the
+/// object as it is then and sends what still differs (nothing, when nothing does). RDS refuses a
+/// modification while the object is busy: a backup or maintenance upgrade, a modification still
+/// applying (an interrupted apply's, or this one's sent again by the SDK after its response was
+/// lost). Then it waits again and works the differences out afresh, within the `timeouts` block.
+pub async fn modify_when_available<T, F, Fut>(
+    ctx: &Ctx<'_>,
+    id: &str,
+    modify: F,
+) -> Result<T, AwsError>
+where
+    T: RdsObject,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = Result<(), AwsError>>,
+{
+    let modify = &modify;
+    RetryPolicy::with(&[Classifier::DbNotAvailable], ctx.timeout)
+        .run(ctx.clock, || async move {
+            modify(available::<T>(ctx, id).await?).await?;
+            available::<T>(ctx, id).await
+        })
+        .await
 }
 
 /// The object's status as the waiters see it ([`status`]).

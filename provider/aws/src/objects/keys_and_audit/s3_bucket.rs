@@ -2,6 +2,8 @@
 //! names are global; the account and region make it this stack's). ACLs are disabled (object
 //! ownership `BucketOwnerEnforced`). Destroy empties it first: it only holds the trail's logs.
 
+use std::time::Duration;
+
 use aws_sdk_s3::types::{
     BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, ObjectOwnership,
     OwnershipControls, OwnershipControlsRule,
@@ -14,9 +16,16 @@ use super::s3::{bucket_arn, is_missing, is_no_such_bucket};
 use crate::error::AwsError;
 use crate::objects::tags::{is_managed, Tagged};
 use crate::objects::{Ctx, Observed};
+use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, EXISTS};
 use vault_core::model::Output;
 
+/// S3 releases a deleted bucket's name within seconds to minutes (a stack destroyed and applied
+/// again at once meets it).
+const NAME_RELEASED: RetryPolicy = RetryPolicy::with(
+    &[Classifier::BucketNameNotYetReleased],
+    Duration::from_secs(5 * 60),
+);
 /// `DeleteObjects` takes at most 1000 keys per call.
 const DELETE_BATCH: usize = 1000;
 /// Emptying and deleting is tried this often: CloudTrail may deliver a file in between.
@@ -56,7 +65,7 @@ pub async fn create(ctx: &Ctx<'_>, c: &Component) -> Result<String, AwsError> {
             .build()
     });
     let result = ctx
-        .call("CreateBucket", || {
+        .call_with(&NAME_RELEASED, "CreateBucket", || {
             ctx.clients
                 .s3
                 .create_bucket()
