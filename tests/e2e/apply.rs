@@ -866,19 +866,21 @@ pub(crate) fn plan_code(ws: &Workspace, var: &str) -> crate::harness::Run {
     ])
 }
 
+/// `terraform apply -auto-approve` of `var`, whatever its outcome.
+pub(crate) fn apply_run(ws: &Workspace, var: &str) -> crate::harness::Run {
+    ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        var,
+    ])
+}
+
 /// `terraform apply` of `var`, which must succeed.
 pub(crate) fn apply_ok(ws: &Workspace, var: &str, what: &str) {
-    ok(
-        &ws.run(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            var,
-        ]),
-        what,
-    );
+    ok(&apply_run(ws, var), what);
 }
 
 fn every_taggable_object(moto: &Moto, ws: &Workspace, key: &str, value: &str) {

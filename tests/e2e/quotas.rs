@@ -3,7 +3,7 @@
 //! plan, and again before the apply creates anything; a VPC quota reached mid-apply fails with
 //! what to do, and the next apply continues from what was made.
 
-use crate::apply::{apply_ok, basic, counts, destroy_leaves_nothing, ok};
+use crate::apply::{apply_ok, apply_run, basic, counts, destroy_leaves_nothing, ok};
 use crate::harness::{verify, Cli, Moto, AWS_LIFECYCLE};
 
 /// A trail someone else made in the region.
@@ -117,21 +117,15 @@ fn a_region_without_room_for_the_trail_stops_plan_and_apply_before_anything_is_c
 
 fn a_vpc_quota_reached_mid_apply_says_what_to_do_and_the_next_apply_continues(cli: Cli) {
     // Room for the default VPC and one more, which someone else takes.
-    let behaviour = AWS_LIFECYCLE.replacen('{', r#"{"quotas": {"vpcs_per_region": 2},"#, 1);
-    let moto = Moto::start_like_aws(&behaviour);
+    let mut behaviour: serde_json::Value = serde_json::from_str(AWS_LIFECYCLE).unwrap();
+    behaviour["quotas"] = serde_json::json!({"vpcs_per_region": 2});
+    let moto = Moto::start_like_aws(&behaviour.to_string());
     let (ws, var) = basic(cli, &moto);
     let foreign = verify(&moto, &["dev", "--foreign-vpc"]);
     assert_eq!(foreign.code, 0, "{}", foreign.stderr);
     let foreign = foreign.stdout.trim().to_string();
 
-    let apply = ws.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
+    let apply = apply_run(&ws, &var);
     let said = format!("{}{}", apply.stdout, apply.stderr);
     assert_ne!(apply.code, 0, "the apply fails:\n{said}");
     for part in [
