@@ -1613,15 +1613,16 @@ fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another_on_te
 
 /// Against the test bed's AWS-behaviour layer: 20% throttling and 5% server errors in each
 /// service's own error shape, a new role Lambda cannot assume for 4 s, a new key Logs cannot use
-/// for 3 s, and a rotation function whose network interfaces Lambda releases only 3 s after the
-/// function is deleted, and only while its role may still delete them. Apply rides through all
-/// of it, the next plan is empty, and destroy waits for the interfaces and leaves nothing.
+/// for 3 s, a new invoke permission Secrets Manager cannot use for 5 s (RotateSecret refused),
+/// and a rotation function whose network interfaces Lambda releases only 3 s after the function
+/// is deleted, and only while its role may still delete them. Apply rides through all of it,
+/// the next plan is empty, and destroy waits for the interfaces and leaves nothing.
 fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli) {
     let moto = Moto::start_like_aws(
         &serde_json::json!({
             "seed": 7,
             "faults": {"throttle": 0.2, "server_error": 0.05, "latency_ms": 10},
-            "propagation": {"role_for_lambda": 4, "key_for_logs": 3},
+            "propagation": {"role_for_lambda": 4, "key_for_logs": 3, "invoke_permission": 5},
             "lambda_enis": {"release_after": 3},
             "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1}
         })
@@ -1629,6 +1630,12 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli
     );
     let (ws, var) = basic(cli, &moto);
     apply_ok(&ws, &var, "apply against AWS-like behaviour");
+    let notes = moto.behaviour_notes();
+    assert!(
+        notes.iter().any(|n| n.starts_with("refused RotateSecret")),
+        "Secrets Manager was refused the function at least once:\n{}",
+        notes.join("\n")
+    );
     assert_one_stack(&moto, "after throttling and retries");
     assert_eq!(
         counts(&moto)["lambda_interface"],

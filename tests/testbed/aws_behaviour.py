@@ -21,8 +21,9 @@ object (every key optional; an empty object is moto plus the fixes below):
         "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
         "key_for_logs": 3,                         # Logs cannot use a new KMS key yet
         "secret_name_after_delete": 5,             # a force-deleted secret's name not free yet
-        "bucket_name_after_delete": 5              # a deleted bucket's name not free yet
-      },
+        "bucket_name_after_delete": 5,             # a deleted bucket's name not free yet
+        "invoke_permission": 5                     # Secrets Manager not yet allowed to invoke
+      },                                           # a function by its new permission
       "consistency": {"ec2_describe_after_create": 1},  # a new VPC, subnet, ... NotFound a while
       "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
       "aws_managed": {"minor_upgrade": {"after": 5, "engine_version": "8.0.mysql_aurora.3.09.0"}},
@@ -58,6 +59,7 @@ a subnet or security group, deleting it (or the VPC) fails with DependencyViolat
 Other requests (the tests' own boto3 checks, the rotation function's tests) see plain moto.
 """
 
+import fnmatch
 import io
 import json
 import os
@@ -170,6 +172,7 @@ def _days_between(expression):
 
 def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_arn=None,
                   rotation_rules=None, rotate_immediately=True):
+    _refuse_uninvokable(self, secret_id, rotation_lambda_arn)
     rules = dict(rotation_rules or {})
     expression = rules.get("ScheduleExpression")
     if expression and "AutomaticallyAfterDays" in rules:
@@ -188,6 +191,7 @@ def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_ar
 
 
 _SecretsManager.rotate_secret = rotate_secret
+
 _secret_to_dict = FakeSecret.to_dict
 
 
@@ -461,7 +465,7 @@ RDSBackend.delete_db_cluster_parameter_group = delete_db_cluster_parameter_group
 # --- eventual consistency ------------------------------------------------------------------------
 
 PROPAGATION = CONFIG.get("propagation", {})
-CREATED = {}  # ("role", name) / ("key", key id) -> time.monotonic() of creation
+CREATED = {}  # ("role", name) / ("key", key id) / ... -> time.monotonic() of creation
 
 
 def _recent(kind, name, seconds):
@@ -550,6 +554,63 @@ def create_key(self, *args, **kwargs):
 
 
 KmsBackend.create_key = create_key
+
+# RotateSecret makes Secrets Manager invoke the function (its testSecret step, or the whole
+# rotation), as the service principal: AWS refuses the call unless the function's resource policy
+# allows `secretsmanager.amazonaws.com` for this secret, and a permission added moments ago may
+# not be honoured yet ({"propagation": {"invoke_permission": 5}}). moto invokes without checking.
+def _allows_secrets_manager(statement, secret_arn, account):
+    principal = statement.get("Principal")
+    service = principal.get("Service") if isinstance(principal, dict) else principal
+    action = statement.get("Action")
+    if (statement.get("Effect") != "Allow" or service != "secretsmanager.amazonaws.com"
+            or action not in ("lambda:InvokeFunction", "lambda:*")):
+        return False
+    condition = statement.get("Condition") or {}
+    source_arn = (condition.get("ArnLike") or condition.get("ArnEquals") or {}).get(
+        "AWS:SourceArn")
+    source_account = (condition.get("StringEquals") or {}).get("AWS:SourceAccount")
+    return ((source_arn is None or fnmatch.fnmatchcase(secret_arn, source_arn))
+            and (source_account is None or source_account == account))
+
+
+def _refuse_uninvokable(self, secret_id, function_arn):
+    if not function_arn or not self._is_valid_identifier(secret_id):
+        return  # moto's own answer
+    from moto.awslambda.utils import get_backend
+
+    try:
+        fn = get_backend(self.account_id, self.region_name).get_function(function_arn)
+    except Exception:
+        return  # moto answers ResourceNotFoundException
+    secret = self.secrets[secret_id]
+    wait = PROPAGATION.get("invoke_permission", 0)
+    honoured = [
+        st for st in fn.policy.statements
+        if _allows_secrets_manager(st, secret.arn, self.account_id)
+        and not _recent("permission", (fn.function_arn, st.get("Sid")), wait)
+    ]
+    if not honoured:
+        sys.stderr.write(f"aws_behaviour: refused RotateSecret {secret.name}: the function's "
+                         "policy does not let Secrets Manager invoke it (yet)\n")
+        raise JsonRESTError(
+            "AccessDeniedException",
+            "Secrets Manager cannot invoke the specified Lambda function. Ensure that the "
+            "function policy grants access to the principal secretsmanager.amazonaws.com.",
+        )
+
+
+_add_permission = LambdaBackend.add_permission
+
+
+def add_permission(self, function_name, qualifier, raw):
+    statement = _add_permission(self, function_name, qualifier, raw)
+    fn = self.get_function(function_name, qualifier)
+    CREATED[("permission", (fn.function_arn, statement.get("Sid")))] = time.monotonic()
+    return statement
+
+
+LambdaBackend.add_permission = add_permission
 
 _create_function = LambdaBackend.create_function
 

@@ -331,6 +331,14 @@ fn api_sentence(operation: &str, code: &str, message: &str, request_id: Option<&
     }
     out.push('.');
     match ErrorKind::of_code(code) {
+        // Not the caller refused but Secrets Manager, by the rotation function's resource policy.
+        ErrorKind::AccessDenied if message.contains(crate::retry::CANNOT_INVOKE) => out.push_str(
+            " The rotation function's resource policy does not let Secrets Manager invoke it for \
+             this secret: the stack's statement (component lambda_permission/secretsmanager, or \
+             lambda_permission/app for the application secret) was removed or changed outside \
+             Terraform, or an organisation policy denies it. The next apply adds a missing \
+             statement again.",
+        ),
         ErrorKind::AccessDenied => {
             let (action, resource) = refused(operation, message);
             out.push_str(&format!(
@@ -600,6 +608,22 @@ mod rendering {
         .to_string();
         assert!(trails.contains("audit { cloudtrail = false }"), "{trails}");
         assert!(!trails.contains("Service Quotas"), "not raisable: {trails}");
+    }
+
+    #[test]
+    fn secrets_manager_refused_the_function_names_its_policy_not_the_credentials() {
+        let e = AwsError::Api {
+            operation: "RotateSecret",
+            code: "AccessDeniedException".into(),
+            message: "Secrets Manager cannot invoke the specified Lambda function. Ensure that \
+                      the function policy grants access to the principal \
+                      secretsmanager.amazonaws.com."
+                .into(),
+            request_id: None,
+        };
+        let said = e.to_string();
+        assert!(said.contains("lambda_permission/secretsmanager"), "{said}");
+        assert!(!said.contains("The credentials lack"), "{said}");
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub enum Classifier {
     /// An Aurora cluster or instance is busy (a backup, a maintenance upgrade, a modification
     /// still applying) and RDS refuses to modify it until it is available again.
     DbNotAvailable,
+    /// Secrets Manager cannot invoke the rotation function yet: the function's new invoke
+    /// permission has not reached Lambda (resource policies propagate). terraform-provider-aws
+    /// retries `RotateSecret` on it too.
+    InvokePermissionNotYetEffective,
     /// Lambda is still applying a function's last update: the same update sent again by the
     /// SDK after its response was lost, or one that follows it too closely.
     FunctionUpdateInProgress,
@@ -76,6 +80,9 @@ impl Classifier {
                     // "The specified KMS key does not exist or is not allowed to be used ...".
                     || (e.is_code(&["AccessDeniedException"]) && msg.contains("KMS key"))
             }
+            Classifier::InvokePermissionNotYetEffective => {
+                e.is_code(&["AccessDeniedException"]) && msg.contains(CANNOT_INVOKE)
+            }
             Classifier::FunctionUpdateInProgress => {
                 e.is_code(&["ResourceConflictException"]) && msg.contains("update is in progress")
             }
@@ -90,6 +97,9 @@ impl Classifier {
         }
     }
 }
+
+/// What Secrets Manager says when the function's policy does not (yet) let it invoke it.
+pub const CANNOT_INVOKE: &str = "cannot invoke the specified Lambda function";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -300,6 +310,22 @@ mod tests {
             "Runtime not supported"
         )));
         assert!(!Classifier::DependencyViolation.matches(&api("AccessDenied", "no")));
+    }
+
+    #[test]
+    fn secrets_manager_refused_the_function_is_retried_but_a_refused_caller_is_not() {
+        let c = Classifier::InvokePermissionNotYetEffective;
+        assert!(c.matches(&api(
+            "AccessDeniedException",
+            "Secrets Manager cannot invoke the specified Lambda function. Ensure that the \
+             function policy grants access to the principal secretsmanager.amazonaws.com."
+        )));
+        // The credentials themselves lacking secretsmanager:RotateSecret never heals by waiting.
+        assert!(!c.matches(&api(
+            "AccessDeniedException",
+            "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: \
+             secretsmanager:RotateSecret on resource: secret-dev-database"
+        )));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! therefore reads as not configured against moto. That is what moto reports, so it is what
 //! read returns; nothing here pretends otherwise (see the test that pins this).
 
+use std::time::Duration;
+
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::RotationRulesType;
 use vault_core::model::component::{SecretRotationSettings, Settings};
@@ -15,6 +17,7 @@ use vault_core::model::RotationSchedule;
 use super::secret::{describe, is_deleted};
 use crate::error::AwsError;
 use crate::objects::{Ctx, Observed};
+use crate::retry::{Classifier, RetryPolicy};
 use crate::waiter::{Waiter, GONE};
 use vault_core::model::Output;
 
@@ -37,13 +40,20 @@ pub async fn create(ctx: &Ctx<'_>, s: &SecretRotationSettings) -> Result<String,
     Ok(secret.to_string())
 }
 
+/// A function's new invoke permission usually reaches Lambda within seconds, rarely a minute.
+const PERMISSION_PROPAGATION: RetryPolicy = RetryPolicy::with(
+    &[Classifier::InvokePermissionNotYetEffective],
+    Duration::from_secs(120),
+);
+
 /// Configures rotation. Secrets Manager then checks the function by invoking its `testSecret`
-/// step (or runs a whole rotation when `rotate_immediately`); moto "invokes" it too, which
-/// without Docker only records an error in the function's log group and succeeds.
+/// step (or runs a whole rotation when `rotate_immediately`), under the function's invoke
+/// permission, which the rotation follows but which may not be honoured yet; moto "invokes" it
+/// too, which without Docker only records an error in the function's log group and succeeds.
 async fn rotate(ctx: &Ctx<'_>, s: &SecretRotationSettings, secret: &str) -> Result<(), AwsError> {
     let function = ctx.id(&s.function)?;
     let rules = rules(&s.schedule);
-    ctx.call("RotateSecret", || {
+    ctx.call_with(&PERMISSION_PROPAGATION, "RotateSecret", || {
         ctx.clients
             .secretsmanager
             .rotate_secret()
