@@ -337,14 +337,21 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
     );
     let plan = ws.run(&plan_args);
     assert_eq!(plan.code, 2, "{}\n{}", plan.stdout, plan.stderr);
-    for what in ["subnet/us-east-1a", "kms_key/secrets"] {
+    for what in [
+        "subnet/us-east-1a",
+        "kms_key/secrets",
+        "lambda_permission/secretsmanager",
+    ] {
         assert!(
             plan.stdout.contains(what),
             "the plan names {what}:\n{}",
             plan.stdout
         );
     }
-    ok(&ws.run(&apply_args), "apply repairing tag and rotations");
+    ok(
+        &ws.run(&apply_args),
+        "apply repairing tag, rotations and invoke permission",
+    );
     let plan = ws.run(&plan_args);
     assert_eq!(plan.code, 0, "repaired:\n{}", plan.stdout);
 

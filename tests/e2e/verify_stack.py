@@ -306,11 +306,15 @@ elif mode == "--count":
     print(json.dumps(counts))
     sys.exit(0)
 elif mode == "--drift-more":
-    # Three changes made by hand: a subnet's tag, rotation off on the secret, a key's rotation off.
+    # Four changes made by hand: a subnet's tag, rotation off on the secret, a key's rotation off,
+    # and the statement letting Secrets Manager invoke the function removed (AWS then refuses to
+    # turn rotation on again until it is back).
     comps = json.loads(sys.argv[4])
     client("ec2").create_tags(Resources=[comps["subnet/us-east-1a"]], Tags=[{"Key": "CostCenter", "Value": "Elsewhere"}])
     client("secretsmanager").cancel_rotate_secret(SecretId=comps["secret"])
     client("kms").disable_key_rotation(KeyId=comps["kms_key/secrets"].split("/")[-1])
+    client("lambda").remove_permission(FunctionName=comps["lambda_function/rotation"],
+                                       StatementId="SecretsManagerRotatesThisSecret")
     sys.exit(0)
 elif mode == "--tags":
     # Every taggable object of the stack carries KEY=VALUE, or (VALUE "-") does not carry KEY.
