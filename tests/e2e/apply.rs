@@ -1766,3 +1766,59 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces_on_terra
 fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces_on_terraform_1_15() {
     the_stack_rides_through_throttling_propagation_and_lambda_interfaces(Cli::V1_15);
 }
+
+/// A rotation takes a while in AWS, and Secrets Manager refuses `RotateSecret` while one is under
+/// way ("A previous rotation isn't complete"). With `rotate_immediately`, the stack's first
+/// rotation runs 15 s here. Its `RotateSecret` response is lost, and the SDK's resend meets the
+/// refusal: the configuration is already in place, so apply is done. A change of the rotation
+/// days applied at once meets it too, waits for the rotation to end, then configures the new days.
+fn a_rotation_change_while_a_rotation_is_under_way_waits_for_it(cli: Cli) {
+    let mut behaviour: serde_json::Value =
+        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
+    behaviour["rotation_lasts"] = serde_json::json!(15);
+    behaviour["lose_first_response"] = serde_json::json!(true);
+    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let (ws, var) = basic(cli, &moto);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let days = "automatically_after_days = 30";
+    assert!(main.contains(days), "examples/basic rotates every 30 days");
+    let immediately = main.replace(days, &format!("{days}\n    rotate_immediately = true"));
+    ws.write("main.tf", &immediately);
+    apply_ok(&ws, &var, "apply rotating at once, its response lost");
+    let refusals = || {
+        moto.behaviour_notes()
+            .iter()
+            .filter(|n| n.contains("a previous rotation isn't complete"))
+            .count()
+    };
+    assert_eq!(
+        refusals(),
+        1,
+        "the SDK's resend met the rotation it started:\n{}",
+        moto.behaviour_notes().join("\n")
+    );
+
+    ws.write(
+        "main.tf",
+        &immediately.replace(days, "automatically_after_days = 7"),
+    );
+    apply_ok(&ws, &var, "apply of new rotation days during the rotation");
+    assert!(
+        refusals() >= 2,
+        "the new days met the rotation under way:\n{}",
+        moto.behaviour_notes().join("\n")
+    );
+    ok(&plan_code(&ws, &var), "the next plan is empty: 7 days");
+    assert_one_stack(&moto, "after both rotations");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+#[test]
+fn a_rotation_change_while_a_rotation_is_under_way_waits_for_it_on_terraform_1_0() {
+    a_rotation_change_while_a_rotation_is_under_way_waits_for_it(Cli::V1_0);
+}
+
+#[test]
+fn a_rotation_change_while_a_rotation_is_under_way_waits_for_it_on_terraform_1_15() {
+    a_rotation_change_while_a_rotation_is_under_way_waits_for_it(Cli::V1_15);
+}

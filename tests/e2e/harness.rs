@@ -25,11 +25,13 @@ pub use vault_testbed::{repo_root, testbed_bin, Moto};
 
 /// What every end-to-end scenario runs against: moto behind the test bed's AWS-behaviour layer,
 /// with objects that take time as on AWS (Aurora creating, modifying with pending values and
-/// deleting, a function `Pending` and its updates `InProgress`, an endpoint `pending`), scaled
-/// down to seconds, and EC2 reads that do not see a new object for a moment.
+/// deleting, a function `Pending` and its updates `InProgress`, an endpoint `pending`, a
+/// rotation under way), scaled down to seconds, and EC2 reads that do not see a new object for a
+/// moment.
 pub const AWS_LIFECYCLE: &str = r#"{
     "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1},
-    "consistency": {"ec2_describe_after_create": 1}
+    "consistency": {"ec2_describe_after_create": 1},
+    "rotation_lasts": 3
 }"#;
 
 /// Moto as every end-to-end scenario sees it ([`AWS_LIFECYCLE`]).

@@ -37,6 +37,7 @@ impl Soak {
             "lambda_enis": {"release_after": 3},
             "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1},
             "consistency": {"ec2_describe_after_create": 1},
+            "rotation_lasts": 3,
         })
         .to_string()
     }

@@ -40,6 +40,9 @@ object (every key optional; an empty object is moto plus the fixes below):
         "vpc_endpoint": 1                          # endpoint pending after create
       },
       "rotation": "as_aws",                        # RotateSecret starts a rotation as AWS does
+      "rotation_lasts": 5,                         # otherwise: an immediate rotation ends this
+                                                   # long after RotateSecret (AWSPENDING held;
+                                                   # another RotateSecret refused until then)
       "quotas": {                                  # objects per region; AWS's defaults (shown)
         "vpcs_per_region": 5,                      # apply even when the key is absent
         "trails_per_region": 5
@@ -160,9 +163,64 @@ RDSBackend.describe_orderable_db_instance_options = describe_orderable_db_instan
 # says so). Which figure AWS computes for a cron is AWS's: here `rate(N days)` gives N and any
 # other expression 1, so a reader that trusts the days with an expression shows up either way.
 from moto.secretsmanager.exceptions import InvalidParameterException as _SmInvalidParameter
+from moto.secretsmanager.exceptions import InvalidRequestException as _SmInvalidRequest
 from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend as _SecretsManager
 
 _rotate_secret = _SecretsManager.rotate_secret
+ROTATION_LASTS = CONFIG.get("rotation_lasts", 0)
+
+
+def _unfinished(secret):
+    """The version a rotation under way holds AWSPENDING on (AWS: one other than AWSCURRENT)."""
+    return next((vid for vid, v in secret.versions.items()
+                 if "AWSPENDING" in v["version_stages"]
+                 and "AWSCURRENT" not in v["version_stages"]), None)
+
+
+def _refuse_while_rotating(secret):
+    # moto's own check is the other way round (it refuses when AWSPENDING is on AWSCURRENT).
+    if _unfinished(secret) is not None:
+        sys.stderr.write(f"aws_behaviour: refused RotateSecret {secret.name}: a previous "
+                         "rotation isn't complete\n")
+        raise _SmInvalidRequest(
+            "A previous rotation isn't complete. That rotation will be reattempted.")
+
+
+def _run_rotation(secret, current, immediately):
+    """moto "invokes" the function (a no-op without Docker) and leaves the rotation half done:
+    AWSPENDING on a new version and AWSCURRENT on the old one, which by AWS's rule is a rotation
+    that never ends, so AWS would refuse every later RotateSecret. Here a rotation ends as a
+    successful one does, `rotation_lasts` seconds after it starts: AWSCURRENT on the new version
+    (holding the old value, as moto cannot run the function that changes it), AWSPREVIOUS on the
+    old. Without an immediate rotation AWS only tests the function, and the version its test
+    made is gone when RotateSecret answers."""
+    new = _unfinished(secret)
+    if new is None or current is None:
+        return
+    if not immediately:
+        del secret.versions[new]
+        secret.default_version_id = current
+        return
+    secret.default_version_id = current
+
+    def finish():
+        old_v, new_v = secret.versions.get(current), secret.versions.get(new)
+        if old_v is None or new_v is None or "AWSPENDING" not in new_v["version_stages"]:
+            return
+        for v in secret.versions.values():
+            if "AWSPREVIOUS" in v["version_stages"]:
+                v["version_stages"].remove("AWSPREVIOUS")
+        for field in ("secret_string", "secret_binary"):
+            if field in old_v and field not in new_v:
+                new_v[field] = old_v[field]
+        old_v["version_stages"] = ["AWSPREVIOUS"]
+        new_v["version_stages"] = ["AWSCURRENT"]
+        secret.default_version_id = new
+
+    if ROTATION_LASTS:
+        _later(ROTATION_LASTS, finish)
+    else:
+        finish()
 
 
 def _days_between(expression):
@@ -173,6 +231,12 @@ def _days_between(expression):
 def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_arn=None,
                   rotation_rules=None, rotate_immediately=True):
     _refuse_uninvokable(self, secret_id, rotation_lambda_arn)
+    secret = self.secrets[secret_id] if self._is_valid_identifier(secret_id) else None
+    current = None
+    if secret is not None:
+        _refuse_while_rotating(secret)
+        current = next((vid for vid, v in secret.versions.items()
+                        if "AWSCURRENT" in v["version_stages"]), None)
     rules = dict(rotation_rules or {})
     expression = rules.get("ScheduleExpression")
     if expression and "AutomaticallyAfterDays" in rules:
@@ -182,6 +246,8 @@ def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_ar
         rules["AutomaticallyAfterDays"] = _days_between(expression)
     version = _rotate_secret(self, secret_id, client_request_token, rotation_lambda_arn,
                              rules or rotation_rules, rotate_immediately)
+    if CONFIG.get("rotation") != "as_aws" and secret is not None:
+        _run_rotation(secret, current, rotate_immediately)
     if rotation_rules:
         secret = self.secrets[secret_id]
         secret.auto_rotate_after_days = rules.get("AutomaticallyAfterDays", 0)
@@ -475,8 +541,6 @@ def _recent(kind, name, seconds):
 
 # {"propagation": {"secret_name_after_delete": 5}}: AWS releases a force-deleted secret's name a
 # few seconds after DeleteSecret answers; a create of that name before then is refused.
-from moto.secretsmanager.exceptions import InvalidRequestException as _SmInvalidRequest
-
 _delete_secret = _SecretsManager.delete_secret
 _create_secret = _SecretsManager.create_secret
 

@@ -339,6 +339,11 @@ fn api_sentence(operation: &str, code: &str, message: &str, request_id: Option<&
              Terraform, or an organisation policy denies it. The next apply adds a missing \
              statement again.",
         ),
+        _ if message.contains(crate::retry::ROTATION_UNDER_WAY) => out.push_str(
+            " A rotation of this secret started earlier has not finished, and Secrets Manager \
+             reattempts one that fails: data source vault_rotation_status and the rotation \
+             function's log group show why it stalls. Run apply again once it has finished.",
+        ),
         ErrorKind::AccessDenied => {
             let (action, resource) = refused(operation, message);
             out.push_str(&format!(

@@ -43,6 +43,9 @@ pub enum Classifier {
     /// permission has not reached Lambda (resource policies propagate). terraform-provider-aws
     /// retries `RotateSecret` on it too.
     InvokePermissionNotYetEffective,
+    /// Secrets Manager refuses to configure a secret's rotation while a previous rotation of it
+    /// is under way (AWSPENDING on a version other than AWSCURRENT).
+    RotationUnderWay,
     /// Lambda is still applying a function's last update: the same update sent again by the
     /// SDK after its response was lost, or one that follows it too closely.
     FunctionUpdateInProgress,
@@ -83,6 +86,9 @@ impl Classifier {
             Classifier::InvokePermissionNotYetEffective => {
                 e.is_code(&["AccessDeniedException"]) && msg.contains(CANNOT_INVOKE)
             }
+            Classifier::RotationUnderWay => {
+                e.is_code(&["InvalidRequestException"]) && msg.contains(ROTATION_UNDER_WAY)
+            }
             Classifier::FunctionUpdateInProgress => {
                 e.is_code(&["ResourceConflictException"]) && msg.contains("update is in progress")
             }
@@ -100,6 +106,10 @@ impl Classifier {
 
 /// What Secrets Manager says when the function's policy does not (yet) let it invoke it.
 pub const CANNOT_INVOKE: &str = "cannot invoke the specified Lambda function";
+
+/// What Secrets Manager says when a rotation of the secret is under way ("A previous rotation
+/// isn't complete. That rotation will be reattempted.").
+pub const ROTATION_UNDER_WAY: &str = "previous rotation isn't complete";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -325,6 +335,19 @@ mod tests {
             "AccessDeniedException",
             "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: \
              secretsmanager:RotateSecret on resource: secret-dev-database"
+        )));
+    }
+
+    #[test]
+    fn a_rotation_under_way_is_waited_for_but_a_deleted_secret_is_not() {
+        let c = Classifier::RotationUnderWay;
+        assert!(c.matches(&api(
+            "InvalidRequestException",
+            "A previous rotation isn't complete. That rotation will be reattempted."
+        )));
+        assert!(!c.matches(&api(
+            "InvalidRequestException",
+            "You can't perform this operation on the secret because it was marked for deletion."
         )));
     }
 

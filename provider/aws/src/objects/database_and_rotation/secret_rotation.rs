@@ -46,25 +46,55 @@ const PERMISSION_PROPAGATION: RetryPolicy = RetryPolicy::with(
     Duration::from_secs(120),
 );
 
+/// A rotation under way (the first one at create, a scheduled one, one started by hand) takes
+/// seconds when it works; one that keeps failing is reattempted by Secrets Manager for much
+/// longer, and is not waited out beyond this.
+const PREVIOUS_ROTATION: RetryPolicy =
+    RetryPolicy::with(&[Classifier::RotationUnderWay], Duration::from_secs(300));
+
 /// Configures rotation. Secrets Manager then checks the function by invoking its `testSecret`
 /// step (or runs a whole rotation when `rotate_immediately`), under the function's invoke
 /// permission, which the rotation follows but which may not be honoured yet; moto "invokes" it
 /// too, which without Docker only records an error in the function's log group and succeeds.
+///
+/// AWS refuses `RotateSecret` while a previous rotation of the secret is under way. If the
+/// secret is already configured as wanted, the rotation under way is this configuration's own
+/// (its response lost, the SDK sent it again) and there is nothing left to do; otherwise the
+/// configuration waits for it to end.
 async fn rotate(ctx: &Ctx<'_>, s: &SecretRotationSettings, secret: &str) -> Result<(), AwsError> {
     let function = ctx.id(&s.function)?;
     let rules = rules(&s.schedule);
-    ctx.call_with(&PERMISSION_PROPAGATION, "RotateSecret", || {
-        ctx.clients
-            .secretsmanager
-            .rotate_secret()
-            .secret_id(secret)
-            .rotation_lambda_arn(function)
-            .rotation_rules(rules.clone())
-            .rotate_immediately(s.rotate_immediately)
-            .send()
-    })
-    .await?;
-    Ok(())
+    let send = || {
+        ctx.call_with(&PERMISSION_PROPAGATION, "RotateSecret", || {
+            ctx.clients
+                .secretsmanager
+                .rotate_secret()
+                .secret_id(secret)
+                .rotation_lambda_arn(function)
+                .rotation_rules(rules.clone())
+                .rotate_immediately(s.rotate_immediately)
+                .send()
+        })
+    };
+    PREVIOUS_ROTATION
+        .run(ctx.clock, || async {
+            match send().await {
+                Ok(_) => Ok(()),
+                Err(e) if Classifier::RotationUnderWay.matches(&e) => {
+                    match configured(ctx, secret).await? {
+                        Some(d)
+                            if d.rotation_lambda_arn() == Some(function)
+                                && schedule_of(d.rotation_rules()) == s.schedule =>
+                        {
+                            Ok(())
+                        }
+                        _ => Err(e),
+                    }
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await
 }
 
 fn rules(schedule: &RotationSchedule) -> RotationRulesType {
