@@ -280,7 +280,12 @@ fn plans_of_changes_name_their_action_and_objects_on_terraform_1_15() {
 }
 
 fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
-    let moto = crate::harness::aws();
+    // The invoke permission removed below is added again moments before rotation is turned back
+    // on, which Secrets Manager refuses until the new permission has reached Lambda.
+    let mut behaviour: serde_json::Value =
+        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
+    behaviour["propagation"] = serde_json::json!({"invoke_permission": 5});
+    let moto = Moto::start_like_aws(&behaviour.to_string());
     let (ws, var) = basic(cli, &moto);
     let plan_args = [
         "plan",
@@ -348,9 +353,21 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
             plan.stdout
         );
     }
+    let refused = || {
+        moto.behaviour_notes()
+            .iter()
+            .filter(|n| n.starts_with("refused RotateSecret"))
+            .count()
+    };
+    let refused_before = refused();
     ok(
         &ws.run(&apply_args),
         "apply repairing tag, rotations and invoke permission",
+    );
+    assert!(
+        refused() > refused_before,
+        "rotation was turned on again before Lambda honoured the new permission:\n{}",
+        moto.behaviour_notes().join("\n")
     );
     let plan = ws.run(&plan_args);
     assert_eq!(plan.code, 0, "repaired:\n{}", plan.stdout);
@@ -1620,8 +1637,9 @@ fn a_killed_create_is_finished_by_its_own_directory_and_refused_to_another_on_te
 
 /// Against the test bed's AWS-behaviour layer: 20% throttling and 5% server errors in each
 /// service's own error shape, a new role Lambda cannot assume for 4 s, a new key Logs cannot use
-/// for 3 s, a new invoke permission Secrets Manager cannot use for 5 s (RotateSecret refused),
-/// and a rotation function whose network interfaces Lambda releases only 3 s after the function
+/// for 3 s, a role's new inline policy Lambda does not see for 6 s (so it refuses the function
+/// in subnets the role may not use yet), a new invoke permission Secrets Manager cannot use for
+/// 5 s, and a rotation function whose network interfaces Lambda releases only 3 s after the function
 /// is deleted, and only while its role may still delete them. Apply rides through all of it,
 /// the next plan is empty, and destroy waits for the interfaces and leaves nothing.
 fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli) {
@@ -1629,7 +1647,9 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli
         &serde_json::json!({
             "seed": 7,
             "faults": {"throttle": 0.2, "server_error": 0.05, "latency_ms": 10},
-            "propagation": {"role_for_lambda": 4, "key_for_logs": 3, "invoke_permission": 5},
+            "propagation": {
+                "role_for_lambda": 4, "key_for_logs": 3, "invoke_permission": 5, "role_policy": 6
+            },
             "lambda_enis": {"release_after": 3},
             "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1}
         })
@@ -1638,9 +1658,12 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli
     let (ws, var) = basic(cli, &moto);
     apply_ok(&ws, &var, "apply against AWS-like behaviour");
     let notes = moto.behaviour_notes();
+    // The function is created right after its role's policy, whatever else the apply waits for.
     assert!(
-        notes.iter().any(|n| n.starts_with("refused RotateSecret")),
-        "Secrets Manager was refused the function at least once:\n{}",
+        notes
+            .iter()
+            .any(|n| n.starts_with("refused a function in subnets")),
+        "Lambda did not yet see the role's policy at least once:\n{}",
         notes.join("\n")
     );
     assert_one_stack(&moto, "after throttling and retries");

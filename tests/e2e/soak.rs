@@ -33,7 +33,9 @@ impl Soak {
                 "lost_response": self.lost_response,
                 "latency_ms": self.latency_ms,
             },
-            "propagation": {"role_for_lambda": 4, "key_for_logs": 3, "invoke_permission": 5},
+            "propagation": {
+                "role_for_lambda": 4, "key_for_logs": 3, "invoke_permission": 5, "role_policy": 3
+            },
             "lambda_enis": {"release_after": 3},
             "lifecycle": {"rds": 2, "lambda": 1, "vpc_endpoint": 1},
             "consistency": {"ec2_describe_after_create": 1},

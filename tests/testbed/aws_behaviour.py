@@ -22,8 +22,10 @@ object (every key optional; an empty object is moto plus the fixes below):
         "key_for_logs": 3,                         # Logs cannot use a new KMS key yet
         "secret_name_after_delete": 5,             # a force-deleted secret's name not free yet
         "bucket_name_after_delete": 5,             # a deleted bucket's name not free yet
-        "invoke_permission": 5                     # Secrets Manager not yet allowed to invoke
-      },                                           # a function by its new permission
+        "invoke_permission": 5,                    # Secrets Manager not yet allowed to invoke
+                                                   # a function by its new permission
+        "role_policy": 3                           # a role's new inline policy not yet seen by
+      },                                           # Lambda (the one it replaced is)
       "consistency": {"ec2_describe_after_create": 1},  # a new VPC, subnet, ... NotFound a while
       "lambda_enis": {"release_after": 3},         # a VPC function's network interfaces
       "aws_managed": {"minor_upgrade": {"after": 5, "engine_version": "8.0.mysql_aurora.3.09.0"}},
@@ -685,6 +687,7 @@ def create_function(self, spec):
         raise InvalidParameterValueException(
             "The role defined for the function cannot be assumed by Lambda."
         )
+    _refuse_without_interface_permissions(self, role, spec.get("VpcConfig"))
     fn = _create_function(self, spec)
     _attach_enis(self, fn, spec)
     _busy(fn, "state", "Pending", "Active", LIFECYCLE.get("lambda", 0))
@@ -741,6 +744,17 @@ def _update(method):
 
 _update("update_function_code")
 _update("update_function_configuration")
+_update_configuration = LambdaBackend.update_function_configuration
+
+
+def update_function_configuration(self, function_name, qualifier, body):
+    if body.get("VpcConfig") is not None:
+        role = body.get("Role") or self.get_function(function_name, qualifier).role
+        _refuse_without_interface_permissions(self, role.rsplit("/", 1)[-1], body["VpcConfig"])
+    return _update_configuration(self, function_name, qualifier, body)
+
+
+LambdaBackend.update_function_configuration = update_function_configuration
 _get_configuration = LambdaFunction.get_configuration
 
 
@@ -857,12 +871,99 @@ def _attach_enis(backend, fn, spec):
 
 
 def _role_may_delete_interfaces(account, role_name):
+    seen = _role_policies(account, role_name)
+    if seen is None:
+        return False
+    documents, managed = seen
+    any_interface = f"arn:aws:ec2:*:{account}:network-interface/eni-0"
+    return managed or _allows(documents, "ec2:DeleteNetworkInterface", any_interface)
+
+
+# Lambda checks, when a function is created or moved into subnets, that its role may manage
+# network interfaces there ("The provided execution role does not have permissions to call
+# CreateNetworkInterface on EC2"), through IAM, which takes seconds to show a role's new inline
+# policy ({"propagation": {"role_policy": 3}}: until then the policy it replaced is seen).
+ROLE_POLICY_PUT = {}  # (role name, policy name) -> (monotonic time, the document before)
+
+
+def _listed(value):
+    return value if isinstance(value, list) else [value]
+
+
+def _allows(documents, action, resource):
+    """IAM's evaluation less conditions (they only narrow): an explicit Deny wins, else an Allow."""
+    allowed = False
+    for document in documents:
+        parsed = json.loads(document) if isinstance(document, str) else document
+        for st in _listed(parsed.get("Statement", [])):
+            if "Action" not in st or "Resource" not in st:
+                continue  # NotAction, NotResource: not modelled
+            if not any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in _listed(st["Action"])):
+                continue
+            if not any(fnmatch.fnmatchcase(resource, r) for r in _listed(st["Resource"])):
+                continue
+            if st.get("Effect") == "Deny":
+                return False
+            allowed = allowed or st.get("Effect") == "Allow"
+    return allowed
+
+
+def _role_policies(account, role_name, as_propagated=False):
+    """The role's inline policy documents (as IAM shows them to other services so far, if
+    `as_propagated`) and whether managed policies are attached, or None without the role."""
     iam = iam_backends[account]["aws"]  # IAM is global: one backend per partition
     role = next((r for r in iam.roles.values() if r.name == role_name), None)
     if role is None:
-        return False
-    documents = " ".join(str(d) for d in role.policies.values())
-    return "ec2:DeleteNetworkInterface" in documents or '"ec2:*"' in documents
+        return None
+    wait = PROPAGATION.get("role_policy", 0) if as_propagated else 0
+    documents = []
+    for name, document in role.policies.items():
+        at, before = ROLE_POLICY_PUT.get((role_name, name), (0, None))
+        if wait and time.monotonic() - at < wait:
+            document = before
+        if document is not None:
+            documents.append(document)
+    return documents, bool(role.managed_policies)
+
+
+def _refuse_without_interface_permissions(backend, role_name, vpc):
+    if not vpc or not vpc.get("SubnetIds"):
+        return
+    seen = _role_policies(backend.account_id, role_name, as_propagated=True)
+    if seen is None or seen[1]:
+        return  # no role: moto's answer; managed policies: not modelled
+    documents = seen[0]
+
+    def arn(kind, ident):
+        return f"arn:aws:ec2:{backend.region_name}:{backend.account_id}:{kind}/{ident}"
+
+    needs = [("ec2:CreateNetworkInterface", arn("network-interface", "eni-0")),
+             ("ec2:DescribeNetworkInterfaces", "*"),
+             ("ec2:DeleteNetworkInterface", arn("network-interface", "eni-0"))]
+    needs += [("ec2:CreateNetworkInterface", arn("subnet", s)) for s in vpc["SubnetIds"]]
+    needs += [("ec2:CreateNetworkInterface", arn("security-group", g))
+              for g in vpc.get("SecurityGroupIds") or []]
+    for action, resource in needs:
+        if not _allows(documents, action, resource):
+            sys.stderr.write(f"aws_behaviour: refused a function in subnets: role {role_name} "
+                             f"may not {action} on {resource} (yet)\n")
+            raise InvalidParameterValueException(
+                "The provided execution role does not have permissions to call "
+                f"{action.split(':')[1]} on EC2"
+            )
+
+
+_put_role_policy = IAMBackend.put_role_policy
+
+
+def put_role_policy(self, role_name, policy_name, policy_json):
+    role = next((r for r in self.roles.values() if r.name == role_name), None)
+    before = role.policies.get(policy_name) if role is not None else None
+    _put_role_policy(self, role_name, policy_name, policy_json)
+    ROLE_POLICY_PUT[(role_name, policy_name)] = (time.monotonic(), before)
+
+
+IAMBackend.put_role_policy = put_role_policy
 
 
 def _release(function_name):
