@@ -105,6 +105,31 @@ fn alternating_users_creates_the_app_secret_switches_in_place_and_destroys_clean
     );
     plan_is_empty(&ws, &var, "right after creating with alternating_users");
 
+    // A change of the schedule configures both rotations again but rotates neither: only the
+    // app secret's first rotation, which creates its user, starts at once.
+    let app = components["secret/app"].as_str().unwrap().to_string();
+    let versions = || {
+        let run = verify(&moto, &["dev", "--versions", &app]);
+        ok(&run, "versions of the app secret");
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v.as_object().unwrap().keys().cloned().collect::<Vec<_>>()
+    };
+    let before = versions();
+    ws.write(
+        "main.tf",
+        &alternating.replace(
+            "automatically_after_days = 30",
+            "automatically_after_days = 7",
+        ),
+    );
+    apply(&ws, &var);
+    plan_is_empty(&ws, &var, "after the schedule change");
+    assert_eq!(
+        versions(),
+        before,
+        "no rotation of the app secret was started"
+    );
+
     // Written out: `strategy` is optional and computed, so removing it would keep the prior value,
     // as for every attribute with a default.
     let switched = single.replace(SINGLE, &format!("{SINGLE}\n    strategy = \"single_user\""))

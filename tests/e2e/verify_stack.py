@@ -402,6 +402,10 @@ elif mode == "--no-app-secret":
     check(f"secret-{suffix}-app" not in names, f"an app secret is left: {names}")
     statements = json.loads(lam.get_policy(FunctionName=f"rotation-{suffix}")["Policy"])["Statement"]
     check(len(statements) == 1, f"{len(statements)} invoke permissions")
+elif mode == "--versions":
+    # A secret's version ids and their labels, as JSON.
+    print(json.dumps(client("secretsmanager").describe_secret(SecretId=sys.argv[4])["VersionIdsToStages"]))
+    sys.exit(0)
 elif mode == "--delete-secret":
     client("secretsmanager").delete_secret(SecretId=sys.argv[4], ForceDeleteWithoutRecovery=True)
     sys.exit(0)

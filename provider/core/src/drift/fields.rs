@@ -235,6 +235,7 @@ fields! {
         function: plain("rotation function"),
         schedule: schedule("rotation schedule"),
         rotate_immediately: ignore("acts only when the rotation is configured"),
+        first_rotation_at_once: ignore("acts only when the rotation is first configured"),
     }
 }
 

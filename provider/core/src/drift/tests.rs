@@ -448,6 +448,7 @@ fn fields_schedule(out: &mut Vec<String>, want: &RotationSchedule, have: &Rotati
         function: "lambda_function".into(),
         schedule: want.clone(),
         rotate_immediately: false,
+        first_rotation_at_once: false,
     };
     let h = SecretRotationSettings {
         schedule: have.clone(),

@@ -606,9 +606,10 @@ pub(crate) fn components(
                 secret: rotated.clone(),
                 function: function.clone(),
                 schedule: inputs.rotation.schedule(),
+                rotate_immediately: inputs.rotation.rotate_immediately,
                 // The provider cannot reach the private database, so the application secret's
                 // first rotation, which creates its user, starts as soon as rotation is on.
-                rotate_immediately: app || inputs.rotation.rotate_immediately,
+                first_rotation_at_once: app,
             }),
         );
     }

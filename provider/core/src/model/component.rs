@@ -650,6 +650,10 @@ pub struct SecretRotationSettings {
     pub schedule: RotationSchedule,
     /// Passed with the rotation configuration; changing it alone changes nothing in AWS.
     pub rotate_immediately: bool,
+    /// Rotate at once when the rotation is first configured, whatever `rotate_immediately` says:
+    /// the application secret, whose first rotation creates its user. A later change of the
+    /// rotation does not rotate it again (Secrets Manager reattempts a failed first rotation).
+    pub first_rotation_at_once: bool,
 }
 
 /// Whether a change between two settings of the same kind is an update or needs a replacement.
@@ -830,14 +834,17 @@ impl Settings {
     }
 
     /// The settings with what changes no AWS object masked out: a key's deletion window (used at
-    /// destroy), the first password's policy (used at creation), `rotate_immediately` (used when
-    /// the rotation is configured).
+    /// destroy), the first password's policy (used at creation), `rotate_immediately` and
+    /// `first_rotation_at_once` (used when the rotation is configured).
     fn comparable(&self) -> Settings {
         let mut s = self.clone();
         match &mut s {
             Settings::KmsKey(k) => k.deletion_window_days = 0,
             Settings::Secret(k) => k.initial_password = None,
-            Settings::SecretRotation(r) => r.rotate_immediately = false,
+            Settings::SecretRotation(r) => {
+                r.rotate_immediately = false;
+                r.first_rotation_at_once = false;
+            }
             _ => {}
         }
         s

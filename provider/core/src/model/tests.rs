@@ -691,12 +691,19 @@ fn alternating_users_adds_the_app_secret_its_permission_and_its_rotation() {
     };
     assert_eq!(r.secret, logical::app_secret());
     assert_eq!(r.function, logical::lambda_function());
-    assert!(r.rotate_immediately, "the first rotation creates the user");
+    assert!(
+        r.first_rotation_at_once,
+        "the first rotation creates the user"
+    );
+    assert!(
+        !r.rotate_immediately,
+        "a later change of the app rotation does not rotate it unasked"
+    );
     let Settings::SecretRotation(m) = &component(&s, "secret_rotation").settings else {
         panic!()
     };
     assert!(
-        !m.rotate_immediately,
+        !m.rotate_immediately && !m.first_rotation_at_once,
         "the master secret keeps rotate_immediately = false"
     );
 }

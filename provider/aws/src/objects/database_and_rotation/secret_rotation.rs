@@ -36,7 +36,13 @@ pub async fn find(ctx: &Ctx<'_>, s: &SecretRotationSettings) -> Result<Option<St
 
 pub async fn create(ctx: &Ctx<'_>, s: &SecretRotationSettings) -> Result<String, AwsError> {
     let secret = ctx.id(&s.secret)?;
-    rotate(ctx, s, secret).await?;
+    rotate(
+        ctx,
+        s,
+        secret,
+        s.rotate_immediately || s.first_rotation_at_once,
+    )
+    .await?;
     Ok(secret.to_string())
 }
 
@@ -53,7 +59,7 @@ const PREVIOUS_ROTATION: RetryPolicy =
     RetryPolicy::with(&[Classifier::RotationUnderWay], Duration::from_secs(300));
 
 /// Configures rotation. Secrets Manager then checks the function by invoking its `testSecret`
-/// step (or runs a whole rotation when `rotate_immediately`), under the function's invoke
+/// step (or runs a whole rotation when `immediately`), under the function's invoke
 /// permission, which the rotation follows but which may not be honoured yet; moto "invokes" it
 /// too, which without Docker only records an error in the function's log group and succeeds.
 ///
@@ -61,7 +67,12 @@ const PREVIOUS_ROTATION: RetryPolicy =
 /// secret is already configured as wanted, the rotation under way is this configuration's own
 /// (its response lost, the SDK sent it again) and there is nothing left to do; otherwise the
 /// configuration waits for it to end.
-async fn rotate(ctx: &Ctx<'_>, s: &SecretRotationSettings, secret: &str) -> Result<(), AwsError> {
+async fn rotate(
+    ctx: &Ctx<'_>,
+    s: &SecretRotationSettings,
+    secret: &str,
+    immediately: bool,
+) -> Result<(), AwsError> {
     let function = ctx.id(&s.function)?;
     let rules = rules(&s.schedule);
     let send = || {
@@ -72,7 +83,7 @@ async fn rotate(ctx: &Ctx<'_>, s: &SecretRotationSettings, secret: &str) -> Resu
                 .secret_id(secret)
                 .rotation_lambda_arn(function)
                 .rotation_rules(rules.clone())
-                .rotate_immediately(s.rotate_immediately)
+                .rotate_immediately(immediately)
                 .send()
         })
     };
@@ -127,8 +138,9 @@ pub async fn read(
         secret: s.secret.clone(),
         function: ctx.reference(&s.function, d.rotation_lambda_arn()),
         schedule: schedule_of(d.rotation_rules()),
-        // Acts only when the rotation is configured: nothing AWS holds.
+        // Act only when the rotation is configured: nothing AWS holds.
         rotate_immediately: s.rotate_immediately,
+        first_rotation_at_once: s.first_rotation_at_once,
     };
     let mut o = Observed::new(Settings::SecretRotation(settings));
     if let Some(f) = d.rotation_lambda_arn() {
@@ -158,9 +170,11 @@ fn schedule_of(rules: Option<&RotationRulesType>) -> RotationSchedule {
 
 // update
 
-/// RotateSecret again: it replaces the function and the rules.
+/// RotateSecret again: it replaces the function and the rules. It rotates at once only when
+/// `rotate_immediately` asks: the application secret's first rotation is done or under way, and
+/// Secrets Manager reattempts it if it failed.
 pub async fn update(ctx: &Ctx<'_>, s: &SecretRotationSettings, id: &str) -> Result<(), AwsError> {
-    rotate(ctx, s, id).await
+    rotate(ctx, s, id, s.rotate_immediately).await
 }
 
 // delete
@@ -224,6 +238,7 @@ mod tests {
                 function: "lambda_function".into(),
                 schedule,
                 rotate_immediately: false,
+                first_rotation_at_once: false,
             })
         };
         vault_core::drift::settings(&rotation(want.clone()), &rotation(schedule_of(have)))
