@@ -5,7 +5,7 @@
 
 use std::fs;
 
-use crate::apply::{basic, destroy_leaves_nothing, ok, state_components};
+use crate::apply::{apply_ok, basic, destroy_leaves_nothing, ok, plan_code, state_components};
 use crate::harness::{verify, Cli, Workspace};
 
 const SINGLE: &str = "automatically_after_days = 30";
@@ -13,28 +13,11 @@ const ALTERNATING: &str =
     "automatically_after_days = 30\n    strategy = \"alternating_users\"\n    app_username = \"orders\"";
 
 fn apply(ws: &Workspace, var: &str) {
-    ok(
-        &ws.run(&[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-var",
-            var,
-        ]),
-        "apply",
-    );
+    apply_ok(ws, var, "apply");
 }
 
 fn plan_is_empty(ws: &Workspace, var: &str, when: &str) {
-    let plan = ws.run(&[
-        "plan",
-        "-detailed-exitcode",
-        "-input=false",
-        "-no-color",
-        "-var",
-        var,
-    ]);
+    let plan = plan_code(ws, var);
     assert_eq!(
         plan.code, 0,
         "the plan {when} is empty:\n{}\n{}",

@@ -282,10 +282,9 @@ fn plans_of_changes_name_their_action_and_objects_on_terraform_1_15() {
 fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
     // The invoke permission removed below is added again moments before rotation is turned back
     // on, which Secrets Manager refuses until the new permission has reached Lambda.
-    let mut behaviour: serde_json::Value =
-        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["propagation"] = serde_json::json!({"invoke_permission": 5});
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["propagation"] = serde_json::json!({"invoke_permission": 5});
+    });
     let (ws, var) = basic(cli, &moto);
     let plan_args = [
         "plan",
@@ -965,11 +964,10 @@ fn tags_added_and_removed_in_tags_and_default_tags_reach_every_taggable_object_o
 fn an_engine_version_upgraded_by_aws_plans_no_change_and_is_never_downgraded(cli: Cli) {
     // AWS upgrades the minor version on its own, a few seconds after the cluster is created.
     let newer = "8.0.mysql_aurora.3.09.0";
-    let mut behaviour: serde_json::Value =
-        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["aws_managed"] =
-        serde_json::json!({"minor_upgrade": {"after": 5, "engine_version": newer}});
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["aws_managed"] =
+            serde_json::json!({"minor_upgrade": {"after": 5, "engine_version": newer}});
+    });
     let (ws, var) = basic(cli, &moto);
     apply_ok(&ws, &var, "apply");
     let cluster = state_components(&ws)["db_cluster"]
@@ -1322,10 +1320,9 @@ fn cluster(moto: &Moto) -> serde_json::Value {
 #[test]
 fn an_apply_right_after_an_interrupted_cluster_modification_waits_for_the_cluster_on_terraform_1_0()
 {
-    let mut behaviour: serde_json::Value =
-        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["lifecycle"]["rds"] = serde_json::json!(15);
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["lifecycle"]["rds"] = serde_json::json!(15);
+    });
     let (ws, var) = basic(Cli::V1_0, &moto);
     apply_ok(&ws, &var, "apply");
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
@@ -1475,11 +1472,10 @@ fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_
 fn a_stack_applied_again_right_after_destroy_waits_for_aws_to_release_the_secret_and_bucket_names(
     cli: Cli,
 ) {
-    let mut behaviour: serde_json::Value =
-        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["propagation"] =
-        serde_json::json!({"secret_name_after_delete": 10, "bucket_name_after_delete": 10});
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["propagation"] =
+            serde_json::json!({"secret_name_after_delete": 10, "bucket_name_after_delete": 10});
+    });
     let (ws, var) = basic(cli, &moto);
     apply_ok(&ws, &var, "apply");
     destroy_leaves_nothing(&ws, &moto, &var);
@@ -1682,10 +1678,9 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces(cli: Cli
 /// backup retention, function memory), a zone swap and destroy each meet their own work: one of
 /// each object, the next plans empty, and nothing is left.
 fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_orphan(cli: Cli) {
-    let mut behaviour: serde_json::Value =
-        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["lose_first_response"] = serde_json::json!(true);
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["lose_first_response"] = serde_json::json!(true);
+    });
     let (ws, var) = basic(cli, &moto);
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
     let tag = "    Compliance = \"PCI-DSS\"\n";
@@ -1796,11 +1791,10 @@ fn the_stack_rides_through_throttling_propagation_and_lambda_interfaces_on_terra
 /// refusal: the configuration is already in place, so apply is done. A change of the rotation
 /// days applied at once meets it too, waits for the rotation to end, then configures the new days.
 fn a_rotation_change_while_a_rotation_is_under_way_waits_for_it(cli: Cli) {
-    let mut behaviour: serde_json::Value =
-        serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["rotation_lasts"] = serde_json::json!(15);
-    behaviour["lose_first_response"] = serde_json::json!(true);
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["rotation_lasts"] = serde_json::json!(15);
+        b["lose_first_response"] = serde_json::json!(true);
+    });
     let (ws, var) = basic(cli, &moto);
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
     let days = "automatically_after_days = 30";

@@ -39,6 +39,13 @@ pub fn aws() -> Moto {
     Moto::start_like_aws(AWS_LIFECYCLE)
 }
 
+/// Moto as every scenario sees it, with `more` of the layer's behaviour set on top.
+pub fn aws_with(more: impl FnOnce(&mut serde_json::Value)) -> Moto {
+    let mut behaviour: serde_json::Value = serde_json::from_str(AWS_LIFECYCLE).unwrap();
+    more(&mut behaviour);
+    Moto::start_like_aws(&behaviour.to_string())
+}
+
 /// `tests/e2e/verify_stack.py` with the test bed's Python (boto3 comes with moto).
 pub fn verify(moto: &Moto, args: &[&str]) -> Run {
     let out = Command::new(repo_root().join(".testbed/venv/bin/python"))

@@ -510,9 +510,9 @@ variable "secret_arn" {
 #[test]
 fn rotate_secret_action_waits_for_the_rotation_and_fails_with_the_logged_error_on_terraform_1_15() {
     // Every scenario's AWS behaviour, plus RotateSecret starting a rotation as AWS does.
-    let mut behaviour: Json = serde_json::from_str(crate::harness::AWS_LIFECYCLE).unwrap();
-    behaviour["rotation"] = "as_aws".into();
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["rotation"] = "as_aws".into();
+    });
     let db = MariaDb::start();
     let first_password = format!("Rot{}x", uuid_like());
     db.root_sql(&format!(

@@ -4,7 +4,7 @@
 //! what to do, and the next apply continues from what was made.
 
 use crate::apply::{apply_ok, apply_run, basic, counts, destroy_leaves_nothing, ok};
-use crate::harness::{verify, Cli, Moto, AWS_LIFECYCLE};
+use crate::harness::{verify, Cli, Moto};
 
 /// A trail someone else made in the region.
 fn foreign_trail(moto: &Moto, name: &str) {
@@ -117,9 +117,9 @@ fn a_region_without_room_for_the_trail_stops_plan_and_apply_before_anything_is_c
 
 fn a_vpc_quota_reached_mid_apply_says_what_to_do_and_the_next_apply_continues(cli: Cli) {
     // Room for the default VPC and one more, which someone else takes.
-    let mut behaviour: serde_json::Value = serde_json::from_str(AWS_LIFECYCLE).unwrap();
-    behaviour["quotas"] = serde_json::json!({"vpcs_per_region": 2});
-    let moto = Moto::start_like_aws(&behaviour.to_string());
+    let moto = crate::harness::aws_with(|b| {
+        b["quotas"] = serde_json::json!({"vpcs_per_region": 2});
+    });
     let (ws, var) = basic(cli, &moto);
     let foreign = verify(&moto, &["dev", "--foreign-vpc"]);
     assert_eq!(foreign.code, 0, "{}", foreign.stderr);

@@ -199,11 +199,10 @@ def _run_rotation(secret, current, immediately):
     new = _unfinished(secret)
     if new is None or current is None:
         return
+    secret.default_version_id = current
     if not immediately:
         del secret.versions[new]
-        secret.default_version_id = current
         return
-    secret.default_version_id = current
 
     def finish():
         old_v, new_v = secret.versions.get(current), secret.versions.get(new)
@@ -908,11 +907,14 @@ def _allows(documents, action, resource):
     return allowed
 
 
+def _role(iam, name):
+    return next((r for r in iam.roles.values() if r.name == name), None)
+
+
 def _role_policies(account, role_name, as_propagated=False):
     """The role's inline policy documents (as IAM shows them to other services so far, if
     `as_propagated`) and whether managed policies are attached, or None without the role."""
-    iam = iam_backends[account]["aws"]  # IAM is global: one backend per partition
-    role = next((r for r in iam.roles.values() if r.name == role_name), None)
+    role = _role(iam_backends[account]["aws"], role_name)  # IAM: one backend per partition
     if role is None:
         return None
     wait = PROPAGATION.get("role_policy", 0) if as_propagated else 0
@@ -957,7 +959,7 @@ _put_role_policy = IAMBackend.put_role_policy
 
 
 def put_role_policy(self, role_name, policy_name, policy_json):
-    role = next((r for r in self.roles.values() if r.name == role_name), None)
+    role = _role(self, role_name)
     before = role.policies.get(policy_name) if role is not None else None
     _put_role_policy(self, role_name, policy_name, policy_json)
     ROLE_POLICY_PUT[(role_name, policy_name)] = (time.monotonic(), before)

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::RotationRulesType;
+use vault_core::drift;
 use vault_core::model::component::{SecretRotationSettings, Settings};
 use vault_core::model::RotationSchedule;
 
@@ -91,12 +92,11 @@ async fn rotate(
         .run(ctx.clock, || async {
             match send().await {
                 Ok(_) => Ok(()),
+                // Compared as drift is: the same function and schedule.
                 Err(e) if Classifier::RotationUnderWay.matches(&e) => {
-                    match configured(ctx, secret).await? {
-                        Some(d)
-                            if d.rotation_lambda_arn() == Some(function)
-                                && schedule_of(d.rotation_rules()) == s.schedule =>
-                        {
+                    let want = Settings::SecretRotation(s.clone());
+                    match read(ctx, s, secret).await? {
+                        Some(o) if drift::settings(&want, &o.observation.settings).is_empty() => {
                             Ok(())
                         }
                         _ => Err(e),
