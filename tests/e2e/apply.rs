@@ -1465,6 +1465,62 @@ fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_
     );
 }
 
+/// A destroy right after an apply that outlasted its create timeout meets the Aurora cluster
+/// still `creating` (here for a minute; on AWS, ten). RDS refuses to delete a cluster that is
+/// not available (the behaviour layer, as AWS): the destroy waits until it is, deletes it, and
+/// leaves nothing.
+fn a_destroy_right_after_a_timed_out_create_waits_for_the_cluster_and_leaves_nothing(cli: Cli) {
+    let moto = crate::harness::aws_with(|b| {
+        b["lifecycle"]["rds_cluster_create"] = serde_json::json!(60);
+    });
+    let (ws, var) = basic(cli, &moto);
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let short = main.replace(
+        "  logs {\n",
+        "  timeouts {\n    create = \"15s\"\n  }\n  logs {\n",
+    );
+    assert_ne!(short, main, "examples/basic has a logs block");
+    ws.write("main.tf", &short);
+    let failed = ws.run(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(
+        failed.code, 1,
+        "the apply outlasts its timeout:\n{}{}",
+        failed.stdout, failed.stderr
+    );
+    assert_eq!(
+        cluster(&moto)["status"],
+        "creating",
+        "the destroy starts while the cluster is still creating"
+    );
+    destroy_leaves_nothing(&ws, &moto, &var);
+    let notes = moto.behaviour_notes();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("refused DeleteDBCluster while creating")),
+        "the destroy met the cluster still creating: {notes:?}"
+    );
+}
+
+#[test]
+fn a_destroy_right_after_a_timed_out_create_waits_for_the_cluster_and_leaves_nothing_on_terraform_1_0(
+) {
+    a_destroy_right_after_a_timed_out_create_waits_for_the_cluster_and_leaves_nothing(Cli::V1_0);
+}
+
+#[test]
+fn a_destroy_right_after_a_timed_out_create_waits_for_the_cluster_and_leaves_nothing_on_terraform_1_15(
+) {
+    a_destroy_right_after_a_timed_out_create_waits_for_the_cluster_and_leaves_nothing(Cli::V1_15);
+}
+
 /// Destroy, then apply the same configuration at once (a CI pipeline rebuilding an
 /// environment): AWS releases a force-deleted secret's name, and a deleted bucket's, only
 /// seconds after the delete answers (here 10 s), and the creates wait for them instead of
@@ -1758,6 +1814,18 @@ fn every_first_change_whose_response_is_lost_is_survived_without_duplicate_or_or
             lost.iter()
                 .any(|l| l.strip_prefix("lost the response of ") == Some(operation)),
             "{operation} lost its first response:\n{}",
+            lost.join("\n")
+        );
+    }
+    // The SDK's resend of a lost delete meets the deletion it started, which RDS refuses as
+    // "already being deleted", and the delete waits for it.
+    for resent in [
+        "refused DeleteDBCluster while deleting",
+        "refused DeleteDBInstance while deleting",
+    ] {
+        assert!(
+            lost.iter().any(|l| l == resent),
+            "{resent}:\n{}",
             lost.join("\n")
         );
     }

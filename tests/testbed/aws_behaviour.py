@@ -494,6 +494,37 @@ _deleting(RDSBackend, "delete_db_cluster", "clusters", "cluster_identifier")
 _deleting(RDSBackend, "delete_db_instance", "databases", "db_instance_identifier")
 
 
+# RDS refuses to delete a cluster that is busy (creating, modifying, upgrading, a backup: "is not
+# currently in the available state", which terraform-provider-aws retries too), and refuses a
+# second delete of a cluster or instance already being deleted (the SDK's resend of a delete whose
+# response was lost); moto deletes in any state. An instance may be deleted while busy, as on AWS.
+# Wraps `_deleting` above, so a refused call changes nothing.
+def _delete_refused(method, action, store, id_arg, code, noun, busy_refused):
+    original = getattr(RDSBackend, method)
+
+    def patched(self, *args, **kwargs):
+        _settle()
+        ident = kwargs.get(id_arg, args[0] if args else None)
+        obj = getattr(self, store).get(ident)
+        status = getattr(obj, "status", None) if obj is not None else None
+        if status == "deleting":
+            sys.stderr.write(f"aws_behaviour: refused {action} while deleting\n")
+            raise RDSClientError(code, f"{noun} {ident} is already being deleted.")
+        if busy_refused and status not in (None, "available", "stopped"):
+            sys.stderr.write(f"aws_behaviour: refused {action} while {status}\n")
+            raise RDSClientError(
+                code, f"{noun} {ident} is not currently in the available state.")
+        return original(self, *args, **kwargs)
+
+    setattr(RDSBackend, method, patched)
+
+
+_delete_refused("delete_db_cluster", "DeleteDBCluster", "clusters", "cluster_identifier",
+                "InvalidDBClusterStateFault", "DB cluster", busy_refused=True)
+_delete_refused("delete_db_instance", "DeleteDBInstance", "databases", "db_instance_identifier",
+                "InvalidDBInstanceState", "Instance", busy_refused=False)
+
+
 def _rds_users(backend):
     return list(backend.clusters.values()) + list(backend.databases.values())
 

@@ -246,8 +246,8 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         Some(Settings::DbCluster(s)) => s.skip_final_snapshot,
         _ => true,
     };
-    let result = ctx
-        .call("DeleteDBCluster", || {
+    rds::delete::<DbCluster, _, _, _>(ctx, id, || {
+        ctx.call("DeleteDBCluster", || {
             let req = ctx
                 .clients
                 .rds
@@ -261,8 +261,8 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
                     .send()
             }
         })
-        .await;
-    rds::deleted::<DbCluster, _>(ctx, id, result).await
+    })
+    .await
 }
 
 // helpers

@@ -116,8 +116,8 @@ pub async fn update(
 // delete
 
 pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
-    let result = ctx
-        .call("DeleteDBInstance", || {
+    rds::delete::<DbInstance, _, _, _>(ctx, id, || {
+        ctx.call("DeleteDBInstance", || {
             ctx.clients
                 .rds
                 .delete_db_instance()
@@ -126,6 +126,6 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
                 .skip_final_snapshot(true)
                 .send()
         })
-        .await;
-    rds::deleted::<DbInstance, _>(ctx, id, result).await
+    })
+    .await
 }

@@ -23,7 +23,7 @@ pub trait RdsObject: Clone {
     /// States it may show until its deletion completes: a deletion asked for while it was busy
     /// starts when it is done.
     const DELETING: &'static [&'static str];
-    /// The error code of a delete refused because of its state (also "already deleting").
+    /// The error code of a delete refused because of its state: busy, or already deleting.
     const STATE_FAULT: &'static str;
 
     /// The object of this identifier, in whatever state, `None` when AWS does not know it.
@@ -229,17 +229,67 @@ async fn waiter_status<T: RdsObject>(ctx: &Ctx<'_>, id: &str) -> Result<Option<S
         .map(|d| status(d.raw_status(), d.modifications_pending())))
 }
 
-/// After a delete call (`sent`): waits until the object is gone.
-pub async fn deleted<T: RdsObject, R>(
-    ctx: &Ctx<'_>,
-    id: &str,
-    sent: Result<R, AwsError>,
-) -> Result<(), AwsError> {
+/// Deletes the object (`send` asks RDS) and waits until it is gone. RDS refuses to delete a
+/// cluster that is busy (still creating after an interrupted or timed-out apply, modifying,
+/// upgrading, backing up: "is not currently in the available state", which
+/// terraform-provider-aws retries too); then this waits until it is available and asks again,
+/// within the `timeouts` block. A deletion already under way (the SDK's resend of a delete whose
+/// response was lost, an interrupted destroy's) is waited for like one just asked for.
+pub async fn delete<T, F, Fut, R>(ctx: &Ctx<'_>, id: &str, send: F) -> Result<(), AwsError>
+where
+    T: RdsObject,
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<R, AwsError>>,
+{
+    let send = &send;
+    let gone = RetryPolicy::with(&[Classifier::DbNotAvailable], ctx.timeout)
+        .run(ctx.clock, || async move {
+            let Err(e) = send().await else {
+                return Ok(false);
+            };
+            match refusal::<T>(&e) {
+                Refusal::Gone => Ok(true),
+                Refusal::AlreadyDeleting => Ok(false),
+                Refusal::Busy => {
+                    // Asked again once it is available, by the retry policy.
+                    available::<T>(ctx, id).await?;
+                    Err(e)
+                }
+                Refusal::Other => Err(e),
+            }
+        })
+        .await?;
+    if gone {
+        return Ok(());
+    }
     let waiter = Waiter::new(format!("{} {id}", T::NOUN), T::DELETING, &[GONE]);
-    wait_deleted(ctx, waiter, sent, T::STATE_FAULT, || async {
-        waiter_status::<T>(ctx, id).await
-    })
-    .await
+    ctx.wait(waiter, || async { waiter_status::<T>(ctx, id).await })
+        .await
+        .map(drop)
+}
+
+/// What a refused delete means.
+#[derive(Debug, PartialEq)]
+enum Refusal {
+    Gone,
+    /// Its deletion is under way ("... is already being deleted.").
+    AlreadyDeleting,
+    /// It is busy; a busy object's refusal may name deleting too ("cannot be deleted ..."), so
+    /// only the whole phrase above counts as a deletion under way.
+    Busy,
+    Other,
+}
+
+fn refusal<T: RdsObject>(e: &AwsError) -> Refusal {
+    if e.is_not_found() {
+        Refusal::Gone
+    } else if !e.is_code(&[T::STATE_FAULT]) {
+        Refusal::Other
+    } else if e.message().contains("already being deleted") {
+        Refusal::AlreadyDeleting
+    } else {
+        Refusal::Busy
+    }
 }
 
 /// Not an RDS status: what the waiters call "available" with modifications still pending.
@@ -268,31 +318,71 @@ pub async fn managed_name(
     Ok(name.filter(|_| is_managed(ctx, &tags)).map(str::to_string))
 }
 
-/// After a delete call: an object gone already is done; one whose deletion is already under way
-/// (`state_fault` about deleting) is waited for like one just deleted.
-async fn wait_deleted<T, P, PFut>(
-    ctx: &Ctx<'_>,
-    waiter: Waiter,
-    sent: Result<T, AwsError>,
-    state_fault: &str,
-    state: P,
-) -> Result<(), AwsError>
-where
-    P: FnMut() -> PFut,
-    PFut: Future<Output = Result<Option<String>, AwsError>>,
-{
-    match sent {
-        Err(e) if e.is_not_found() => return Ok(()),
-        Err(e) if e.is_code(&[state_fault]) && e.message().contains("delet") => {}
-        Err(e) => return Err(e),
-        Ok(_) => {}
-    }
-    ctx.wait(waiter, state).await.map(drop)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn api(code: &str, message: &str) -> AwsError {
+        AwsError::Api {
+            operation: "DeleteDBCluster",
+            code: code.into(),
+            message: message.into(),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn a_refused_delete_is_busy_unless_its_deletion_is_under_way() {
+        let fault = "InvalidDBClusterStateFault";
+        assert_eq!(
+            refusal::<DbCluster>(&api(
+                fault,
+                "DB cluster aurora-dev is already being deleted."
+            )),
+            Refusal::AlreadyDeleting
+        );
+        assert_eq!(
+            refusal::<DbCluster>(&api(
+                fault,
+                "DB cluster aurora-dev is not currently in the available state."
+            )),
+            Refusal::Busy
+        );
+        // Naming deletion is not enough: this cluster is busy, its deletion not started.
+        assert_eq!(
+            refusal::<DbCluster>(&api(
+                fault,
+                "Cluster cannot be deleted, it is not currently in the available state."
+            )),
+            Refusal::Busy
+        );
+        assert_eq!(
+            refusal::<DbInstance>(&api(
+                "InvalidDBInstanceState",
+                "Instance aurora-dev-1 is already being deleted."
+            )),
+            Refusal::AlreadyDeleting
+        );
+        // Another kind's fault, or another error, is not a state to wait out.
+        assert_eq!(
+            refusal::<DbInstance>(&api(fault, "is not currently in the available state")),
+            Refusal::Other
+        );
+        assert_eq!(
+            refusal::<DbCluster>(&api(
+                "InvalidParameterCombination",
+                "Cannot delete protected Cluster"
+            )),
+            Refusal::Other
+        );
+        assert_eq!(
+            refusal::<DbCluster>(&api(
+                "DBClusterNotFoundFault",
+                "DBCluster aurora-dev not found."
+            )),
+            Refusal::Gone
+        );
+    }
 
     #[test]
     fn available_with_pending_modifications_is_still_busy() {
