@@ -2,7 +2,8 @@
 //! one line each, under the attribute that causes it.
 
 use crate::attribute::Attribute;
-use crate::classify::{ChangeSet, Effect};
+use crate::classify::{ChangeSet, ComponentAction, Effect};
+use crate::model::ComponentKind;
 use crate::Finding;
 
 /// The warning for a plan, or `None` when no AWS object changes and there is nothing to note
@@ -46,20 +47,32 @@ pub fn plan_warning(changes: &ChangeSet) -> Option<Finding> {
             Some(after) => format!("{} -> {}", change.before, after),
             None => format!("{} -> (known after apply)", change.before),
         };
-        lines.push(format!("{} {values}: {}", change.attribute, change.summary));
-        // One line per object, except where that would list every object of the stack.
+        let cause = format!("{} {values}:", change.attribute);
+        // One line per object, except where that would list every object of the stack. The
+        // list is the attribute's whole story, so a summary of it would say each object twice;
+        // a single object goes on the attribute's own line.
         let per_object =
             change.effect != Effect::ReplaceStack && change.attribute != Attribute::Tags;
-        if per_object {
-            for c in &change.components {
-                lines.push(format!("  {}", c.line()));
+        match &change.components[..] {
+            [] => lines.push(format!("{cause} {}", change.summary)),
+            [only] if per_object => lines.push(format!("{cause} {}", only.line())),
+            all if per_object => {
+                // What the list does not say is that replacing the network replaces everything
+                // inside it: that summary goes first.
+                let network_replaced = all
+                    .iter()
+                    .any(|c| c.kind == ComponentKind::Vpc && c.action == ComponentAction::Replace);
+                lines.push(if network_replaced {
+                    format!("{cause} {}", change.summary)
+                } else {
+                    cause
+                });
+                lines.extend(all.iter().map(|c| format!("  {}", c.line())));
             }
-        } else if !change.components.is_empty() {
-            lines.push(format!(
-                "  {} {} objects",
-                change.components[0].action.verb(),
-                change.components.len()
-            ));
+            all => {
+                lines.push(format!("{cause} {}", change.summary));
+                lines.push(format!("  {} {} objects", all[0].action.verb(), all.len()));
+            }
         }
         for note in &change.notes {
             lines.push(format!("  note: {note}"));

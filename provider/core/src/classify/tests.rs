@@ -603,16 +603,51 @@ fn every_classified_effect_stays_within_the_documented_rule() {
 
 #[test]
 fn the_warning_lists_each_object_under_its_attribute() {
-    let set = changes(&with_database(|d| d.instance_count = Input::Set(3)));
+    let set = changes(&with_database(|d| d.instance_count = Input::Set(4)));
     let warning = plan_warning(&set).unwrap();
     assert_eq!(warning.severity, crate::Severity::Warning);
     assert_eq!(
         warning.summary,
-        "vault_secrets_stack: objects will be updated (1 created, 0 updated, 0 replaced, 0 deleted)"
+        "vault_secrets_stack: objects will be updated (2 created, 0 updated, 0 replaced, 0 deleted)"
     );
     assert_eq!(
         warning.detail,
-        "database.instance_count 2 -> 3: creates aurora instance 3 of 3\n  creates aurora instance 3 of 3"
+        "database.instance_count 2 -> 4:\n  creates aurora instance 3 of 4\n  creates aurora instance 4 of 4"
+    );
+}
+
+#[test]
+fn the_warning_says_first_that_replacing_the_network_replaces_everything_inside_it() {
+    let set = changes(&StackConfig {
+        network: Some(NetworkConfig {
+            cidr_block: Input::Set("10.1.0.0/16".into()),
+            ..NetworkConfig::default()
+        }),
+        ..config()
+    });
+    let warning = plan_warning(&set).unwrap();
+    let lines: Vec<&str> = warning.detail.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "network.cidr_block \"10.0.0.0/16\" -> \"10.1.0.0/16\": replaces network (vpc, "
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("and everything inside it"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1], "  replaces vpc vpc-dev");
+}
+
+#[test]
+fn the_warning_names_a_single_object_on_its_attributes_line() {
+    let set = changes(&with_database(|d| d.instance_count = Input::Set(3)));
+    assert_eq!(
+        plan_warning(&set).unwrap().detail,
+        "database.instance_count 2 -> 3: creates aurora instance 3 of 3"
     );
 }
 
@@ -662,7 +697,7 @@ fn the_warning_for_a_replacement_names_every_object_and_the_data_loss() {
     assert_eq!(
         warning.detail.lines().collect::<Vec<_>>(),
         [
-            "database.database_name \"app\" -> \"other\": replaces aurora cluster, 2 aurora instances; updates secret",
+            "database.database_name \"app\" -> \"other\":",
             "  updates secret secret-dev-database",
             "  replaces aurora cluster aurora-dev",
             "  replaces aurora instance 1 of 2",
@@ -702,12 +737,19 @@ fn the_warning_summary_counts_objects_by_action_before_the_list() {
         warning.summary,
         "vault_secrets_stack: objects will be replaced (2 created, 6 updated, 1 replaced, 2 deleted)"
     );
-    let listed = warning
-        .detail
-        .lines()
-        .filter(|l| l.starts_with("  "))
-        .count();
-    assert_eq!(listed, 11, "{}", warning.detail);
+    // Each object once: ten under the zones, the one of the days on its attribute's line.
+    let lines: Vec<&str> = warning.detail.lines().collect();
+    assert_eq!(lines.len(), 12, "{}", warning.detail);
+    assert!(
+        lines[0].ends_with("[\"us-east-1a\", \"us-east-1c\"]:"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1..11].iter().all(|l| l.starts_with("  ")));
+    assert_eq!(
+        lines[11],
+        "rotation.automatically_after_days 30 -> 7: updates rotation schedule"
+    );
 }
 
 #[test]
