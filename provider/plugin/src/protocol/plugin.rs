@@ -42,6 +42,8 @@ const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a2
 const MAX_MESSAGE: usize = 256 << 20;
 /// How long requests still running at shutdown may take to answer.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+/// How often a managed provider checks that the Terraform that started it is still running.
+const HOST_CHECK: Duration = Duration::from_millis(500);
 /// A client that has not finished the TLS handshake by then is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -92,6 +94,14 @@ pub async fn serve<P: Provider>(
 
     let incoming = accept(listener, tls.map(|(c, _)| c));
     let service = ProviderService::new(name, provider);
+    if mode == Mode::Managed {
+        let runs = service.clone();
+        exit_with_terraform(
+            std::os::unix::process::parent_id(),
+            move || runs.interrupt(),
+            stop_tx.clone(),
+        );
+    }
     let mut done = stop_rx.clone();
     let mut exit = stop_rx.clone();
     let server = tonic::transport::Server::builder()
@@ -353,6 +363,35 @@ fn listen_for_interrupts(mode: Mode, stop: Arc<watch::Sender<bool>>) {
                     let _ = stop.send(true);
                     return;
                 }
+            }
+        }
+    });
+}
+
+/// Terraform killed outright (SIGKILL, a CI job's time limit, the out-of-memory killer) can
+/// neither send `StopProvider` nor shut its providers down, and a provider left running goes on
+/// applying for no one: what it creates then is in no state, and a destroy run meanwhile cannot
+/// see it. So a managed provider watches the process that started it, and once that is gone (the
+/// provider is re-parented) it stops its runs as at Ctrl-C and exits. What it had created is
+/// found by its management tag and adopted by the next apply, as after a crash. Polling the
+/// parent id works wherever the provider runs; Linux's parent-death signal would fire when the
+/// Terraform *thread* that started the provider ends, which Go's runtime may do at any time.
+fn exit_with_terraform(
+    terraform: u32,
+    interrupt_runs: impl Fn() + Send + 'static,
+    stop: Arc<watch::Sender<bool>>,
+) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(HOST_CHECK).await;
+            if std::os::unix::process::parent_id() != terraform {
+                tracing::warn!(
+                    terraform,
+                    "Terraform is gone: stopping the runs under way and exiting"
+                );
+                interrupt_runs();
+                let _ = stop.send(true);
+                return;
             }
         }
     });

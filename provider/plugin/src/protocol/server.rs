@@ -42,6 +42,12 @@ pub struct ProviderService<P: Provider> {
 }
 
 impl<P: Provider> ProviderService<P> {
+    /// Ends every run under way as soon as it safely can: Terraform's `StopProvider`, or
+    /// Terraform gone.
+    pub fn interrupt(&self) {
+        self.provider.stop();
+    }
+
     /// `name` is the provider's local name, the prefix of its type names (`vault`).
     pub fn new(name: &str, provider: P) -> Arc<Self> {
         let mut init_diags = Diagnostics::default();
@@ -1125,7 +1131,7 @@ impl<P: Provider> tf::provider_server::Provider for Arc<ProviderService<P>> {
         _request: Request<tf::stop_provider::Request>,
     ) -> Reply<tf::stop_provider::Response> {
         tracing::info!("stop requested by Terraform: interrupting runs under way");
-        self.provider.stop();
+        self.interrupt();
         Ok(Response::new(tf::stop_provider::Response {
             error: String::new(),
         }))
