@@ -146,6 +146,15 @@ impl RetryPolicy {
         }
     }
 
+    /// This policy with its budget cut to `timeout`, the `timeouts` block's bound on how long
+    /// one object may take: a propagation wait is a wait like any other.
+    pub fn within(&self, timeout: Duration) -> RetryPolicy {
+        RetryPolicy {
+            budget: self.budget.min(timeout),
+            ..self.clone()
+        }
+    }
+
     fn retryable(&self, e: &AwsError) -> bool {
         self.classifiers.iter().any(|c| c.matches(e))
     }
@@ -273,6 +282,23 @@ mod tests {
             message: message.into(),
             request_id: None,
         }
+    }
+
+    #[test]
+    fn a_policy_within_a_shorter_timeout_waits_no_longer_than_it() {
+        let role = RetryPolicy::with(&[Classifier::RoleNotYetAssumable], Duration::from_secs(120));
+        assert_eq!(
+            role.within(Duration::from_secs(15)).budget,
+            Duration::from_secs(15)
+        );
+        assert_eq!(
+            role.within(Duration::from_secs(2700)).budget,
+            Duration::from_secs(120)
+        );
+        assert_eq!(
+            role.within(Duration::from_secs(15)).classifiers,
+            role.classifiers
+        );
     }
 
     #[test]

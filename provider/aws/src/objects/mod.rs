@@ -86,7 +86,8 @@ impl Ctx<'_> {
         self.call_with(&crate::retry::DEFAULT, operation, op).await
     }
 
-    /// One AWS call, also retrying the conditions `policy` names (role propagation, ...).
+    /// One AWS call, also retrying the conditions `policy` names (role propagation, ...), for no
+    /// longer than the `timeouts` block allows.
     pub async fn call_with<T, E, R, F, Fut>(
         &self,
         policy: &RetryPolicy,
@@ -100,6 +101,7 @@ impl Ctx<'_> {
         R: std::fmt::Debug,
     {
         policy
+            .within(self.timeout)
             .run(self.clock, || {
                 let sent = op();
                 async move { sent.await.map_err(api(operation)) }

@@ -89,6 +89,7 @@ async fn rotate(
         })
     };
     PREVIOUS_ROTATION
+        .within(ctx.timeout)
         .run(ctx.clock, || async {
             match send().await {
                 Ok(_) => Ok(()),
