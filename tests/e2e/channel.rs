@@ -71,6 +71,32 @@ async fn only_the_client_holding_terraforms_certificate_gets_an_answer() {
     );
 }
 
+/// Ctrl-C in a terminal, and the SIGTERM a CI system sends a cancelled job's process group,
+/// reach the provider as well as Terraform. Terraform answers either with `StopProvider` and
+/// waits for the apply under way to return what exists, so the provider Terraform started
+/// survives both signals and keeps answering it; it exits when Terraform shuts it down (or is
+/// gone).
+#[tokio::test]
+async fn the_provider_survives_the_groups_interrupt_and_terminate_signals_and_keeps_answering() {
+    let (cert, key, pem) = go_plugin_like_certificate();
+    let mut started = start_as_terraform(BINARY.as_ref(), &pem);
+    for signal in ["-INT", "-TERM"] {
+        let sent = Command::new("kill")
+            .args([signal, &started.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill {signal}");
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        started.child.try_wait().unwrap().is_none(),
+        "the provider ended on the signals"
+    );
+    get_metadata_as(&started, Some((cert, key)))
+        .await
+        .expect("the provider still answers Terraform after SIGINT and SIGTERM");
+}
+
 #[test]
 fn started_by_hand_the_provider_explains_itself_and_exits() {
     let out = Command::new(BINARY)

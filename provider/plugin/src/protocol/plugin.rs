@@ -90,7 +90,7 @@ pub async fn serve<P: Provider>(
         }
         None => print_reattach(source, &socket)?,
     }
-    listen_for_interrupts(mode, stop_tx.clone());
+    listen_for_signals(mode, stop_tx.clone());
 
     let incoming = accept(listener, tls.map(|(c, _)| c));
     let service = ProviderService::new(name, provider);
@@ -347,25 +347,33 @@ fn print_reattach(source: &str, socket: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Ctrl-C in a terminal reaches every process of the group, the provider too. Terraform
-/// answers it with `StopProvider`, so a managed provider ignores the signal itself (as go-plugin
-/// plugins do) and finishes its apply; a debug provider stops.
-fn listen_for_interrupts(mode: Mode, stop: Arc<watch::Sender<bool>>) {
+/// Ctrl-C in a terminal reaches every process of the group, the provider too, and so does the
+/// SIGTERM a CI system sends a cancelled job's group. Terraform answers either with
+/// `StopProvider` (it treats SIGTERM as Ctrl-C) and waits for the apply under way to return what
+/// exists. So a managed provider ignores both itself (go-plugin plugins ignore Ctrl-C; dying on
+/// SIGTERM would lose the state of the create under way) and finishes as Terraform asks; it
+/// still exits if Terraform is gone ([`exit_with_terraform`]). A debug provider stops.
+fn listen_for_signals(mode: Mode, stop: Arc<watch::Sender<bool>>) {
     use tokio::signal::unix::{signal, SignalKind};
-    let Ok(mut interrupts) = signal(SignalKind::interrupt()) else {
-        return;
-    };
-    tokio::spawn(async move {
-        while interrupts.recv().await.is_some() {
-            match mode {
-                Mode::Managed => tracing::debug!("interrupt ignored: Terraform sends StopProvider"),
-                Mode::Debug => {
-                    let _ = stop.send(true);
-                    return;
+    for kind in [SignalKind::interrupt(), SignalKind::terminate()] {
+        let Ok(mut signals) = signal(kind) else {
+            continue;
+        };
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            while signals.recv().await.is_some() {
+                match mode {
+                    Mode::Managed => {
+                        tracing::debug!("signal ignored: Terraform sends StopProvider")
+                    }
+                    Mode::Debug => {
+                        let _ = stop.send(true);
+                        return;
+                    }
                 }
             }
-        }
-    });
+        });
+    }
 }
 
 /// Terraform killed outright (SIGKILL, a CI job's time limit, the out-of-memory killer) can
