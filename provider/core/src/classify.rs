@@ -488,6 +488,14 @@ pub fn describe(stack: &ResolvedStack, id: &ComponentId) -> String {
 }
 
 /// "replaces network (vpc, 3 subnets, ...) and everything inside it (...); updates ..."
+/// Whether these changes replace the network (its VPC), and with it everything inside it: what a
+/// summary says and a per-object list does not.
+pub(crate) fn replaces_network<'a>(changes: impl IntoIterator<Item = &'a ComponentChange>) -> bool {
+    changes
+        .into_iter()
+        .any(|c| c.kind == ComponentKind::Vpc && c.action == ComponentAction::Replace)
+}
+
 fn summarize(components: &[ComponentChange]) -> String {
     let mut parts = Vec::new();
     for action in [
@@ -501,8 +509,7 @@ fn summarize(components: &[ComponentChange]) -> String {
         if these.is_empty() {
             continue;
         }
-        let network_replaced = action == ComponentAction::Replace
-            && these.iter().any(|c| c.kind == ComponentKind::Vpc);
+        let network_replaced = replaces_network(these.iter().copied());
         if network_replaced {
             let (network, inside): (Vec<&ComponentChange>, Vec<&ComponentChange>) =
                 these.iter().partition(|c| c.kind.is_network());

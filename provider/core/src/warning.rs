@@ -2,8 +2,7 @@
 //! one line each, under the attribute that causes it.
 
 use crate::attribute::Attribute;
-use crate::classify::{ChangeSet, ComponentAction, Effect};
-use crate::model::ComponentKind;
+use crate::classify::{replaces_network, ChangeSet, Effect};
 use crate::Finding;
 
 /// The warning for a plan, or `None` when no AWS object changes and there is nothing to note
@@ -59,10 +58,7 @@ pub fn plan_warning(changes: &ChangeSet) -> Option<Finding> {
             all if per_object => {
                 // What the list does not say is that replacing the network replaces everything
                 // inside it: that summary goes first.
-                let network_replaced = all
-                    .iter()
-                    .any(|c| c.kind == ComponentKind::Vpc && c.action == ComponentAction::Replace);
-                lines.push(if network_replaced {
+                lines.push(if replaces_network(all) {
                     format!("{cause} {}", change.summary)
                 } else {
                     cause
