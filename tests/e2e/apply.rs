@@ -1490,18 +1490,9 @@ fn an_interrupted_slow_destroy_keeps_what_is_left_in_state_and_the_next_destroy_
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 
-/// AWS takes minutes; the `timeouts` block bounds how long apply waits. The cluster here stays
-/// `creating` for 30 s and the create timeout is 15 s: the apply fails naming what it waited for
-/// and the timeout, with the cluster recorded in state. The next apply, with the default
-/// timeouts, waits for that same cluster (no second one), and converges.
-fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_the_same_cluster(
-    cli: Cli,
-) {
-    let moto = Moto::start_like_aws(
-        r#"{"lifecycle": {"rds": 2, "rds_cluster_create": 30, "lambda": 1, "vpc_endpoint": 1},
-            "consistency": {"ec2_describe_after_create": 1}}"#,
-    );
-    let (ws, var) = basic(cli, &moto);
+/// Applies with `timeouts { create = "15s" }` added, which a cluster still `creating` outlasts:
+/// the apply fails. Returns the configuration as it was and the apply's output.
+fn apply_with_a_15s_create_timeout(ws: &Workspace, var: &str) -> (String, String) {
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
     let short = main.replace(
         "  logs {\n",
@@ -1515,10 +1506,26 @@ fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_
         "-input=false",
         "-no-color",
         "-var",
-        &var,
+        var,
     ]);
     let all = format!("{}{}", failed.stdout, failed.stderr);
     assert_eq!(failed.code, 1, "the apply outlasts its timeout:\n{all}");
+    (main, all)
+}
+
+/// AWS takes minutes; the `timeouts` block bounds how long apply waits. The cluster here stays
+/// `creating` for 30 s and the create timeout is 15 s: the apply fails naming what it waited for
+/// and the timeout, with the cluster recorded in state. The next apply, with the default
+/// timeouts, waits for that same cluster (no second one), and converges.
+fn a_create_outlasting_its_timeout_fails_naming_it_and_the_next_apply_waits_for_the_same_cluster(
+    cli: Cli,
+) {
+    let moto = Moto::start_like_aws(
+        r#"{"lifecycle": {"rds": 2, "rds_cluster_create": 30, "lambda": 1, "vpc_endpoint": 1},
+            "consistency": {"ec2_describe_after_create": 1}}"#,
+    );
+    let (ws, var) = basic(cli, &moto);
+    let (main, all) = apply_with_a_15s_create_timeout(&ws, &var);
     assert!(all.contains("db_cluster"), "names the cluster:\n{all}");
     assert!(
         all.contains("bounded by timeouts.create (15 s)"),
@@ -1566,26 +1573,7 @@ fn a_destroy_right_after_a_timed_out_create_waits_for_the_cluster_and_leaves_not
         b["lifecycle"]["rds_cluster_create"] = serde_json::json!(60);
     });
     let (ws, var) = basic(cli, &moto);
-    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
-    let short = main.replace(
-        "  logs {\n",
-        "  timeouts {\n    create = \"15s\"\n  }\n  logs {\n",
-    );
-    assert_ne!(short, main, "examples/basic has a logs block");
-    ws.write("main.tf", &short);
-    let failed = ws.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
-    assert_eq!(
-        failed.code, 1,
-        "the apply outlasts its timeout:\n{}{}",
-        failed.stdout, failed.stderr
-    );
+    apply_with_a_15s_create_timeout(&ws, &var);
     assert_eq!(
         cluster(&moto)["status"],
         "creating",
