@@ -1196,61 +1196,18 @@ fn a_second_state_cannot_take_over_a_complete_stack_on_terraform_1_15() {
     a_second_state_cannot_take_over_a_complete_stack(Cli::V1_15);
 }
 
-/// Starts `terraform apply` (Terraform 1.0, a real executable) in its own process group, waits
-/// until `ready` (counting AWS calls reaching moto), sends the group SIGINT as a terminal's
-/// Ctrl-C does, and returns how long the apply took to end, how many AWS calls reached moto after
-/// the interrupt, and its output. The apply must fail.
+/// Interrupts `terraform apply` ([`crate::harness::interrupt`]) and returns how long the apply
+/// took to end, how many AWS calls reached moto after the interrupt, and its output. The apply
+/// must fail, report the interruption, and return a state consistent with its plan.
 fn interrupt_apply(
     ws: &Workspace,
     moto: &Moto,
     args: &[&str],
     ready: impl Fn() -> bool,
 ) -> (std::time::Duration, usize, String) {
-    use std::time::{Duration, Instant};
-    let log = ws.dir.path().join("interrupted-apply.log");
-    let mut apply = ws.spawn_in_group(args, &log);
-    let deadline = Instant::now() + Duration::from_secs(180);
-    while !ready() {
-        assert!(
-            apply.try_wait().unwrap().is_none(),
-            "the slow apply ended before it could be interrupted:\n{}",
-            fs::read_to_string(&log).unwrap_or_default()
-        );
-        assert!(
-            Instant::now() < deadline,
-            "the slow apply made no AWS calls"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let calls_at_interrupt = moto.aws_requests().len();
-    let interrupted_at = Instant::now();
-    let group = format!("-{}", apply.id());
-    std::process::Command::new("kill")
-        .args(["-INT", "--", &group])
-        .status()
-        .unwrap();
-    let status = loop {
-        if let Some(status) = apply.try_wait().unwrap() {
-            break status;
-        }
-        if interrupted_at.elapsed() > Duration::from_secs(60) {
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", "--", &group])
-                .status();
-            panic!(
-                "the apply was still running 60 s after Ctrl-C:\n{}",
-                fs::read_to_string(&log).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    let took = interrupted_at.elapsed();
-    let output = fs::read_to_string(&log).unwrap();
-    let calls_after = moto.aws_requests().len() - calls_at_interrupt;
-    eprintln!(
-        "the apply ended {took:?} after Ctrl-C; {calls_after} AWS calls reached moto after it"
-    );
-    assert!(!status.success(), "an interrupted apply fails:\n{output}");
+    let run = crate::harness::interrupt(ws, moto, args, ready);
+    let output = run.output;
+    assert!(!run.succeeded, "an interrupted apply fails:\n{output}");
     assert!(
         output.contains("interrupted"),
         "the apply reports the interruption:\n{output}"
@@ -1259,7 +1216,7 @@ fn interrupt_apply(
         !output.contains("inconsistent result"),
         "the state returned is consistent with the plan:\n{output}"
     );
-    (took, calls_after, output)
+    (run.took, run.calls_after, output)
 }
 
 /// Ctrl-C in a terminal during a slow apply (SPEC §2.1): the group gets SIGINT, Terraform asks
@@ -1398,6 +1355,49 @@ fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finish
         &var,
     ]);
     assert_eq!(plan.code, 0, "{}\n{}", plan.stdout, plan.stderr);
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+/// Ctrl-C while AWS throttles a service for minutes (a burst the SDK would back off through for
+/// its 25 retries): the apply ends within seconds instead of waiting the burst out, and the next
+/// apply, once the burst is over, converges with one of each object.
+#[test]
+fn an_apply_interrupted_while_aws_throttles_ends_within_seconds_and_the_next_converges_on_terraform_1_0(
+) {
+    use std::time::Duration;
+    const BURST: Duration = Duration::from_secs(40);
+    let moto = crate::harness::aws_with(|b| {
+        b["throttled_for"] = serde_json::json!({"lambda": BURST.as_secs()});
+    });
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let apply_args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    let lambda_calls = || {
+        moto.aws_requests()
+            .iter()
+            .filter(|l| l.contains("/2015-03-31/functions"))
+            .count()
+    };
+    // Two throttled attempts in: the SDK is backing off inside one call.
+    let (took, _, output) = interrupt_apply(&ws, &moto, &apply_args, || lambda_calls() >= 2);
+    assert!(
+        took < Duration::from_secs(15),
+        "the apply ended {took:?} after Ctrl-C:\n{output}"
+    );
+    assert!(
+        output.contains("were abandoned"),
+        "the apply says calls were abandoned:\n{output}"
+    );
+    // The burst began before Ctrl-C: it is over once this long after it.
+    std::thread::sleep(BURST.saturating_sub(took));
+    ok(&ws.run(&apply_args), "the apply after Ctrl-C");
+    assert_one_stack(&moto, "after Ctrl-C in a throttling burst");
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 

@@ -208,6 +208,39 @@ fn a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks(cli: Cli) {
     assert!(!all.contains("Warning"), "no check gave up:\n{all}");
 }
 
+/// Ctrl-C while a plan rides out a throttling burst (two minutes long), in configure's
+/// credential check (STS) and in the plan's checks of the suffix, trail room and zones (EC2,
+/// CloudTrail): the plan ends within seconds, not when the burst does.
+#[test]
+fn a_plan_interrupted_while_aws_throttles_ends_within_seconds_on_terraform_1_0() {
+    for service in ["sts", "ec2"] {
+        let behaviour = serde_json::json!({"throttled_for": {service: 120}});
+        let moto = Moto::start_like_aws(&behaviour.to_string());
+        let (ws, var) = basic(Cli::V1_0, &moto);
+        let throttled = || {
+            moto.aws_requests()
+                .iter()
+                .filter(|l| l.rsplit(' ').nth(1).is_some_and(|code| code != "200"))
+                .count()
+        };
+        let run = crate::harness::interrupt(
+            &ws,
+            &moto,
+            &["plan", "-input=false", "-no-color", "-var", &var],
+            || throttled() >= 2,
+        );
+        let output = &run.output;
+        assert!(
+            run.took < Duration::from_secs(15),
+            "{service} throttled: the plan ended {:?} after Ctrl-C:\n{output}",
+            run.took,
+        );
+        assert!(!run.succeeded, "an interrupted plan fails:\n{output}");
+        // Terraform says the plan was halted; no check warns that it was cut short.
+        assert!(!output.contains("Could not check"), "{output}");
+    }
+}
+
 #[test]
 fn a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks_on_terraform_1_0() {
     a_plan_rides_out_a_throttling_burst_longer_than_its_10_s_checks(Cli::V1_0);

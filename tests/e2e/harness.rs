@@ -329,3 +329,67 @@ impl Drop for SlowProxy {
         let _ = std::net::TcpStream::connect(self.url.trim_start_matches("http://"));
     }
 }
+
+/// A Terraform run interrupted as a terminal's Ctrl-C does.
+pub struct Interrupted {
+    /// From the interrupt to the run's end.
+    pub took: std::time::Duration,
+    /// AWS calls that reached moto after the interrupt.
+    pub calls_after: usize,
+    pub output: String,
+    pub succeeded: bool,
+}
+
+/// Starts Terraform with `args` (Terraform 1.0, a real executable) in its own process group,
+/// waits until `ready` (counting AWS calls reaching moto), sends the group SIGINT as a
+/// terminal's Ctrl-C does, and waits (at most 60 s) for the run to end.
+pub fn interrupt(
+    ws: &Workspace,
+    moto: &Moto,
+    args: &[&str],
+    ready: impl Fn() -> bool,
+) -> Interrupted {
+    use std::time::{Duration, Instant};
+    let log = ws.dir.path().join("interrupted.log");
+    let mut run = ws.spawn_in_group(args, &log);
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !ready() {
+        assert!(
+            run.try_wait().unwrap().is_none(),
+            "the run ended before it could be interrupted:\n{}",
+            fs::read_to_string(&log).unwrap_or_default()
+        );
+        assert!(Instant::now() < deadline, "the run never became ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let calls_at_interrupt = moto.aws_requests().len();
+    let interrupted_at = Instant::now();
+    let group = format!("-{}", run.id());
+    Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = run.try_wait().unwrap() {
+            break status;
+        }
+        if interrupted_at.elapsed() > Duration::from_secs(60) {
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+            panic!(
+                "the run was still going 60 s after Ctrl-C:\n{}",
+                fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let took = interrupted_at.elapsed();
+    let output = fs::read_to_string(&log).unwrap();
+    let calls_after = moto.aws_requests().len() - calls_at_interrupt;
+    eprintln!("the run ended {took:?} after Ctrl-C; {calls_after} AWS calls reached moto after it");
+    Interrupted {
+        took,
+        calls_after,
+        output,
+        succeeded: status.success(),
+    }
+}

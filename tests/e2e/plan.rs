@@ -218,14 +218,19 @@ fn providers_schema_json_shows_the_spec_schema_with_descriptions() {
 }
 
 #[test]
-fn moto_request_log_counts_an_aws_call() {
+fn moto_request_log_counts_an_aws_call_answered_or_refused() {
     // The control for every "no AWS request" assertion: a real call does show up.
     let moto = crate::harness::aws();
     assert!(moto.aws_requests().is_empty());
-    let reply = moto.call_sts();
+    let reply = moto.call_sts("GetCallerIdentity");
     assert!(reply.contains("123456789012"), "{reply}");
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert_eq!(moto.aws_requests().len(), 1, "{:?}", moto.aws_requests());
+    // A refused call counts too (its log line is coloured).
+    let reply = moto.call_sts("NoSuchAction");
+    assert!(!reply.starts_with("HTTP/1.1 200"), "{reply}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(moto.aws_requests().len(), 2, "{:?}", moto.aws_requests());
 }
 
 fn policy_document_plan_prints_the_policies(cli: Cli) {

@@ -1,9 +1,10 @@
 //! Time as an input: waiters and retries sleep through a [`Clock`], so tests run them in fake
 //! time with exact poll schedules.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
@@ -17,6 +18,36 @@ pub trait Clock: Send + Sync {
     fn stopped(&self) -> bool {
         false
     }
+    /// Resolves, once the run is stopped, to when it was; never, for a clock nothing stops.
+    async fn stopped_at(&self) -> Instant {
+        std::future::pending().await
+    }
+}
+
+/// How long AWS calls already under way may go on once their run is stopped. One attempt
+/// answers within a second or two, and what it did (the id of what it created) then reaches
+/// state. A call that outlasts this is one the SDK keeps retrying (a throttling burst: up to 25
+/// retries, backing off up to 20 s each), and Terraform would wait all of that out after Ctrl-C.
+pub const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// `work`'s result, or `None` when it has not finished `grace` after the stop `stopped_at`
+/// resolves to: the call is abandoned. The grace runs from the stop, not from each call, so an
+/// object's calls in series end within it too. What an abandoned call asked, AWS may still have
+/// done; an object it created is found by its name or tag and adopted by the next apply, or
+/// deleted by a destroy, as after a lost response.
+pub async fn unless_stopped<T>(
+    stopped_at: impl Future<Output = Instant>,
+    grace: Duration,
+    work: impl Future<Output = T>,
+) -> Option<T> {
+    tokio::select! {
+        biased;
+        done = work => Some(done),
+        () = async {
+            let at = stopped_at.await;
+            tokio::time::sleep_until(tokio::time::Instant::from_std(at + grace)).await;
+        } => None,
+    }
 }
 
 /// A run's stop switch, shared between the protocol server (which flips it on `StopProvider`)
@@ -26,12 +57,15 @@ pub struct Stop(Arc<StopState>);
 
 #[derive(Debug, Default)]
 struct StopState {
+    /// When it was stopped: set before `stopped`, so whoever sees the flag finds the time.
+    at: OnceLock<Instant>,
     stopped: AtomicBool,
     notify: tokio::sync::Notify,
 }
 
 impl Stop {
     pub fn stop(&self) {
+        let _ = self.0.at.set(Instant::now());
         self.0.stopped.store(true, Ordering::SeqCst);
         self.0.notify.notify_waiters();
     }
@@ -50,6 +84,12 @@ impl Stop {
             }
             notified.await;
         }
+    }
+
+    /// Resolves, once [`Stop::stop`] has been called, to when it first was.
+    pub async fn stopped_at(&self) -> Instant {
+        self.stopped().await;
+        *self.0.at.get().expect("set before the flag")
     }
 }
 
@@ -90,6 +130,10 @@ impl Clock for SystemClock {
     fn stopped(&self) -> bool {
         self.stop.is_stopped()
     }
+
+    async fn stopped_at(&self) -> Instant {
+        self.stop.stopped_at().await
+    }
 }
 
 /// Fake time for tests: sleeping advances the clock at once and is recorded.
@@ -113,5 +157,64 @@ impl Clock for FakeClock {
 
     fn stopped(&self) -> bool {
         self.stop.is_stopped()
+    }
+
+    async fn stopped_at(&self) -> Instant {
+        self.stop.stopped_at().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_call_still_under_way_a_grace_after_the_stop_is_abandoned() {
+        let stop = Stop::default();
+        let stopper = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            stopper.stop();
+        });
+        let never = std::future::pending::<u8>();
+        let started = std::time::Instant::now();
+        let answer = unless_stopped(stop.stopped_at(), Duration::from_millis(50), never).await;
+        assert_eq!(answer, None);
+        assert!(started.elapsed() >= Duration::from_millis(60));
+    }
+
+    #[tokio::test]
+    async fn a_call_started_once_the_grace_after_the_stop_is_over_is_abandoned_at_once() {
+        let stop = Stop::default();
+        stop.stop();
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let never = std::future::pending::<u8>();
+        let started = std::time::Instant::now();
+        let answer = unless_stopped(stop.stopped_at(), Duration::from_millis(50), never).await;
+        assert_eq!(answer, None);
+        assert!(started.elapsed() < Duration::from_millis(40));
+    }
+
+    #[tokio::test]
+    async fn a_call_answering_within_the_grace_after_the_stop_keeps_its_answer() {
+        let stop = Stop::default();
+        stop.stop();
+        let answering = async {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            7
+        };
+        let answer = unless_stopped(stop.stopped_at(), Duration::from_secs(5), answering).await;
+        assert_eq!(answer, Some(7));
+    }
+
+    #[tokio::test]
+    async fn a_call_of_a_run_never_stopped_is_never_abandoned() {
+        let clock = FakeClock::default();
+        let answering = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            7
+        };
+        let answer = unless_stopped(clock.stopped_at(), Duration::ZERO, answering).await;
+        assert_eq!(answer, Some(7));
     }
 }

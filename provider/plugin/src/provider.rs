@@ -366,11 +366,23 @@ impl Provider for VaultProvider {
         let skip = matches!(config.skip_credentials_validation, Value::Value(true));
         let mut account = None;
         if !skip {
+            let check =
+                vault_aws::account::check_credentials(&sdk, &clients, CREDENTIAL_CHECK_LIMIT);
+            // Ctrl-C while STS throttles: ended as an apply's calls are.
+            let stopped = self.stop.stopped_at();
             let checked =
-                vault_aws::account::check_credentials(&sdk, &clients, CREDENTIAL_CHECK_LIMIT).await;
+                vault_aws::clock::unless_stopped(stopped, vault_aws::clock::STOP_GRACE, check)
+                    .await;
             match checked {
-                Ok(a) => account = Some(a),
-                Err(problem) => {
+                None => {
+                    diags.root_error(
+                        "Provider configuration interrupted",
+                        "Terraform asked the provider to stop before STS confirmed the credentials.",
+                    );
+                    return Some(());
+                }
+                Some(Ok(a)) => account = Some(a),
+                Some(Err(problem)) => {
                     let endpoint = aws.endpoints.effective(Service::Sts, &region);
                     let (summary, detail) =
                         credential_diagnostic(&problem, &region, aws.profile.as_deref(), &endpoint);

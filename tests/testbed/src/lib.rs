@@ -89,18 +89,20 @@ impl Moto {
         }
     }
 
-    /// AWS API requests moto has served (its own control plane, `/moto-api`, excluded).
+    /// AWS API requests moto has served (its own control plane, `/moto-api`, excluded), the
+    /// refused ones included: werkzeug colours the request of a 3xx, 4xx or 5xx line, which
+    /// would hide it from a plain match.
     pub fn aws_requests(&self) -> Vec<String> {
         fs::read_to_string(&self.log)
             .unwrap_or_default()
             .lines()
+            .map(without_colour)
             .filter(|l| {
                 ["\"GET ", "\"POST ", "\"PUT ", "\"DELETE ", "\"HEAD "]
                     .iter()
                     .any(|m| l.contains(m))
                     && !l.contains("/moto-api")
             })
-            .map(str::to_string)
             .collect()
     }
 
@@ -115,10 +117,10 @@ impl Moto {
             .collect()
     }
 
-    /// Sends one STS GetCallerIdentity, as an SDK would, to prove requests are counted.
-    pub fn call_sts(&self) -> String {
+    /// Sends one STS request for `action`, as an SDK would, to prove requests are counted.
+    pub fn call_sts(&self, action: &str) -> String {
         let addr = self.url.trim_start_matches("http://");
-        let body = "Action=GetCallerIdentity&Version=2011-06-15";
+        let body = format!("Action={action}&Version=2011-06-15");
         let mut s = TcpStream::connect(addr).unwrap();
         write!(
             s,
@@ -139,4 +141,23 @@ impl Drop for Moto {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `line` without its ANSI colour sequences (`ESC [ ... m`).
+fn without_colour(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // Skip to the sequence's final letter.
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

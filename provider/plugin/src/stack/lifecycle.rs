@@ -458,20 +458,28 @@ pub enum Check {
 }
 
 /// Runs a check's AWS calls; `limit` bounds AWS's silence (a plan must not hang on an
-/// unreachable AWS: apply checks again), not a throttled AWS's answers.
-async fn ask<T>(
+/// unreachable AWS: apply checks again), not a throttled AWS's answers. Ctrl-C abandons them
+/// ([`vault_aws::clock::STOP_GRACE`] after it), as it does an apply's calls: a plan riding out
+/// a throttling burst would otherwise keep Terraform waiting until the burst ends.
+pub async fn ask<T>(
     configured: &Configured,
     limit: Option<std::time::Duration>,
     work: impl std::future::Future<Output = Result<T, String>>,
 ) -> Result<T, String> {
-    match limit {
-        Some(limit) => configured
-            .clients
-            .bounded(limit, work)
-            .await
-            .unwrap_or_else(|_| Err(format!("AWS did not answer within {limit:?}"))),
-        None => work.await,
-    }
+    let answered = async {
+        match limit {
+            Some(limit) => configured
+                .clients
+                .bounded(limit, work)
+                .await
+                .unwrap_or_else(|_| Err(format!("AWS did not answer within {limit:?}"))),
+            None => work.await,
+        }
+    };
+    let stopped = configured.stop.stopped_at();
+    vault_aws::clock::unless_stopped(stopped, vault_aws::clock::STOP_GRACE, answered)
+        .await
+        .unwrap_or_else(|| Err("Terraform asked the provider to stop before AWS answered".into()))
 }
 
 /// Whether a complete stack of `suffix` exists in the account and region. Such a stack belongs

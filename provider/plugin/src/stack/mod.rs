@@ -190,6 +190,7 @@ impl SecretsStackResource {
         let suffix_check = lifecycle::check_suffix(&configured, suffix, limit).await;
         report_check(
             diags,
+            &configured,
             suffix_check,
             at_plan,
             ("Stack already exists", "whether this stack already exists"),
@@ -213,6 +214,7 @@ impl SecretsStackResource {
         let check = lifecycle::check_trail_room(&configured, planned, limit).await;
         report_check(
             diags,
+            &configured,
             check,
             at_plan,
             (
@@ -252,33 +254,19 @@ impl SecretsStackResource {
             return Some(());
         };
         let at = vault_core::Path::block_attr("network", "availability_zones");
-        let offer = configured
-            .clients
-            .bounded(
-                PLAN_CHECK_LIMIT,
-                lifecycle::zone_offer(&configured, planned),
-            )
-            .await;
+        let offer = lifecycle::ask(
+            &configured,
+            Some(PLAN_CHECK_LIMIT),
+            lifecycle::zone_offer(&configured, planned),
+        )
+        .await;
         let offer = match offer {
-            Ok(Ok(offer)) => offer,
-            Ok(Err(why)) => {
-                diags.add_warning(protocol::Diagnostic::new(
-                    "Could not check the availability zones",
-                    format!("{why}\n\nApply checks again before creating anything."),
-                    protocol::attribute_path(&at),
-                ));
-                return Some(());
-            }
-            Err(_) => {
-                diags.add_warning(protocol::Diagnostic::new(
-                    "Could not check the availability zones",
-                    format!(
-                        "AWS did not answer within {PLAN_CHECK_LIMIT:?}.\n\nApply checks again \
-                         before creating anything."
-                    ),
-                    protocol::attribute_path(&at),
-                ));
-                return Some(());
+            Ok(offer) => offer,
+            Err(why) => {
+                let check = lifecycle::Check::Unknown(why);
+                let what = ("", "the availability zones");
+                let at = protocol::attribute_path(&at);
+                return report_check(diags, &configured, check, true, what, at);
             }
         };
         let mut ok = true;
@@ -360,9 +348,13 @@ impl SecretsStackResource {
                     format!("The {action} was interrupted"),
                     format!(
                         "Terraform asked the provider to stop before {} was done. No new AWS \
-                         object was started after that; everything created so far is recorded \
-                         in state. Run apply again to resume, or destroy to remove it.",
-                        f.component
+                         object was started after that, and calls AWS had not answered {} s \
+                         later were abandoned. Everything created so far is recorded in state; \
+                         an object whose creation was abandoned is found by its tags by the \
+                         next apply or destroy. Run apply again to resume, or destroy to remove \
+                         it.",
+                        f.component,
+                        vault_aws::clock::STOP_GRACE.as_secs()
                     ),
                 );
             }
@@ -443,9 +435,11 @@ impl SecretsStackResource {
 
 /// Reports a check made before a create: a failure is an error on `at`; a check AWS could not
 /// answer is a warning at plan (apply checks again) and an error at apply. `titles`: the
-/// failure's summary, and what could not be checked.
+/// failure's summary, and what could not be checked. A plan Ctrl-C cut short warns of nothing:
+/// Terraform halts it and says so.
 fn report_check(
     diags: &mut Diagnostics,
+    configured: &Configured,
     check: lifecycle::Check,
     at_plan: bool,
     (failed, what): (&str, &str),
@@ -457,6 +451,7 @@ fn report_check(
             diags.error(failed, detail, at);
             None
         }
+        lifecycle::Check::Unknown(_) if at_plan && configured.stop.is_stopped() => Some(()),
         lifecycle::Check::Unknown(why) if at_plan => {
             diags.add_warning(protocol::Diagnostic::new(
                 format!("Could not check {what}"),
