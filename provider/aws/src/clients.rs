@@ -6,7 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -35,7 +38,8 @@ macro_rules! client {
     ($sdk:ident, $endpoints:ident, $answers:ident, $krate:ident, $service:expr) => {{
         let mut b = $krate::config::Builder::from($sdk)
             .retry_classifier(crate::retry::NeverSucceeds::shared())
-            .interceptor($answers.clone());
+            .interceptor($answers.clone())
+            .interceptor(AttemptWatch);
         if let Some(url) = $endpoints.get($service) {
             b = b.endpoint_url(url);
         }
@@ -50,7 +54,8 @@ impl Clients {
         let s3 = {
             let mut b = aws_sdk_s3::config::Builder::from(sdk)
                 .retry_classifier(crate::retry::NeverSucceeds::shared())
-                .interceptor(answers.clone());
+                .interceptor(answers.clone())
+                .interceptor(AttemptWatch);
             let custom = endpoints.get(Service::S3).map(str::to_string);
             // Emulators and private endpoints serve buckets by path, not by virtual host.
             if custom.is_some() || sdk.endpoint_url().is_some() {
@@ -138,6 +143,38 @@ impl Intercept for Answers {
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Tells [`crate::clock::unless_stopped`] when a call's attempt starts and whether it failed:
+/// a call waiting to be retried is what Ctrl-C abandons.
+#[derive(Debug)]
+struct AttemptWatch;
+
+impl Intercept for AttemptWatch {
+    fn name(&self) -> &'static str {
+        "AttemptWatch"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        crate::clock::attempt_starts();
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let failed = !matches!(context.output_or_error(), Some(Ok(_)));
+        crate::clock::attempt_ended(failed);
         Ok(())
     }
 }

@@ -3,8 +3,8 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
@@ -18,36 +18,78 @@ pub trait Clock: Send + Sync {
     fn stopped(&self) -> bool {
         false
     }
-    /// Resolves, once the run is stopped, to when it was; never, for a clock nothing stops.
-    async fn stopped_at(&self) -> Instant {
+    /// Resolves once the run is stopped; never, for a clock nothing stops.
+    async fn until_stopped(&self) {
         std::future::pending().await
     }
 }
 
-/// How long AWS calls already under way may go on once their run is stopped. One attempt
-/// answers within a second or two, and what it did (the id of what it created) then reaches
-/// state. A call that outlasts this is one the SDK keeps retrying (a throttling burst: up to 25
-/// retries, backing off up to 20 s each), and Terraform would wait all of that out after Ctrl-C.
-pub const STOP_GRACE: Duration = Duration::from_secs(5);
-
-/// `work`'s result, or `None` when it has not finished `grace` after the stop `stopped_at`
-/// resolves to: the call is abandoned. The grace runs from the stop, not from each call, so an
-/// object's calls in series end within it too. What an abandoned call asked, AWS may still have
-/// done; an object it created is found by its name or tag and adopted by the next apply, or
-/// deleted by a destroy, as after a lost response.
-pub async fn unless_stopped<T>(
-    stopped_at: impl Future<Output = Instant>,
-    grace: Duration,
-    work: impl Future<Output = T>,
-) -> Option<T> {
-    tokio::select! {
-        biased;
-        done = work => Some(done),
-        () = async {
-            let at = stopped_at.await;
-            tokio::time::sleep_until(tokio::time::Instant::from_std(at + grace)).await;
-        } => None,
+/// `work` (AWS calls), or `None` once the run is stopped (`until_stopped` resolves) and an AWS
+/// call of `work` is waiting to be retried: it is abandoned then. An attempt under way is never
+/// cut: it ends, and what it did (the id of what it created) reaches state. Only a call the SDK
+/// would try again is abandoned, the one that could keep Terraform waiting for minutes after
+/// Ctrl-C: under a throttling burst the SDK retries up to 25 times, backing off up to 20 s each.
+/// What a failed attempt asked, AWS may still have done (as after a lost response); an object it
+/// created is found by its name or tag and adopted by the next apply, or deleted by a destroy.
+pub fn unless_stopped<'a, T: 'a>(
+    until_stopped: impl Future<Output = ()> + 'a,
+    work: impl Future<Output = T> + 'a,
+) -> impl Future<Output = Option<T>> + 'a {
+    let call = Arc::new(Retrying::default());
+    // Boxed before it is awaited: an SDK call's future is large, and held inline by both this
+    // future and its caller's it overflowed the stack of the deepest waits (RDS's).
+    let work = Box::pin(CALL.scope(call.clone(), work));
+    async move {
+        tokio::select! {
+            biased;
+            done = work => Some(done),
+            () = async {
+                until_stopped.await;
+                call.reached().await;
+            } => None,
+        }
     }
+}
+
+tokio::task_local! {
+    /// The calls [`unless_stopped`] is running: the clients' interceptor
+    /// (`clients::AttemptWatch`), which runs inside their task, reports each attempt here.
+    static CALL: Arc<Retrying>;
+}
+
+/// Whether the call's last attempt failed: the SDK is about to retry it (or gives up).
+#[derive(Debug, Default)]
+struct Retrying {
+    now: AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl Retrying {
+    async fn reached(&self) {
+        loop {
+            // Created before the check: `notify_waiters` reaches it from then on.
+            let notified = self.notify.notified();
+            if self.now.load(Ordering::SeqCst) {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// An attempt of an AWS call starts (the clients' interceptor).
+pub(crate) fn attempt_starts() {
+    let _ = CALL.try_with(|c| c.now.store(false, Ordering::SeqCst));
+}
+
+/// An attempt of an AWS call ended; a `failed` one is retried next, or ends the call.
+pub(crate) fn attempt_ended(failed: bool) {
+    let _ = CALL.try_with(|c| {
+        c.now.store(failed, Ordering::SeqCst);
+        if failed {
+            c.notify.notify_waiters();
+        }
+    });
 }
 
 /// A run's stop switch, shared between the protocol server (which flips it on `StopProvider`)
@@ -57,15 +99,12 @@ pub struct Stop(Arc<StopState>);
 
 #[derive(Debug, Default)]
 struct StopState {
-    /// When it was stopped: set before `stopped`, so whoever sees the flag finds the time.
-    at: OnceLock<Instant>,
     stopped: AtomicBool,
     notify: tokio::sync::Notify,
 }
 
 impl Stop {
     pub fn stop(&self) {
-        let _ = self.0.at.set(Instant::now());
         self.0.stopped.store(true, Ordering::SeqCst);
         self.0.notify.notify_waiters();
     }
@@ -84,12 +123,6 @@ impl Stop {
             }
             notified.await;
         }
-    }
-
-    /// Resolves, once [`Stop::stop`] has been called, to when it first was.
-    pub async fn stopped_at(&self) -> Instant {
-        self.stopped().await;
-        *self.0.at.get().expect("set before the flag")
     }
 }
 
@@ -131,8 +164,8 @@ impl Clock for SystemClock {
         self.stop.is_stopped()
     }
 
-    async fn stopped_at(&self) -> Instant {
-        self.stop.stopped_at().await
+    async fn until_stopped(&self) {
+        self.stop.stopped().await
     }
 }
 
@@ -159,8 +192,8 @@ impl Clock for FakeClock {
         self.stop.is_stopped()
     }
 
-    async fn stopped_at(&self) -> Instant {
-        self.stop.stopped_at().await
+    async fn until_stopped(&self) {
+        self.stop.stopped().await
     }
 }
 
@@ -168,53 +201,65 @@ impl Clock for FakeClock {
 mod tests {
     use super::*;
 
+    /// A call whose attempts fail (a throttled call): it would retry for as long as it is let.
+    async fn failing_attempts() -> u8 {
+        loop {
+            attempt_starts();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            attempt_ended(true);
+            tokio::time::sleep(Duration::from_secs(20)).await;
+        }
+    }
+
     #[tokio::test]
-    async fn a_call_still_under_way_a_grace_after_the_stop_is_abandoned() {
+    async fn a_call_waiting_to_be_retried_when_the_run_stops_is_abandoned_at_once() {
         let stop = Stop::default();
         let stopper = stop.clone();
         tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
             stopper.stop();
         });
-        let never = std::future::pending::<u8>();
         let started = std::time::Instant::now();
-        let answer = unless_stopped(stop.stopped_at(), Duration::from_millis(50), never).await;
+        let answer = unless_stopped(stop.stopped(), failing_attempts()).await;
         assert_eq!(answer, None);
-        assert!(started.elapsed() >= Duration::from_millis(60));
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 
     #[tokio::test]
-    async fn a_call_started_once_the_grace_after_the_stop_is_over_is_abandoned_at_once() {
+    async fn a_call_stopped_during_an_attempt_is_abandoned_once_the_attempt_fails() {
         let stop = Stop::default();
         stop.stop();
-        tokio::time::sleep(Duration::from_millis(60)).await;
-        let never = std::future::pending::<u8>();
         let started = std::time::Instant::now();
-        let answer = unless_stopped(stop.stopped_at(), Duration::from_millis(50), never).await;
+        let answer = unless_stopped(stop.stopped(), failing_attempts()).await;
         assert_eq!(answer, None);
-        assert!(started.elapsed() < Duration::from_millis(40));
+        assert!(started.elapsed() >= Duration::from_millis(20));
     }
 
     #[tokio::test]
-    async fn a_call_answering_within_the_grace_after_the_stop_keeps_its_answer() {
+    async fn an_attempt_under_way_when_the_run_stops_ends_and_keeps_its_answer() {
         let stop = Stop::default();
         stop.stop();
-        let answering = async {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        let slow_attempt = async {
+            attempt_starts();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            attempt_ended(false);
             7
         };
-        let answer = unless_stopped(stop.stopped_at(), Duration::from_secs(5), answering).await;
-        assert_eq!(answer, Some(7));
+        assert_eq!(unless_stopped(stop.stopped(), slow_attempt).await, Some(7));
     }
 
     #[tokio::test]
     async fn a_call_of_a_run_never_stopped_is_never_abandoned() {
         let clock = FakeClock::default();
-        let answering = async {
+        let retried_then_answered = async {
+            attempt_starts();
+            attempt_ended(true);
             tokio::time::sleep(Duration::from_millis(20)).await;
+            attempt_starts();
+            attempt_ended(false);
             7
         };
-        let answer = unless_stopped(clock.stopped_at(), Duration::ZERO, answering).await;
+        let answer = unless_stopped(clock.until_stopped(), retried_then_answered).await;
         assert_eq!(answer, Some(7));
     }
 }

@@ -170,6 +170,20 @@ impl ErrorKind {
 }
 
 impl AwsError {
+    /// This error as the interruption of the call it came from: a retry given up because
+    /// Terraform asked the provider to stop (Ctrl-C) reports the stop, not the condition it was
+    /// waiting out (a role not yet assumable, say), which would read as the apply's failure.
+    pub fn interrupted(self) -> AwsError {
+        match self {
+            AwsError::Api { operation, .. } | AwsError::Transport { operation, .. } => {
+                AwsError::Interrupted(operation.to_string())
+            }
+            AwsError::RetriesExhausted { last, .. } => last.interrupted(),
+            AwsError::Interrupted(what) => AwsError::Interrupted(what),
+            other => AwsError::Interrupted(other.to_string()),
+        }
+    }
+
     /// What the error means; only API errors have a kind other than [`ErrorKind::Other`].
     pub fn kind(&self) -> ErrorKind {
         match self.code() {

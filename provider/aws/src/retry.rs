@@ -174,7 +174,7 @@ impl RetryPolicy {
                 Err(e) if self.retryable(&e) && clock.elapsed() - start + delay <= self.budget => {
                     clock.sleep(delay).await;
                     if clock.stopped() {
-                        return Err(e);
+                        return Err(e.interrupted());
                     }
                     delay = (delay * 2).min(self.max_delay);
                 }
@@ -182,7 +182,7 @@ impl RetryPolicy {
                 Err(e) if e.is_connection_refused() && attempts < REFUSED_CONNECTION_ATTEMPTS => {
                     clock.sleep(Duration::from_secs(u64::from(attempts))).await;
                     if clock.stopped() {
-                        return Err(e);
+                        return Err(e.interrupted());
                     }
                 }
                 Err(e) if e.is_connection_refused() => {
@@ -453,6 +453,23 @@ mod tests {
             *clock.sleeps.lock().unwrap(),
             [Duration::from_secs(1), Duration::from_secs(2)]
         );
+    }
+
+    #[tokio::test]
+    async fn a_condition_waited_out_when_the_run_stops_ends_as_interrupted_naming_the_call() {
+        let clock = FakeClock::default();
+        clock.stop.stop();
+        let policy =
+            RetryPolicy::with(&[Classifier::RoleNotYetAssumable], Duration::from_secs(120));
+        let got: Result<(), _> = policy
+            .run(&clock, || async {
+                Err(api(
+                    "InvalidParameterValueException",
+                    "The role defined for the function cannot be assumed by Lambda.",
+                ))
+            })
+            .await;
+        assert_eq!(got, Err(AwsError::Interrupted("Op".into())));
     }
 
     #[tokio::test]

@@ -130,9 +130,14 @@ impl EphemeralResource for DatabaseCredentialsResource {
             Value::Value(s) => s.clone(),
             _ => DEFAULT_STAGE.to_string(),
         };
-        let read = match vault_aws::credentials::read(&configured.clients, &id, &stage).await {
-            Ok(c) => c,
-            Err(e) => {
+        let read = vault_aws::credentials::read(&configured.clients, &id, &stage);
+        let read = match configured.unless_stopped(read).await {
+            Some(Ok(c)) => c,
+            None => {
+                diags.root_error_short(crate::provider::STOPPED);
+                return None;
+            }
+            Some(Err(e)) => {
                 diags.root_error(
                     "Cannot read the database credentials",
                     format!("Reading the {stage} version of {id}: {e}"),

@@ -23,6 +23,9 @@ use crate::schema::{at_most_one, block, boolean, map_of_strings, number, optiona
 use crate::stack::list::SecretsStackList;
 use crate::stack::SecretsStackResource;
 
+/// Why AWS calls outside a run were abandoned ([`Configured::unless_stopped`]).
+pub const STOPPED: &str = "Terraform asked the provider to stop before AWS answered";
+
 /// What `configure` resolved, shared with every resource and data source.
 #[derive(Clone, Debug)]
 pub struct Configured {
@@ -40,6 +43,14 @@ pub struct Configured {
 }
 
 impl Configured {
+    /// `work`'s result, unless Terraform stops the provider (Ctrl-C) while one of its AWS calls
+    /// waits to be retried: `None` then ([`vault_aws::clock::unless_stopped`]). For AWS calls
+    /// outside a run's executor (the plan's checks, import, data sources, ephemeral resources,
+    /// lists), which a throttling burst could otherwise hold for minutes after Ctrl-C.
+    pub async fn unless_stopped<T>(&self, work: impl std::future::Future<Output = T>) -> Option<T> {
+        vault_aws::clock::unless_stopped(self.stop.stopped(), work).await
+    }
+
     /// The caller's account: the one configure confirmed, else asked of STS now.
     pub async fn account(&self) -> Result<String, vault_aws::error::AwsError> {
         match &self.account {
@@ -369,10 +380,7 @@ impl Provider for VaultProvider {
             let check =
                 vault_aws::account::check_credentials(&sdk, &clients, CREDENTIAL_CHECK_LIMIT);
             // Ctrl-C while STS throttles: ended as an apply's calls are.
-            let stopped = self.stop.stopped_at();
-            let checked =
-                vault_aws::clock::unless_stopped(stopped, vault_aws::clock::STOP_GRACE, check)
-                    .await;
+            let checked = vault_aws::clock::unless_stopped(self.stop.stopped(), check).await;
             match checked {
                 None => {
                     diags.root_error(

@@ -112,8 +112,10 @@ pub async fn read_status(
     configured: &Configured,
     secret_id: &str,
 ) -> Result<RotationStatus, String> {
-    rotation_status::read(&configured.clients, secret_id)
+    configured
+        .unless_stopped(rotation_status::read(&configured.clients, secret_id))
         .await
+        .ok_or(crate::provider::STOPPED.to_string())?
         .map_err(|e| e.to_string())
 }
 

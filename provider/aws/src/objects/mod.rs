@@ -23,7 +23,7 @@ use vault_core::model::{Component, ResolvedStack};
 use vault_core::policy::{AssignedIds, PolicyKind};
 
 use crate::clients::Clients;
-use crate::clock::{unless_stopped, Clock, STOP_GRACE};
+use crate::clock::{unless_stopped, Clock};
 use crate::error::{api, found, AwsError};
 use crate::retry::RetryPolicy;
 use crate::waiter::Waiter;
@@ -87,8 +87,8 @@ impl Ctx<'_> {
     }
 
     /// One AWS call, also retrying the conditions `policy` names (role propagation, ...), for no
-    /// longer than the `timeouts` block allows. Once the run is stopped (Ctrl-C), a call still
-    /// under way after [`STOP_GRACE`] is abandoned as interrupted.
+    /// longer than the `timeouts` block allows. Once the run is stopped (Ctrl-C), a call the SDK
+    /// would retry is abandoned as interrupted ([`unless_stopped`]).
     pub async fn call_with<T, E, R, F, Fut>(
         &self,
         policy: &RetryPolicy,
@@ -106,8 +106,7 @@ impl Ctx<'_> {
             .run(self.clock, || {
                 let sent = op();
                 async move {
-                    let stopped = self.clock.stopped_at();
-                    match unless_stopped(stopped, STOP_GRACE, sent).await {
+                    match unless_stopped(self.clock.until_stopped(), sent).await {
                         Some(answer) => answer.map_err(api(operation)),
                         None => Err(AwsError::Interrupted(operation.to_string())),
                     }

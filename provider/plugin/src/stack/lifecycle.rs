@@ -16,7 +16,7 @@ use vault_core::{AccountId, ComponentId, Input, PolicyKind, ProviderContext, Res
 
 use super::state::StackState;
 use crate::protocol::Value;
-use crate::provider::{Configured, StringMap};
+use crate::provider::{Configured, StringMap, STOPPED};
 
 /// What state keeps beside the attributes: what the model needs to be rebuilt exactly as it was
 /// applied (zones looked up at apply, the account, the provider's tags at the time).
@@ -419,8 +419,10 @@ pub async fn import(
     let clients = &configured.clients;
     let naming = configured.naming(suffix_name).await?;
     let account = naming.account().to_string();
-    let config = vault_aws::discover::discover(clients, &naming)
+    let config = configured
+        .unless_stopped(vault_aws::discover::discover(clients, &naming))
         .await
+        .ok_or(STOPPED)?
         .map_err(|e| e.to_string())?
         .as_imported(&configured.context.default_tags);
     let zones = config
@@ -459,8 +461,8 @@ pub enum Check {
 
 /// Runs a check's AWS calls; `limit` bounds AWS's silence (a plan must not hang on an
 /// unreachable AWS: apply checks again), not a throttled AWS's answers. Ctrl-C abandons them
-/// ([`vault_aws::clock::STOP_GRACE`] after it), as it does an apply's calls: a plan riding out
-/// a throttling burst would otherwise keep Terraform waiting until the burst ends.
+/// once one waits to be retried ([`Configured::unless_stopped`]), as it does an apply's calls:
+/// a plan riding out a throttling burst would otherwise keep Terraform waiting until it ends.
 pub async fn ask<T>(
     configured: &Configured,
     limit: Option<std::time::Duration>,
@@ -476,10 +478,10 @@ pub async fn ask<T>(
             None => work.await,
         }
     };
-    let stopped = configured.stop.stopped_at();
-    vault_aws::clock::unless_stopped(stopped, vault_aws::clock::STOP_GRACE, answered)
+    configured
+        .unless_stopped(answered)
         .await
-        .unwrap_or_else(|| Err("Terraform asked the provider to stop before AWS answered".into()))
+        .unwrap_or_else(|| Err(STOPPED.to_string()))
 }
 
 /// Whether a complete stack of `suffix` exists in the account and region. Such a stack belongs

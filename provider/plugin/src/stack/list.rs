@@ -72,9 +72,16 @@ impl ListResource for SecretsStackList {
                 return Vec::new();
             }
         };
-        let stacks = match vault_aws::discover::stacks(clients).await {
-            Ok(s) => s,
-            Err(e) => {
+        let stacks = match configured
+            .unless_stopped(vault_aws::discover::stacks(clients))
+            .await
+        {
+            Some(Ok(s)) => s,
+            None => {
+                diags.root_error_short(crate::provider::STOPPED);
+                return Vec::new();
+            }
+            Some(Err(e)) => {
                 diags.root_error("Cannot list the stacks", e.to_string());
                 return Vec::new();
             }

@@ -348,13 +348,12 @@ impl SecretsStackResource {
                     format!("The {action} was interrupted"),
                     format!(
                         "Terraform asked the provider to stop before {} was done. No new AWS \
-                         object was started after that, and calls AWS had not answered {} s \
-                         later were abandoned. Everything created so far is recorded in state; \
-                         an object whose creation was abandoned is found by its tags by the \
-                         next apply or destroy. Run apply again to resume, or destroy to remove \
-                         it.",
-                        f.component,
-                        vault_aws::clock::STOP_GRACE.as_secs()
+                         object was started after that, and AWS calls waiting to be retried \
+                         (throttled or failed) were abandoned. Everything created so far is \
+                         recorded in state; an object whose creation was abandoned is found by \
+                         its tags by the next apply or destroy. Run apply again to resume, or \
+                         destroy to remove it.",
+                        f.component
                     ),
                 );
             }
