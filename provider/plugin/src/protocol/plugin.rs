@@ -76,6 +76,9 @@ pub async fn serve<P: Provider>(
         .with_context(|| format!("listening on {}", socket.display()))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
+    // Before the handshake line: from that line on, Terraform (and a terminal's Ctrl-C) may
+    // signal the provider, and a signal without a handler would end it.
+    listen_for_signals(mode, stop_tx.clone());
 
     match &tls {
         Some((_, cert)) => {
@@ -90,7 +93,6 @@ pub async fn serve<P: Provider>(
         }
         None => print_reattach(source, &socket)?,
     }
-    listen_for_signals(mode, stop_tx.clone());
 
     let incoming = accept(listener, tls.map(|(c, _)| c));
     let service = ProviderService::new(name, provider);
