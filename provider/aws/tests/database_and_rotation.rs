@@ -225,6 +225,7 @@ async fn db_subnet_group_is_created_over_the_private_subnets_repaired_and_delete
     let subnets: BTreeSet<String> = bed
         .stack
         .inputs()
+        .network
         .availability_zones
         .iter()
         .map(|z| id_of(&bed, logical::subnet(z)))
@@ -696,6 +697,7 @@ async fn function_runs_the_embedded_bundle_in_the_private_subnets_and_drift_is_r
     let want: BTreeSet<String> = bed
         .stack
         .inputs()
+        .network
         .availability_zones
         .iter()
         .map(|z| id_of(&bed, logical::subnet(z)))
@@ -1124,6 +1126,7 @@ async fn the_example_stack_s_database_side_meets_spec_3_2_and_deletes_without_a_
     let private: BTreeSet<String> = bed
         .stack
         .inputs()
+        .network
         .availability_zones
         .iter()
         .map(|z| id_of(&bed, logical::subnet(z)))

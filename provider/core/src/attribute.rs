@@ -15,15 +15,15 @@ use crate::Path;
 /// input, plus the provider's region, which a stack lives in but is not an input of the resource.
 macro_rules! attributes {
     (
-        top { $( $tattr:ident $tfield:ident : $tty:ty {
+        top { $( $tattr:ident $tfield:ident : $tty:ty as $trty:ty {
             presence: $tpresence:expr,
             $( range: ($tlo:literal ..= $thi:literal, $twhy:literal), )?
             change: ($teffect:ident, $twhat:expr),
             description: $tdoc:expr $(,)?
         } )* }
         $(
-            $block:ident $Config:ident $Block:ident $bdoc:literal {
-                $( $attr:ident $field:ident : $ty:ty {
+            $block:ident $Config:ident $Block:ident $Inputs:ident $bdoc:literal {
+                $( $attr:ident $field:ident : $ty:ty as $rty:ty {
                     presence: $presence:expr,
                     $( range: ($lo:literal ..= $hi:literal, $why:literal), )?
                     change: ($effect:ident, $what:expr),

@@ -33,7 +33,8 @@ impl<T> Input<T> {
 pub type Tags = BTreeMap<String, String>;
 
 /// Every input attribute of `vault_secrets_stack`, declared once: its block, field and type, the
-/// [`Attribute`](crate::Attribute) that names it, whether it is required, optional or has a
+/// type the model uses once it is resolved (`i64 as u8`: a number of days, `String as Duration`),
+/// the [`Attribute`](crate::Attribute) that names it, whether it is required, optional or has a
 /// default, the range a number must lie in (and why), what a change to it does at most (the
 /// classification rule, with the words the plan warning uses) and the description the schema and
 /// the docs show.
@@ -41,7 +42,9 @@ pub type Tags = BTreeMap<String, String>;
 /// This is the one place a new input is declared. It is read by generators, each a `macro_rules`
 /// that receives the whole table: [`input`](crate::input) makes the configuration structs
 /// ([`StackConfig`], [`DatabaseConfig`], ...), [`attribute`](crate::attribute) the `Attribute`
-/// enum and what it says about each input, and the plugin its state structs, their conversion to
+/// enum and what it says about each input, [`model::inputs`](crate::model::inputs) the resolved
+/// [`StackInputs`](crate::model::StackInputs) (one struct per block, `DatabaseInputs`, ...), and
+/// the plugin its state structs, their conversion to
 /// and from the configuration, the schema and the plan-time defaults. The order is the schema's
 /// and [`Attribute::ALL`](crate::Attribute::ALL)'s; `d` is [`crate::defaults`].
 // rustfmt would move the descriptions' continuation lines to the first column.
@@ -51,14 +54,14 @@ macro_rules! stack_inputs {
     ($generate:ident) => {
         $generate! {
             top {
-                EnvironmentSuffix environment_suffix: String {
+                EnvironmentSuffix environment_suffix: String as EnvironmentSuffix {
                     presence: required(),
                     change: (ReplaceStack, "renames every object: replaces the whole stack"),
                     description: "Suffix of every object name (`{resource-type}-{suffix}`), \
                         `[a-z0-9-]{1,24}`. Also the import id. Changing it replaces the whole \
                         stack.",
                 }
-                Tags tags: Tags {
+                Tags tags: Tags as Tags {
                     presence: optional(),
                     change: (Update, "updates the tags of every taggable object"),
                     description: "Tags for every taggable object, merged over the provider's \
@@ -66,9 +69,10 @@ macro_rules! stack_inputs {
                         `default_tags`; `Environment` is always the suffix.",
                 }
             }
-            network NetworkConfig NetworkBlock "The private network the stack lives in. No \
+            network NetworkConfig NetworkBlock NetworkInputs
+                "The private network the stack lives in. No \
                 internet gateway, NAT or public IP mapping is ever created." {
-                NetworkCidrBlock cidr_block: String {
+                NetworkCidrBlock cidr_block: String as Ipv4Cidr {
                     presence: defaulted(d::CIDR_BLOCK),
                     change: (Replace, "replaces the network (VPC, subnets, route table, security \
                         groups, endpoints) and everything inside it (DB subnet group, Aurora \
@@ -77,7 +81,7 @@ macro_rules! stack_inputs {
                     description: format!("IPv4 block of the VPC, /16 to /28. Default `{}`. \
                         Changing it replaces the network and everything in it.", d::CIDR_BLOCK),
                 }
-                NetworkAvailabilityZones availability_zones: Vec<String> {
+                NetworkAvailabilityZones availability_zones: Vec<String> as Vec<String> {
                     // Which zones the region offers is known only to AWS.
                     presence: chosen_at_apply(),
                     change: (Replace, "creates and deletes the subnets of added and removed \
@@ -90,36 +94,37 @@ macro_rules! stack_inputs {
                         up at apply.",
                 }
             }
-            database DatabaseConfig DatabaseBlock "The Aurora MySQL 8.0 cluster whose master \
+            database DatabaseConfig DatabaseBlock DatabaseInputs
+                "The Aurora MySQL 8.0 cluster whose master \
                 credentials the stack holds and rotates." {
-                DatabaseEngineVersion engine_version: String {
+                DatabaseEngineVersion engine_version: String as String {
                     presence: defaulted(d::ENGINE_VERSION),
                     change: (Update, "upgrades the Aurora cluster in place"),
                     description: format!("Aurora MySQL 8.0 (Aurora MySQL 3) engine version. \
                         Default `{}`.", d::ENGINE_VERSION),
                 }
-                DatabaseInstanceClass instance_class: String {
+                DatabaseInstanceClass instance_class: String as String {
                     presence: defaulted(d::INSTANCE_CLASS),
                     change: (Update, "modifies each Aurora instance in place"),
                     description: format!("DB instance class. Default `{}`. `db.t3.small` and \
                         smaller are rejected: Aurora MySQL 8.0 does not run on them.",
                         d::INSTANCE_CLASS),
                 }
-                DatabaseInstanceCount instance_count: i64 {
+                DatabaseInstanceCount instance_count: i64 as u8 {
                     presence: defaulted(d::INSTANCE_COUNT),
                     change: (Update, "creates or deletes Aurora instances at the end of the list"),
                     description: format!("Number of cluster instances (1 writer, the rest \
                         readers), 1 to 16, spread over the availability zones. Default `{}`.",
                         d::INSTANCE_COUNT),
                 }
-                DatabaseName database_name: String {
+                DatabaseName database_name: String as String {
                     presence: defaulted(d::DATABASE_NAME),
                     change: (Replace, "replaces the Aurora cluster and its instances (Aurora \
                         cannot rename the initial database); updates the secret"),
                     description: format!("Name of the initial database. Default `{}`.",
                         d::DATABASE_NAME),
                 }
-                DatabaseMasterUsername master_username: String {
+                DatabaseMasterUsername master_username: String as String {
                     presence: defaulted(d::MASTER_USERNAME).sensitive(),
                     change: (Replace, "replaces the Aurora cluster and its instances (Aurora \
                         cannot rename the master user); updates the secret"),
@@ -127,7 +132,7 @@ macro_rules! stack_inputs {
                         half of the credential pair, kept out of plan output. Default `{}`.",
                         d::MASTER_USERNAME),
                 }
-                DatabasePort port: i64 {
+                DatabasePort port: i64 as u16 {
                     presence: defaulted(d::PORT),
                     range: (1150..=65535, "RDS accepts ports 1150 to 65535."),
                     change: (Replace, "modifies the cluster's port in place, replaces the two \
@@ -135,7 +140,7 @@ macro_rules! stack_inputs {
                     description: format!("Port the cluster listens on, 1150 to 65535. Default \
                         `{}`.", d::PORT),
                 }
-                DatabaseBackupRetentionDays backup_retention_days: i64 {
+                DatabaseBackupRetentionDays backup_retention_days: i64 as u8 {
                     presence: defaulted(d::BACKUP_RETENTION_DAYS),
                     range: (1..=35, "Aurora keeps automated backups for 1 to 35 days."),
                     change: (Update, "modifies the Aurora cluster in place"),
@@ -143,9 +148,10 @@ macro_rules! stack_inputs {
                         d::BACKUP_RETENTION_DAYS),
                 }
             }
-            rotation RotationConfig RotationBlock "How the master password is rotated by the \
+            rotation RotationConfig RotationBlock RotationInputs
+                "How the master password is rotated by the \
                 stack's Lambda function." {
-                RotationAutomaticallyAfterDays automatically_after_days: i64 {
+                RotationAutomaticallyAfterDays automatically_after_days: i64 as u16 {
                     // The default applies only without a `schedule_expression`.
                     presence: defaulted(d::ROTATION_DAYS).unless(RotationScheduleExpression),
                     range: (1..=1000, "Secrets Manager rotates every 1 to 1000 days."),
@@ -153,61 +159,61 @@ macro_rules! stack_inputs {
                     description: format!("Rotate every N days, 1 to 1000. Default `{}`. \
                         Conflicts with `schedule_expression`.", d::ROTATION_DAYS),
                 }
-                RotationScheduleExpression schedule_expression: String {
+                RotationScheduleExpression schedule_expression: String as Option<String> {
                     presence: optional(),
                     change: (Update, "updates the rotation schedule"),
                     description: "A `rate(...)` or six-field `cron(...)` rotation schedule \
                         instead of `automatically_after_days`.",
                 }
-                RotationDuration duration: String {
+                RotationDuration duration: String as Option<String> {
                     presence: optional(),
                     change: (Update, "updates the rotation schedule"),
                     description: "Rotation window with `schedule_expression`, whole hours from \
                         `1h` to `24h`.",
                 }
-                RotationRuntime runtime: String {
+                RotationRuntime runtime: String as String {
                     presence: defaulted(d::RUNTIME),
                     change: (Update, "updates the rotation function's configuration"),
                     description: format!("Node.js runtime of the rotation function: {}. Default \
                         `{}`. `nodejs18.x` is accepted with a warning: AWS blocks new functions \
                         on it.", d::RUNTIMES_SUPPORTED.join(", "), d::RUNTIME),
                 }
-                RotationTimeoutSeconds timeout_seconds: i64 {
+                RotationTimeoutSeconds timeout_seconds: i64 as u16 {
                     presence: defaulted(d::TIMEOUT_SECONDS),
                     range: (1..=900, "Lambda functions run for 1 to 900 seconds."),
                     change: (Update, "updates the rotation function's configuration"),
                     description: format!("Rotation function timeout, 1 to 900 seconds. Default \
                         `{}`.", d::TIMEOUT_SECONDS),
                 }
-                RotationMemoryMb memory_mb: i64 {
+                RotationMemoryMb memory_mb: i64 as u16 {
                     presence: defaulted(d::MEMORY_MB),
                     range: (128..=10240, "Lambda allows 128 to 10240 MB."),
                     change: (Update, "updates the rotation function's configuration"),
                     description: format!("Rotation function memory, 128 to 10240 MB. Default \
                         `{}`.", d::MEMORY_MB),
                 }
-                RotationExcludeCharacters exclude_characters: String {
+                RotationExcludeCharacters exclude_characters: String as String {
                     presence: defaulted(d::EXCLUDE_CHARACTERS),
                     change: (Update, "updates the rotation function's environment"),
                     description: format!("Characters generated passwords never contain; must \
                         include `/`, `'`, `\"` and `@`, which Aurora rejects. Default `{}`.",
                         d::EXCLUDE_CHARACTERS),
                 }
-                RotationPasswordLength password_length: i64 {
+                RotationPasswordLength password_length: i64 as u8 {
                     presence: defaulted(d::PASSWORD_LENGTH),
                     range: (8..=41, "Aurora MySQL master passwords are 8 to 41 characters."),
                     change: (Update, "updates the rotation function's environment"),
                     description: format!("Length of generated passwords, 8 to 41 (Aurora \
                         MySQL's limit). Default `{}`.", d::PASSWORD_LENGTH),
                 }
-                RotationRotateImmediately rotate_immediately: bool {
+                RotationRotateImmediately rotate_immediately: bool as bool {
                     presence: defaulted(d::ROTATE_IMMEDIATELY),
                     change: (NoOp, "changes no object: it applies when the rotation is next \
                         configured"),
                     description: "Rotate once as soon as rotation is configured. Default \
                         `false`.",
                 }
-                RotationStrategy strategy: String {
+                RotationStrategy strategy: String as RotationStrategy {
                     presence: defaulted(d::STRATEGY_SINGLE_USER),
                     change: (Update, "creates or deletes the application secret, its invoke \
                         permission and its rotation schedule; updates the role policy, the \
@@ -225,8 +231,10 @@ macro_rules! stack_inputs {
                         d::STRATEGY_SINGLE_USER, d::STRATEGY_ALTERNATING_USERS,
                         d::STRATEGY_SINGLE_USER),
                 }
-                RotationAppUsername app_username: String {
+                RotationAppUsername app_username: String as String {
                     // Planned null when unset: a default would read as "set" with single_user.
+                    // Resolved (and ignored) with single_user too, so a switch back names the
+                    // same user.
                     presence: implied(d::APP_USERNAME),
                     change: (Replace, "replaces the application secret and its rotation (the \
                         first rotation of the new secret creates the new user; the old users \
@@ -239,9 +247,10 @@ macro_rules! stack_inputs {
                         d::APP_USERNAME),
                 }
             }
-            logs LogsConfig LogsBlock "The KMS-encrypted CloudWatch log groups of the rotation \
+            logs LogsConfig LogsBlock LogsInputs
+                "The KMS-encrypted CloudWatch log groups of the rotation \
                 function and the audit trail." {
-                LogsRetentionInDays retention_in_days: i64 {
+                LogsRetentionInDays retention_in_days: i64 as u16 {
                     presence: defaulted(d::LOG_RETENTION_DAYS),
                     change: (Update, "updates the retention of both log groups"),
                     description: format!("Retention of both log groups; one of the periods \
@@ -249,8 +258,9 @@ macro_rules! stack_inputs {
                         d::LOG_RETENTION_DAYS),
                 }
             }
-            kms KmsConfig KmsBlock "The customer-managed KMS keys (database, secrets, logs)." {
-                KmsDeletionWindowInDays deletion_window_in_days: i64 {
+            kms KmsConfig KmsBlock KmsInputs
+                "The customer-managed KMS keys (database, secrets, logs)." {
+                KmsDeletionWindowInDays deletion_window_in_days: i64 as u8 {
                     presence: defaulted(d::KMS_DELETION_WINDOW_DAYS),
                     range: (7..=30, "KMS schedules key deletion 7 to 30 days ahead."),
                     change: (NoOp, "changes no object: the window applies when destroy \
@@ -259,8 +269,9 @@ macro_rules! stack_inputs {
                         Default `{}`.", d::KMS_DELETION_WINDOW_DAYS),
                 }
             }
-            audit AuditConfig AuditBlock "The audit trail of secret access." {
-                AuditCloudtrail cloudtrail: bool {
+            audit AuditConfig AuditBlock AuditInputs
+                "The audit trail of secret access." {
+                AuditCloudtrail cloudtrail: bool as bool {
                     presence: defaulted(d::CLOUDTRAIL),
                     change: (Update, "creates or deletes the trail, its bucket (with its logs), \
                         delivery role and metric filter; updates the logs key policy"),
@@ -270,19 +281,20 @@ macro_rules! stack_inputs {
                         trail. Default `true`.",
                 }
             }
-            timeouts TimeoutsConfig TimeoutsBlock "How long apply and destroy may take, in \
+            timeouts TimeoutsConfig TimeoutsBlock Timeouts
+                "How long apply and destroy may take, in \
                 Terraform duration strings such as `90m`." {
-                TimeoutsCreate create: String {
+                TimeoutsCreate create: String as Duration {
                     presence: defaulted(d::CREATE_TIMEOUT),
                     change: (NoOp, "changes no object: only how long the provider waits"),
                     description: format!("Default `{}`.", d::CREATE_TIMEOUT),
                 }
-                TimeoutsUpdate update: String {
+                TimeoutsUpdate update: String as Duration {
                     presence: defaulted(d::UPDATE_TIMEOUT),
                     change: (NoOp, "changes no object: only how long the provider waits"),
                     description: format!("Default `{}`.", d::UPDATE_TIMEOUT),
                 }
-                TimeoutsDelete delete: String {
+                TimeoutsDelete delete: String as Duration {
                     presence: defaulted(d::DELETE_TIMEOUT),
                     change: (NoOp, "changes no object: only how long the provider waits"),
                     description: format!("Default `{}`.", d::DELETE_TIMEOUT),
@@ -296,10 +308,10 @@ macro_rules! stack_inputs {
 /// block (`None` when the user did not write it), and one struct per block.
 macro_rules! configuration {
     (
-        top { $( $tattr:ident $tfield:ident : $tty:ty { $($tspec:tt)* } )* }
+        top { $( $tattr:ident $tfield:ident : $tty:ty as $trty:ty { $($tspec:tt)* } )* }
         $(
-            $block:ident $Config:ident $Block:ident $bdoc:literal {
-                $( $attr:ident $field:ident : $ty:ty { $($spec:tt)* } )*
+            $block:ident $Config:ident $Block:ident $Inputs:ident $bdoc:literal {
+                $( $attr:ident $field:ident : $ty:ty as $rty:ty { $($spec:tt)* } )*
             }
         )*
     ) => {

@@ -210,7 +210,7 @@ pub fn assigned_ids(stack: &ResolvedStack, ids: &Ids) -> AssignedIds {
             a.kms_keys.insert(p, k);
         }
     }
-    for z in &stack.inputs().availability_zones {
+    for z in &stack.inputs().network.availability_zones {
         if let Some(s) = ids
             .get(&logical::subnet(z))
             .and_then(|s| SubnetId::parse(s).ok())

@@ -51,7 +51,7 @@ impl Builder<'_> {
         }
         let mut tags = self.inputs.default_tags.clone();
         tags.extend(self.inputs.tags.clone());
-        let suffix = self.inputs.suffix.as_str().to_string();
+        let suffix = self.inputs.environment_suffix.as_str().to_string();
         tags.insert("Environment".into(), suffix.clone());
         tags.insert(d::MANAGEMENT_TAG.into(), suffix);
         // Validation allows 50 tags counting Environment, the management tag and one mark
@@ -94,8 +94,9 @@ pub(crate) fn components(
         out: Vec::new(),
     };
     let n = naming;
-    let zones = &inputs.availability_zones;
+    let zones = &inputs.network.availability_zones;
     let subnet_cidrs = inputs
+        .network
         .cidr_block
         .subnets(zones.len())
         .map_err(ModelError::Cidr)?;
@@ -106,7 +107,7 @@ pub(crate) fn components(
         Some(n.vpc()),
         vec![],
         Settings::Vpc(VpcSettings {
-            cidr_block: inputs.cidr_block,
+            cidr_block: inputs.network.cidr_block,
             enable_dns_support: true,
             enable_dns_hostnames: true,
             restrict_default_security_group: true,
@@ -238,7 +239,7 @@ pub(crate) fn components(
                 purpose,
                 description: format!(
                     "vault_secrets_stack {}: {}",
-                    inputs.suffix,
+                    inputs.environment_suffix,
                     match purpose {
                         KeyPurpose::Database => "Aurora storage",
                         KeyPurpose::Secrets => "Secrets Manager secret",
@@ -248,7 +249,7 @@ pub(crate) fn components(
                 key_spec: "SYMMETRIC_DEFAULT",
                 key_usage: "ENCRYPT_DECRYPT",
                 enable_key_rotation: true,
-                deletion_window_days: inputs.kms_deletion_window_days,
+                deletion_window_days: inputs.kms.deletion_window_in_days,
                 policy: PolicyKind::key(purpose),
             }),
         );
@@ -272,7 +273,7 @@ pub(crate) fn components(
             vec![refers(&key_logs)],
             Settings::LogGroup(LogGroupSettings {
                 purpose,
-                retention_days: inputs.log_retention_days,
+                retention_days: inputs.logs.retention_in_days,
                 kms_key: key_logs.clone(),
             }),
         )
@@ -288,7 +289,7 @@ pub(crate) fn components(
         Settings::Secret(SecretSettings {
             description: format!(
                 "Aurora MySQL master credentials of vault_secrets_stack {}",
-                inputs.suffix
+                inputs.environment_suffix
             ),
             kms_key: key_secrets.clone(),
             engine: "mysql",
@@ -316,7 +317,7 @@ pub(crate) fn components(
                 description: format!(
                     "Aurora MySQL application credentials (alternating users) of \
                      vault_secrets_stack {}",
-                    inputs.suffix
+                    inputs.environment_suffix
                 ),
                 kms_key: key_secrets.clone(),
                 engine: "mysql",
@@ -360,7 +361,7 @@ pub(crate) fn components(
     }
 
     // Audit trail of secret access.
-    if inputs.cloudtrail {
+    if inputs.audit.cloudtrail {
         let bucket = b.add(
             logical::s3_bucket(),
             Some(n.audit_bucket()),
@@ -451,7 +452,10 @@ pub(crate) fn components(
         Some(n.db_subnet_group()),
         subnet_group_deps,
         Settings::DbSubnetGroup(DbSubnetGroupSettings {
-            description: format!("Private subnets of vault_secrets_stack {}", inputs.suffix),
+            description: format!(
+                "Private subnets of vault_secrets_stack {}",
+                inputs.environment_suffix
+            ),
             subnets: subnets.clone(),
         }),
     );
@@ -463,7 +467,7 @@ pub(crate) fn components(
             family: "aurora-mysql8.0",
             description: format!(
                 "TLS-only connections for vault_secrets_stack {}",
-                inputs.suffix
+                inputs.environment_suffix
             ),
             parameters: BTreeMap::from([("require_secure_transport".into(), "ON".into())]),
         }),
@@ -641,7 +645,7 @@ fn role_with_policy(
         vec![],
         Settings::IamRole(IamRoleSettings {
             purpose,
-            description: format!("{description} {}", b.inputs.suffix),
+            description: format!("{description} {}", b.inputs.environment_suffix),
             trust_policy: trust,
         }),
     );

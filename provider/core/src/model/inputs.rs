@@ -1,5 +1,6 @@
 //! A stack's configuration with every default applied and every value known: what the model is
-//! built from, and what change classification compares attribute by attribute.
+//! built from, and what change classification compares attribute by attribute. Its structs are
+//! generated from the table of inputs.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -12,54 +13,6 @@ use crate::input::{Input, InputType, ProviderContext, StackConfig, Tags};
 use crate::model::ModelError;
 use crate::names::EnvironmentSuffix;
 use crate::{duration, validate};
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StackInputs {
-    pub region: Region,
-    pub suffix: EnvironmentSuffix,
-    /// The resource's own `tags`.
-    pub tags: Tags,
-    /// The provider's `default_tags`, under the resource's `tags`.
-    pub default_tags: Tags,
-    pub cidr_block: Ipv4Cidr,
-    /// One private subnet each, in this order.
-    pub availability_zones: Vec<String>,
-    pub database: DatabaseInputs,
-    pub rotation: RotationInputs,
-    pub log_retention_days: u16,
-    pub kms_deletion_window_days: u8,
-    pub cloudtrail: bool,
-    pub timeouts: Timeouts,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DatabaseInputs {
-    pub engine_version: String,
-    pub instance_class: String,
-    pub instance_count: u8,
-    pub database_name: String,
-    pub master_username: String,
-    pub port: u16,
-    pub backup_retention_days: u8,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RotationInputs {
-    /// Used when `schedule_expression` is not set.
-    pub automatically_after_days: u16,
-    pub schedule_expression: Option<String>,
-    pub duration: Option<String>,
-    pub runtime: String,
-    pub timeout_seconds: u16,
-    pub memory_mb: u16,
-    pub exclude_characters: String,
-    pub password_length: u8,
-    pub rotate_immediately: bool,
-    pub strategy: RotationStrategy,
-    /// The application user of `AlternatingUsers`; kept (and ignored) for `SingleUser`, so a
-    /// switch back names the same user.
-    pub app_username: String,
-}
 
 /// SPEC §3.5: who the rotation function rotates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -86,13 +39,6 @@ impl RotationStrategy {
             RotationStrategy::AlternatingUsers => d::STRATEGY_ALTERNATING_USERS,
         }
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Timeouts {
-    pub create: Duration,
-    pub update: Duration,
-    pub delete: Duration,
 }
 
 /// How the rotation is scheduled on the secret.
@@ -170,101 +116,111 @@ impl StackInputs {
         Ok((inputs, r.unknown))
     }
 
-    /// A copy of `self` with `attr` taken from `other`: the stack as it would be if only that
-    /// attribute changed.
-    pub fn with_attribute_of(&self, attr: Attribute, other: &StackInputs) -> StackInputs {
-        use Attribute::*;
-        let mut s = self.clone();
-        let (db, odb) = (&mut s.database, &other.database);
-        let (rot, orot) = (&mut s.rotation, &other.rotation);
-        match attr {
-            Region => s.region = other.region.clone(),
-            EnvironmentSuffix => s.suffix = other.suffix.clone(),
-            Tags => {
-                s.tags = other.tags.clone();
-                s.default_tags = other.default_tags.clone();
-            }
-            NetworkCidrBlock => s.cidr_block = other.cidr_block,
-            NetworkAvailabilityZones => s.availability_zones = other.availability_zones.clone(),
-            DatabaseEngineVersion => db.engine_version = odb.engine_version.clone(),
-            DatabaseInstanceClass => db.instance_class = odb.instance_class.clone(),
-            DatabaseInstanceCount => db.instance_count = odb.instance_count,
-            DatabaseName => db.database_name = odb.database_name.clone(),
-            DatabaseMasterUsername => db.master_username = odb.master_username.clone(),
-            DatabasePort => db.port = odb.port,
-            DatabaseBackupRetentionDays => db.backup_retention_days = odb.backup_retention_days,
-            RotationAutomaticallyAfterDays => {
-                rot.automatically_after_days = orot.automatically_after_days
-            }
-            RotationScheduleExpression => {
-                rot.schedule_expression = orot.schedule_expression.clone()
-            }
-            RotationDuration => rot.duration = orot.duration.clone(),
-            RotationRuntime => rot.runtime = orot.runtime.clone(),
-            RotationTimeoutSeconds => rot.timeout_seconds = orot.timeout_seconds,
-            RotationMemoryMb => rot.memory_mb = orot.memory_mb,
-            RotationExcludeCharacters => rot.exclude_characters = orot.exclude_characters.clone(),
-            RotationPasswordLength => rot.password_length = orot.password_length,
-            RotationRotateImmediately => rot.rotate_immediately = orot.rotate_immediately,
-            RotationStrategy => rot.strategy = orot.strategy,
-            RotationAppUsername => rot.app_username = orot.app_username.clone(),
-            LogsRetentionInDays => s.log_retention_days = other.log_retention_days,
-            KmsDeletionWindowInDays => s.kms_deletion_window_days = other.kms_deletion_window_days,
-            AuditCloudtrail => s.cloudtrail = other.cloudtrail,
-            TimeoutsCreate => s.timeouts.create = other.timeouts.create,
-            TimeoutsUpdate => s.timeouts.update = other.timeouts.update,
-            TimeoutsDelete => s.timeouts.delete = other.timeouts.delete,
-        }
-        s
-    }
-
-    /// The value of one attribute as users read it in a plan warning.
-    pub fn display(&self, attr: Attribute) -> String {
-        use Attribute::*;
-        let (db, rot) = (&self.database, &self.rotation);
-        let opt = |v: &Option<String>| v.as_ref().map_or("null".to_string(), |v| format!("{v:?}"));
-        match attr {
-            Region => format!("{:?}", self.region.as_str()),
-            EnvironmentSuffix => format!("{:?}", self.suffix.as_str()),
-            Tags => {
-                let mut merged = self.default_tags.clone();
-                merged.extend(self.tags.clone());
-                format!("{merged:?}")
-            }
-            NetworkCidrBlock => format!("{:?}", self.cidr_block.to_string()),
-            NetworkAvailabilityZones => format!("{:?}", self.availability_zones),
-            DatabaseEngineVersion => format!("{:?}", db.engine_version),
-            DatabaseInstanceClass => format!("{:?}", db.instance_class),
-            DatabaseInstanceCount => db.instance_count.to_string(),
-            DatabaseName => format!("{:?}", db.database_name),
-            DatabaseMasterUsername => format!("{:?}", db.master_username),
-            DatabasePort => db.port.to_string(),
-            DatabaseBackupRetentionDays => db.backup_retention_days.to_string(),
-            RotationAutomaticallyAfterDays => rot.automatically_after_days.to_string(),
-            RotationScheduleExpression => opt(&rot.schedule_expression),
-            RotationDuration => opt(&rot.duration),
-            RotationRuntime => format!("{:?}", rot.runtime),
-            RotationTimeoutSeconds => rot.timeout_seconds.to_string(),
-            RotationMemoryMb => rot.memory_mb.to_string(),
-            RotationExcludeCharacters => format!("{:?}", rot.exclude_characters),
-            RotationPasswordLength => rot.password_length.to_string(),
-            RotationRotateImmediately => rot.rotate_immediately.to_string(),
-            RotationStrategy => format!("{:?}", rot.strategy.as_str()),
-            RotationAppUsername => format!("{:?}", rot.app_username),
-            LogsRetentionInDays => self.log_retention_days.to_string(),
-            KmsDeletionWindowInDays => self.kms_deletion_window_days.to_string(),
-            AuditCloudtrail => self.cloudtrail.to_string(),
-            TimeoutsCreate => format!("{:?}", self.timeouts.create),
-            TimeoutsUpdate => format!("{:?}", self.timeouts.update),
-            TimeoutsDelete => format!("{:?}", self.timeouts.delete),
-        }
-    }
-
     /// Whether `attr` has the same value in both.
     pub fn same(&self, attr: Attribute, other: &StackInputs) -> bool {
         self.with_attribute_of(attr, other) == *self
     }
 }
+
+/// Generates, from the table of inputs ([`crate::stack_inputs`]), [`StackInputs`] with one
+/// struct per block (`DatabaseInputs`, ...) holding each input as the type the table resolves it
+/// to, and what is said of them attribute by attribute: resolving one ([`Resolver::declared`]),
+/// copying one from another stack and showing one in a plan warning. A new input needs no line
+/// here.
+macro_rules! resolved_inputs {
+    (
+        top { $( $tattr:ident $tfield:ident : $tty:ty as $trty:ty { $($tspec:tt)* } )* }
+        $(
+            $block:ident $Config:ident $Block:ident $Inputs:ident $bdoc:literal {
+                $( $attr:ident $field:ident : $ty:ty as $rty:ty { $($spec:tt)* } )*
+            }
+        )*
+    ) => {
+        /// A stack's configuration with every default applied and every value known.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct StackInputs {
+            pub region: Region,
+            /// The provider's `default_tags`, under the resource's `tags`.
+            pub default_tags: Tags,
+            $( pub $tfield: $trty, )*
+            $( pub $block: $Inputs, )*
+        }
+
+        $(
+            #[doc = $bdoc]
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct $Inputs {
+                $( pub $field: $rty, )*
+            }
+        )*
+
+        impl StackInputs {
+            /// A copy of `self` with `attr` taken from `other`: the stack as it would be if only
+            /// that attribute changed. `tags` stands for the provider's `default_tags` too.
+            pub fn with_attribute_of(&self, attr: Attribute, other: &StackInputs) -> StackInputs {
+                let mut s = self.clone();
+                match attr {
+                    Attribute::Region => s.region = other.region.clone(),
+                    $( Attribute::$tattr => s.$tfield = other.$tfield.clone(), )*
+                    $( $( Attribute::$attr => s.$block.$field = other.$block.$field.clone(), )* )*
+                }
+                if attr == Attribute::Tags {
+                    s.default_tags = other.default_tags.clone();
+                }
+                s
+            }
+
+            /// The value of one attribute as users read it in a plan warning; `tags` merged over
+            /// the provider's `default_tags`, as they reach AWS.
+            pub fn display(&self, attr: Attribute) -> String {
+                if attr == Attribute::Tags {
+                    let mut merged = self.default_tags.clone();
+                    merged.extend(self.tags.clone());
+                    return merged.shown();
+                }
+                match attr {
+                    Attribute::Region => self.region.shown(),
+                    $( Attribute::$tattr => self.$tfield.shown(), )*
+                    $( $( Attribute::$attr => self.$block.$field.shown(), )* )*
+                }
+            }
+        }
+
+        impl Resolver<'_> {
+            /// Every input: set, else its default; when unknown, the prior value (if any).
+            fn declared(
+                &mut self,
+                cfg: &StackConfig,
+                region: Region,
+                default_tags: &Tags,
+            ) -> Result<StackInputs, ModelError> {
+                Ok(StackInputs {
+                    region,
+                    default_tags: default_tags.clone(),
+                    $(
+                        $tfield: self.field(Some(&cfg.$tfield), Attribute::$tattr, |p| {
+                            p.$tfield.clone()
+                        })?,
+                    )*
+                    $(
+                        $block: {
+                            let b = cfg.$block.as_ref();
+                            $Inputs {
+                                $(
+                                    $field: self.field(b.map(|b| &b.$field), Attribute::$attr, |p| {
+                                        p.$block.$field.clone()
+                                    })?,
+                                )*
+                            }
+                        },
+                    )*
+                })
+            }
+        }
+    };
+}
+
+stack_inputs!(resolved_inputs);
 
 struct Resolver<'a> {
     prior: Option<&'a StackInputs>,
@@ -274,80 +230,29 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     /// The value of one input: set, else its default; when unknown, the prior value (if any) and
-    /// a note that it is unknown.
-    fn pick<T: InputType + Default + Clone>(
+    /// a note that it is unknown. A value that does not resolve is out of range, or unknown when
+    /// it stands in for an unknown one (an unknown suffix with no prior).
+    fn field<Raw: InputType + Clone, R: FromInput<Raw>>(
         &mut self,
-        input: Option<&Input<T>>,
+        input: Option<&Input<Raw>>,
         attr: Attribute,
-        prior: impl FnOnce(&StackInputs) -> T,
-    ) -> T {
-        let default = declared(attr);
-        match input {
-            Some(Input::Set(v)) => v.clone(),
-            None | Some(Input::Unset) => default,
-            Some(Input::Unknown) => {
-                self.unknown.insert(attr);
-                self.prior.map(prior).unwrap_or(default)
-            }
-        }
-    }
-
-    fn number<T: TryFrom<i64>>(
-        &mut self,
-        input: Option<&Input<i64>>,
-        attr: Attribute,
-        prior: impl FnOnce(&StackInputs) -> T,
-    ) -> Result<T, ModelError> {
-        let default: i64 = declared(attr);
-        match input {
-            Some(Input::Unknown) => {
-                self.unknown.insert(attr);
-                match self.prior {
-                    Some(p) => Ok(prior(p)),
-                    None => convert(default, attr),
-                }
-            }
-            Some(Input::Set(v)) => convert(*v, attr),
-            None | Some(Input::Unset) => convert(default, attr),
-        }
-    }
-
-    fn optional(
-        &mut self,
-        input: Option<&Input<String>>,
-        attr: Attribute,
-        prior: impl FnOnce(&StackInputs) -> Option<String>,
-    ) -> Option<String> {
-        match input {
+        prior: impl FnOnce(&StackInputs) -> R,
+    ) -> Result<R, ModelError> {
+        let declared = || attr.presence().default().and_then(Raw::from_literal);
+        let raw = match input {
             Some(Input::Set(v)) => Some(v.clone()),
-            None | Some(Input::Unset) => None,
-            Some(Input::Unknown) => {
-                self.unknown.insert(attr);
-                self.prior.and_then(prior)
-            }
-        }
-    }
-
-    fn timeout(
-        &mut self,
-        input: Option<&Input<String>>,
-        attr: Attribute,
-        prior: impl FnOnce(&StackInputs) -> Duration,
-    ) -> Result<Duration, ModelError> {
-        let text = match input {
-            Some(Input::Set(v)) => v.clone(),
-            None | Some(Input::Unset) => declared(attr),
+            None | Some(Input::Unset) => declared(),
             Some(Input::Unknown) => {
                 self.unknown.insert(attr);
                 if let Some(p) = self.prior {
                     return Ok(prior(p));
                 }
-                declared(attr)
+                declared()
             }
         };
-        duration::parse(&text).map_err(|_| ModelError::OutOfRange {
-            attribute: attr,
-            value: text,
+        R::from_input(raw, attr).map_err(|e| match input {
+            Some(Input::Unknown) => ModelError::Unknown(vec![attr]),
+            _ => e,
         })
     }
 
@@ -356,202 +261,130 @@ impl Resolver<'_> {
         cfg: &StackConfig,
         ctx: &ProviderContext,
     ) -> Result<StackInputs, ModelError> {
-        use Attribute as A;
         let region = ctx.region.as_deref().ok_or(ModelError::NoRegion)?;
         let region = Region::parse(region).map_err(ModelError::Region)?;
+        let mut inputs = self.declared(cfg, region, &ctx.default_tags)?;
 
-        let suffix = self.pick(Some(&cfg.environment_suffix), A::EnvironmentSuffix, |p| {
-            p.suffix.as_str().to_string()
-        });
-        let suffix = EnvironmentSuffix::parse(&suffix).map_err(|_| {
-            if self.unknown.contains(&A::EnvironmentSuffix) {
-                ModelError::Unknown(vec![A::EnvironmentSuffix])
-            } else {
-                ModelError::OutOfRange {
-                    attribute: A::EnvironmentSuffix,
-                    value: suffix.clone(),
-                }
-            }
-        })?;
-        let tags = self.pick(Some(&cfg.tags), A::Tags, |p| p.tags.clone());
-
-        let net = cfg.network.as_ref();
-        let cidr = self.pick(net.map(|n| &n.cidr_block), A::NetworkCidrBlock, |p| {
-            p.cidr_block.to_string()
-        });
-        let cidr_block = Ipv4Cidr::parse_vpc(&cidr).map_err(ModelError::Cidr)?;
-        let zones = self.pick(
-            net.map(|n| &n.availability_zones),
-            A::NetworkAvailabilityZones,
-            |p| p.availability_zones.clone(),
-        );
-        let availability_zones = if zones.is_empty() {
-            self.region_zones
+        // What no single input says: the region's zones when none are named, and how many
+        // subnets the block and the zones allow.
+        let network = &mut inputs.network;
+        if network.availability_zones.is_empty() {
+            network.availability_zones = self
+                .region_zones
                 .iter()
                 .take(d::AVAILABILITY_ZONE_COUNT)
                 .cloned()
-                .collect()
-        } else {
-            zones
-        };
-        if availability_zones.len() < 2 {
-            return Err(ModelError::TooFewZones(availability_zones.len()));
+                .collect();
         }
-        cidr_block
-            .subnets(availability_zones.len())
+        if network.availability_zones.len() < 2 {
+            return Err(ModelError::TooFewZones(network.availability_zones.len()));
+        }
+        network
+            .cidr_block
+            .subnets(network.availability_zones.len())
             .map_err(ModelError::Cidr)?;
-
-        let db = cfg.database.as_ref();
-        let database = DatabaseInputs {
-            engine_version: self.pick(
-                db.map(|x| &x.engine_version),
-                A::DatabaseEngineVersion,
-                |p| p.database.engine_version.clone(),
-            ),
-            instance_class: self.pick(
-                db.map(|x| &x.instance_class),
-                A::DatabaseInstanceClass,
-                |p| p.database.instance_class.clone(),
-            ),
-            instance_count: self.number(
-                db.map(|x| &x.instance_count),
-                A::DatabaseInstanceCount,
-                |p| p.database.instance_count,
-            )?,
-            database_name: self.pick(db.map(|x| &x.database_name), A::DatabaseName, |p| {
-                p.database.database_name.clone()
-            }),
-            master_username: self.pick(
-                db.map(|x| &x.master_username),
-                A::DatabaseMasterUsername,
-                |p| p.database.master_username.clone(),
-            ),
-            port: self.number(db.map(|x| &x.port), A::DatabasePort, |p| p.database.port)?,
-            backup_retention_days: self.number(
-                db.map(|x| &x.backup_retention_days),
-                A::DatabaseBackupRetentionDays,
-                |p| p.database.backup_retention_days,
-            )?,
-        };
-        if database.instance_count == 0 {
+        if inputs.database.instance_count == 0 {
             return Err(ModelError::OutOfRange {
-                attribute: A::DatabaseInstanceCount,
+                attribute: Attribute::DatabaseInstanceCount,
                 value: "0".into(),
             });
         }
-
-        let rot = cfg.rotation.as_ref();
-        let rotation = RotationInputs {
-            automatically_after_days: self.number(
-                rot.map(|x| &x.automatically_after_days),
-                A::RotationAutomaticallyAfterDays,
-                |p| p.rotation.automatically_after_days,
-            )?,
-            schedule_expression: self.optional(
-                rot.map(|x| &x.schedule_expression),
-                A::RotationScheduleExpression,
-                |p| p.rotation.schedule_expression.clone(),
-            ),
-            duration: self.optional(rot.map(|x| &x.duration), A::RotationDuration, |p| {
-                p.rotation.duration.clone()
-            }),
-            runtime: self.pick(rot.map(|x| &x.runtime), A::RotationRuntime, |p| {
-                p.rotation.runtime.clone()
-            }),
-            timeout_seconds: self.number(
-                rot.map(|x| &x.timeout_seconds),
-                A::RotationTimeoutSeconds,
-                |p| p.rotation.timeout_seconds,
-            )?,
-            memory_mb: self.number(rot.map(|x| &x.memory_mb), A::RotationMemoryMb, |p| {
-                p.rotation.memory_mb
-            })?,
-            exclude_characters: self.pick(
-                rot.map(|x| &x.exclude_characters),
-                A::RotationExcludeCharacters,
-                |p| p.rotation.exclude_characters.clone(),
-            ),
-            password_length: self.number(
-                rot.map(|x| &x.password_length),
-                A::RotationPasswordLength,
-                |p| p.rotation.password_length,
-            )?,
-            rotate_immediately: self.pick(
-                rot.map(|x| &x.rotate_immediately),
-                A::RotationRotateImmediately,
-                |p| p.rotation.rotate_immediately,
-            ),
-            strategy: {
-                let text = self.pick(rot.map(|x| &x.strategy), A::RotationStrategy, |p| {
-                    p.rotation.strategy.as_str().to_string()
-                });
-                RotationStrategy::parse(&text).ok_or(ModelError::OutOfRange {
-                    attribute: A::RotationStrategy,
-                    value: text,
-                })?
-            },
-            app_username: self.pick(rot.map(|x| &x.app_username), A::RotationAppUsername, |p| {
-                p.rotation.app_username.clone()
-            }),
-        };
-
-        let log_retention_days = self.number(
-            cfg.logs.as_ref().map(|x| &x.retention_in_days),
-            A::LogsRetentionInDays,
-            |p| p.log_retention_days,
-        )?;
-        let kms_deletion_window_days = self.number(
-            cfg.kms.as_ref().map(|x| &x.deletion_window_in_days),
-            A::KmsDeletionWindowInDays,
-            |p| p.kms_deletion_window_days,
-        )?;
-        let cloudtrail = self.pick(
-            cfg.audit.as_ref().map(|x| &x.cloudtrail),
-            A::AuditCloudtrail,
-            |p| p.cloudtrail,
-        );
-        let t = cfg.timeouts.as_ref();
-        let timeouts = Timeouts {
-            create: self.timeout(t.map(|x| &x.create), A::TimeoutsCreate, |p| {
-                p.timeouts.create
-            })?,
-            update: self.timeout(t.map(|x| &x.update), A::TimeoutsUpdate, |p| {
-                p.timeouts.update
-            })?,
-            delete: self.timeout(t.map(|x| &x.delete), A::TimeoutsDelete, |p| {
-                p.timeouts.delete
-            })?,
-        };
-
-        Ok(StackInputs {
-            region,
-            suffix,
-            tags,
-            default_tags: ctx.default_tags.clone(),
-            cidr_block,
-            availability_zones,
-            database,
-            rotation,
-            log_retention_days,
-            kms_deletion_window_days,
-            cloudtrail,
-            timeouts,
-        })
+        Ok(inputs)
     }
 }
 
-/// The default `attr` declares ([`crate::stack_inputs`]), or its type's empty value when it has
-/// none: a required input, tags, and zones the region chooses.
-fn declared<T: InputType + Default>(attr: Attribute) -> T {
-    attr.presence()
-        .default()
-        .and_then(T::from_literal)
-        .unwrap_or_default()
+/// The resolved value of an input from what the configuration holds: `None` for an unset input
+/// without a default.
+trait FromInput<Raw>: Sized {
+    fn from_input(raw: Option<Raw>, attr: Attribute) -> Result<Self, ModelError>;
 }
 
-fn convert<T: TryFrom<i64>>(v: i64, attribute: Attribute) -> Result<T, ModelError> {
-    T::try_from(v).map_err(|_| ModelError::OutOfRange {
-        attribute,
-        value: v.to_string(),
-    })
+/// Held as written; unset without a default is the type's empty value (tags, zones the region
+/// chooses, a required input).
+impl<T: InputType + Default> FromInput<T> for T {
+    fn from_input(raw: Option<T>, _: Attribute) -> Result<T, ModelError> {
+        Ok(raw.unwrap_or_default())
+    }
+}
+
+/// An optional text stays absent when unset.
+impl FromInput<String> for Option<String> {
+    fn from_input(raw: Option<String>, _: Attribute) -> Result<Self, ModelError> {
+        Ok(raw)
+    }
+}
+
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl FromInput<i64> for $t {
+            fn from_input(raw: Option<i64>, attribute: Attribute) -> Result<Self, ModelError> {
+                let v = raw.unwrap_or_default();
+                <$t>::try_from(v).map_err(|_| ModelError::OutOfRange {
+                    attribute,
+                    value: v.to_string(),
+                })
+            }
+        }
+    )*};
+}
+
+numbers!(u8, u16);
+
+/// A text the model holds parsed; one that does not parse is out of range.
+macro_rules! parsed {
+    ($($t:ty => $parse:expr),* $(,)?) => {$(
+        impl FromInput<String> for $t {
+            fn from_input(raw: Option<String>, attribute: Attribute) -> Result<Self, ModelError> {
+                let text = raw.unwrap_or_default();
+                $parse(&text).ok_or(ModelError::OutOfRange {
+                    attribute,
+                    value: text,
+                })
+            }
+        }
+    )*};
+}
+
+parsed! {
+    EnvironmentSuffix => |t: &str| EnvironmentSuffix::parse(t).ok(),
+    Duration => |t: &str| duration::parse(t).ok(),
+    RotationStrategy => RotationStrategy::parse,
+}
+
+/// The block of the VPC, with why it is not one.
+impl FromInput<String> for Ipv4Cidr {
+    fn from_input(raw: Option<String>, _: Attribute) -> Result<Self, ModelError> {
+        Ipv4Cidr::parse_vpc(&raw.unwrap_or_default()).map_err(ModelError::Cidr)
+    }
+}
+
+/// A resolved value as a plan warning shows it: text quoted, numbers and flags bare.
+trait Shown {
+    fn shown(&self) -> String;
+}
+
+macro_rules! shown {
+    ($($t:ty: |$v:ident| $e:expr),* $(,)?) => {$(
+        impl Shown for $t {
+            fn shown(&self) -> String {
+                let $v = self;
+                $e
+            }
+        }
+    )*};
+}
+
+shown! {
+    u8: |v| v.to_string(),
+    u16: |v| v.to_string(),
+    bool: |v| v.to_string(),
+    String: |v| format!("{v:?}"),
+    Option<String>: |v| v.as_ref().map_or("null".to_string(), |v| format!("{v:?}")),
+    Vec<String>: |v| format!("{v:?}"),
+    Tags: |v| format!("{v:?}"),
+    Duration: |v| format!("{v:?}"),
+    Region: |v| format!("{:?}", v.as_str()),
+    EnvironmentSuffix: |v| format!("{:?}", v.as_str()),
+    Ipv4Cidr: |v| format!("{:?}", v.to_string()),
+    RotationStrategy: |v| format!("{:?}", v.as_str()),
 }

@@ -172,7 +172,11 @@ impl ResolvedStack {
         inputs: StackInputs,
         account: AccountId,
     ) -> Result<ResolvedStack, ModelError> {
-        let naming = Naming::new(inputs.suffix.clone(), account, inputs.region.clone());
+        let naming = Naming::new(
+            inputs.environment_suffix.clone(),
+            account,
+            inputs.region.clone(),
+        );
         let components = build::components(&inputs, &naming)?;
         let graph = DependencyGraph::new(
             components
@@ -211,7 +215,7 @@ impl ResolvedStack {
     }
 
     pub fn suffix(&self) -> &EnvironmentSuffix {
-        &self.inputs.suffix
+        &self.inputs.environment_suffix
     }
 
     /// Every component, in an order that is a valid creation order.

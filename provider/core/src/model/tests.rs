@@ -381,7 +381,7 @@ fn subnets_take_the_carved_blocks_in_zone_order_and_never_map_public_ips() {
 #[test]
 fn unset_zones_take_the_first_three_of_the_region() {
     assert_eq!(
-        stack().inputs().availability_zones,
+        stack().inputs().network.availability_zones,
         ["us-east-1a", "us-east-1b", "us-east-1c"]
     );
 }

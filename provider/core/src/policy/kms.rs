@@ -153,7 +153,7 @@ pub(super) fn logs_key(stack: &ResolvedStack) -> Value {
             },
         }),
     ];
-    if stack.inputs().cloudtrail {
+    if stack.inputs().audit.cloudtrail {
         let trail = n.trail_arn();
         statements.extend([
             // CloudTrail encrypts the log files it writes to the audit bucket, for this trail.

@@ -304,6 +304,7 @@ impl Arns<'_> {
         let ids: Option<Vec<&SubnetId>> = self
             .stack
             .inputs()
+            .network
             .availability_zones
             .iter()
             .map(|z| self.assigned.subnets.get(z))

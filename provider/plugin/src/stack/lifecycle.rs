@@ -271,6 +271,7 @@ fn write_outputs(
     state.private_subnet_ids = Value::Value(
         stack
             .inputs()
+            .network
             .availability_zones
             .iter()
             .filter_map(|z| ids.get(&logical::subnet(z)).cloned())

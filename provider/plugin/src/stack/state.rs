@@ -151,10 +151,10 @@ fn fill<T: StateField>(v: &mut T::State, attribute: Attribute, given: &[(Attribu
 /// structs, both conversions to and from the core's [`StackConfig`], and the plan-time defaults.
 macro_rules! stack_state {
     (
-        top { $( $tattr:ident $tfield:ident : $tty:ty { $($tspec:tt)* } )* }
+        top { $( $tattr:ident $tfield:ident : $tty:ty as $trty:ty { $($tspec:tt)* } )* }
         $(
-            $block:ident $Config:ident $Block:ident $bdoc:literal {
-                $( $attr:ident $field:ident : $ty:ty { $($spec:tt)* } )*
+            $block:ident $Config:ident $Block:ident $Inputs:ident $bdoc:literal {
+                $( $attr:ident $field:ident : $ty:ty as $rty:ty { $($spec:tt)* } )*
             }
         )*
     ) => {

@@ -234,7 +234,7 @@ pub async fn delete(ctx: &Ctx<'_>, id: &str) -> Result<(), AwsError> {
         Some(key) if is_deleted(&key) => return Ok(()),
         Some(_) => {}
     }
-    let days = i32::from(ctx.stack.inputs().kms_deletion_window_days);
+    let days = i32::from(ctx.stack.inputs().kms.deletion_window_in_days);
     let result = ctx
         .call("ScheduleKeyDeletion", || {
             ctx.clients
