@@ -2,13 +2,14 @@
 //! kind, so the AWS layer only reports what it read ([`Observation`]) and carries out what this
 //! module decides.
 //!
-//! Every kind's settings are compared field by field ([`settings`], tables in `fields.rs`), its
+//! Every kind's settings are compared field by field ([`settings`], each field with the rule its declaration names,
+//! `rules.rs`), its
 //! tags in both directions ([`TagChange`]), and what the settings types have no field for
 //! ([`Extra`]: policy documents by meaning, routes and rules the stack did not make, ...).
 
-mod fields;
+pub(crate) mod rules;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::cmp::Ordering;
 
@@ -122,46 +123,13 @@ pub fn component(
 
 /// How two settings of one kind differ, field by field. Settings of two kinds never match.
 pub fn settings(want: &Settings, have: &Settings) -> Vec<String> {
-    use Settings as S;
-    match (want, have) {
-        (S::Vpc(w), S::Vpc(h)) => fields::vpc(w, h),
-        (S::Subnet(w), S::Subnet(h)) => fields::subnet(w, h),
-        (S::RouteTable(w), S::RouteTable(h)) => fields::route_table(w, h),
-        (S::RouteTableAssociation(w), S::RouteTableAssociation(h)) => {
-            fields::route_table_association(w, h)
-        }
-        (S::SecurityGroup(w), S::SecurityGroup(h)) => fields::security_group(w, h),
-        (S::SecurityGroupRule(w), S::SecurityGroupRule(h)) => fields::security_group_rule(w, h),
-        (S::VpcEndpoint(w), S::VpcEndpoint(h)) => fields::vpc_endpoint(w, h),
-        (S::KmsKey(w), S::KmsKey(h)) => fields::kms_key(w, h),
-        (S::KmsAlias(w), S::KmsAlias(h)) => fields::kms_alias(w, h),
-        (S::LogGroup(w), S::LogGroup(h)) => fields::log_group(w, h),
-        (S::S3Bucket(w), S::S3Bucket(h)) => fields::s3_bucket(w, h),
-        (S::S3BucketPublicAccessBlock(w), S::S3BucketPublicAccessBlock(h)) => {
-            fields::s3_bucket_public_access_block(w, h)
-        }
-        (S::S3BucketEncryption(w), S::S3BucketEncryption(h)) => fields::s3_bucket_encryption(w, h),
-        (S::S3BucketPolicy(w), S::S3BucketPolicy(h)) => fields::s3_bucket_policy(w, h),
-        (S::IamRole(w), S::IamRole(h)) => fields::iam_role(w, h),
-        (S::IamRolePolicy(w), S::IamRolePolicy(h)) => fields::iam_role_policy(w, h),
-        (S::CloudTrail(w), S::CloudTrail(h)) => fields::cloudtrail(w, h),
-        (S::MetricFilter(w), S::MetricFilter(h)) => fields::metric_filter(w, h),
-        (S::DbSubnetGroup(w), S::DbSubnetGroup(h)) => fields::db_subnet_group(w, h),
-        (S::DbClusterParameterGroup(w), S::DbClusterParameterGroup(h)) => {
-            fields::db_cluster_parameter_group(w, h)
-        }
-        (S::DbCluster(w), S::DbCluster(h)) => fields::db_cluster(w, h),
-        (S::DbInstance(w), S::DbInstance(h)) => fields::db_instance(w, h),
-        (S::Secret(w), S::Secret(h)) => fields::secret(w, h),
-        (S::LambdaFunction(w), S::LambdaFunction(h)) => fields::lambda_function(w, h),
-        (S::LambdaPermission(w), S::LambdaPermission(h)) => fields::lambda_permission(w, h),
-        (S::SecretRotation(w), S::SecretRotation(h)) => fields::secret_rotation(w, h),
-        _ => vec![format!(
+    want.field_drift(have).unwrap_or_else(|| {
+        vec![format!(
             "is a {}, want a {}",
             have.kind().noun().0,
             want.kind().noun().0
-        )],
-    }
+        )]
+    })
 }
 
 fn extra_drift(extra: &Extra, policy: &dyn Fn(PolicyKind) -> Value) -> Option<String> {

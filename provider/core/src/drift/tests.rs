@@ -136,7 +136,7 @@ fn versions_of_another_engine_line_compare_by_equality() {
 // change each compared field alone and check that exactly one line names it.
 
 /// Another value of the same type, for changing one field.
-pub(super) trait Vary {
+pub(crate) trait Vary {
     fn vary(&self) -> Self;
 }
 
@@ -224,10 +224,10 @@ impl Vary for RotationSchedule {
 }
 
 /// One compared field: its rule, its name in the drift line, and a change of it alone.
-pub(super) type Variant<T> = (&'static str, &'static str, fn(&mut T));
+pub(crate) type Variant<T> = (&'static str, &'static str, fn(&mut T));
 
 /// A settings type's compared fields.
-pub(super) trait Varied: Sized {
+pub(crate) trait Varied: Sized {
     fn variants() -> Vec<Variant<Self>>;
 }
 

@@ -258,67 +258,373 @@ impl Component {
     }
 }
 
-/// What a component is created with, kind by kind. References to other components are logical
-/// names; the AWS layer substitutes the ids it recorded for them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Settings {
-    Vpc(VpcSettings),
-    Subnet(SubnetSettings),
-    RouteTable(RouteTableSettings),
-    RouteTableAssociation(RouteTableAssociationSettings),
-    SecurityGroup(SecurityGroupSettings),
-    SecurityGroupRule(SecurityGroupRuleSettings),
-    VpcEndpoint(VpcEndpointSettings),
-    KmsKey(KmsKeySettings),
-    KmsAlias(KmsAliasSettings),
-    LogGroup(LogGroupSettings),
-    S3Bucket(S3BucketSettings),
-    S3BucketPublicAccessBlock(S3BucketPublicAccessBlockSettings),
-    S3BucketEncryption(S3BucketEncryptionSettings),
-    S3BucketPolicy(S3BucketPolicySettings),
-    IamRole(IamRoleSettings),
-    IamRolePolicy(IamRolePolicySettings),
-    CloudTrail(CloudTrailSettings),
-    MetricFilter(MetricFilterSettings),
-    DbSubnetGroup(DbSubnetGroupSettings),
-    DbClusterParameterGroup(DbClusterParameterGroupSettings),
-    DbCluster(DbClusterSettings),
-    DbInstance(DbInstanceSettings),
-    Secret(SecretSettings),
-    LambdaFunction(LambdaFunctionSettings),
-    LambdaPermission(LambdaPermissionSettings),
-    SecretRotation(SecretRotationSettings),
+/// Declares every kind's settings once, field by field: its type; what a change to it does to the
+/// object (`replace`: AWS cannot change it in place, so a new object is made; `update`; `inert`:
+/// used only at creation or destroy, so changing it changes no object); and how drift compares it
+/// with what AWS holds: a rule of [`crate::drift::rules`] with the words the drift list uses, or
+/// `ignore` and why not. `replaced_also` adds a replacement no single field implies.
+///
+/// Generates the settings structs, the enum [`Settings`] over them, [`Settings::kind`],
+/// [`Settings::change_to`] and the field-by-field drift. A field added here needs no other line
+/// in the core but the value [`build`](crate::model::build) gives it.
+macro_rules! settings {
+    ($(
+        $(#[$doc:meta])*
+        $Kind:ident($T:ident) $( replaced_also($also:expr) )? {
+            $(
+                $(#[$fdoc:meta])*
+                $field:ident : $fty:ty => $change:ident, $rule:ident($name:literal)
+            ),* $(,)?
+        }
+    )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Clone, Debug, PartialEq, Eq)]
+            pub struct $T {
+                $( $(#[$fdoc])* pub $field: $fty, )*
+            }
+
+            impl $T {
+                /// The most a change to `new` does: the strongest effect of the fields that differ.
+                fn change_to(&self, new: &$T) -> Option<SettingsChange> {
+                    #[allow(unused_mut)] // a kind whose every field is inert
+                    let mut change = None;
+                    $(
+                        if self.$field != new.$field {
+                            change = change.max(field_change!($change));
+                        }
+                    )*
+                    $(
+                        if ($also)(self, new) {
+                            change = Some(SettingsChange::Replace);
+                        }
+                    )?
+                    change
+                }
+
+                /// How AWS's settings (`have`) differ from these, a line per field.
+                fn drift(&self, have: &$T) -> Vec<String> {
+                    let mut out = Vec::new();
+                    $( crate::drift::rules::$rule(&mut out, $name, &self.$field, &have.$field); )*
+                    out
+                }
+            }
+
+            /// For the tests: each compared field changed alone, with its rule and name.
+            #[cfg(test)]
+            impl crate::drift::tests::Varied for $T {
+                fn variants() -> Vec<crate::drift::tests::Variant<$T>> {
+                    #[allow(unused_mut)] // a kind whose every field is ignored
+                    let mut v: Vec<crate::drift::tests::Variant<$T>> = Vec::new();
+                    $( variant!(v, $rule, $name, $T, $field); )*
+                    v
+                }
+            }
+        )*
+
+        /// What a component is created with, kind by kind. References to other components are
+        /// logical names; the AWS layer substitutes the ids it recorded for them.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Settings {
+            $( $Kind($T), )*
+        }
+
+        impl Settings {
+            pub fn kind(&self) -> ComponentKind {
+                match self {
+                    $( Settings::$Kind(_) => ComponentKind::$Kind, )*
+                }
+            }
+
+            /// How AWS applies a change from `self` to `new`: in place, or only by creating a new
+            /// object (always, for another kind). `None` when nothing AWS holds differs. Policy
+            /// documents are compared by the caller, since they are rendered from the whole stack.
+            pub fn change_to(&self, new: &Settings) -> Option<SettingsChange> {
+                match (self, new) {
+                    $( (Settings::$Kind(a), Settings::$Kind(b)) => a.change_to(b), )*
+                    _ => Some(SettingsChange::Replace),
+                }
+            }
+
+            /// How AWS's settings (`have`) differ from these, field by field; `None` when they
+            /// are of another kind.
+            pub(crate) fn field_drift(&self, have: &Settings) -> Option<Vec<String>> {
+                match (self, have) {
+                    $( (Settings::$Kind(w), Settings::$Kind(h)) => Some(w.drift(h)), )*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VpcSettings {
-    pub cidr_block: Ipv4Cidr,
-    pub enable_dns_support: bool,
-    /// Needed for the interface endpoints' private DNS names.
-    pub enable_dns_hostnames: bool,
-    /// AWS gives every VPC a default security group that allows all egress to `0.0.0.0/0`; the
-    /// stack removes its rules so no group in the VPC opens anything (nothing uses it).
-    pub restrict_default_security_group: bool,
+macro_rules! field_change {
+    (replace) => {
+        Some(SettingsChange::Replace)
+    };
+    (update) => {
+        Some(SettingsChange::Update)
+    };
+    (inert) => {
+        None
+    };
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SubnetSettings {
-    pub vpc: ComponentId,
-    pub availability_zone: String,
-    pub cidr_block: Ipv4Cidr,
-    pub map_public_ip_on_launch: bool,
+/// One entry of a kind's variants; ignored fields have none.
+#[cfg(test)]
+macro_rules! variant {
+    ($v:ident, ignore, $name:literal, $T:ident, $field:ident) => {};
+    ($v:ident, $rule:ident, $name:literal, $T:ident, $field:ident) => {
+        $v.push((stringify!($rule), $name, |s: &mut $T| {
+            s.$field = crate::drift::tests::Vary::vary(&s.$field)
+        }));
+    };
 }
 
-/// A route table with only the implicit local route: no internet gateway, no NAT.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RouteTableSettings {
-    pub vpc: ComponentId,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RouteTableAssociationSettings {
-    pub route_table: ComponentId,
-    pub subnet: ComponentId,
+// rustfmt leaves macro input alone; the table is kept within 100 columns by hand.
+settings! {
+    Vpc(VpcSettings) {
+        cidr_block: Ipv4Cidr => replace, plain("cidr block"),
+        enable_dns_support: bool => update, flag("enableDnsSupport"),
+        /// Needed for the interface endpoints' private DNS names.
+        enable_dns_hostnames: bool => update, flag("enableDnsHostnames"),
+        /// AWS gives every VPC a default security group that allows all egress to `0.0.0.0/0`; the
+        /// stack removes its rules so no group in the VPC opens anything (nothing uses it).
+        // Not read back: every update empties the default group again.
+        restrict_default_security_group: bool => update,
+            ignore("not read; every update applies it"),
+    }
+    Subnet(SubnetSettings) {
+        vpc: ComponentId => replace, plain("vpc"),
+        availability_zone: String => replace, plain("availability zone"),
+        cidr_block: Ipv4Cidr => replace, plain("cidr block"),
+        map_public_ip_on_launch: bool => update, flag("map public ip on launch"),
+    }
+    /// A route table with only the implicit local route: no internet gateway, no NAT.
+    RouteTable(RouteTableSettings) {
+        vpc: ComponentId => replace, plain("vpc"),
+    }
+    RouteTableAssociation(RouteTableAssociationSettings) {
+        route_table: ComponentId => replace, plain("route table"),
+        subnet: ComponentId => replace, plain("subnet"),
+    }
+    SecurityGroup(SecurityGroupSettings) {
+        role: SecurityGroupRole => update,
+            ignore("which of the stack's groups it is: its name says so"),
+        vpc: ComponentId => replace, plain("vpc"),
+        description: String => replace, text("description"),
+        /// New groups come with an allow-all egress rule to `0.0.0.0/0`; it is revoked right away.
+        // The default egress rule shows as a foreign rule (Extra::ForeignRule) when unwanted.
+        revoke_default_egress: bool => update,
+            ignore("a create-time step; what it leaves is checked as rules"),
+    }
+    /// One TCP port between two of the stack's security groups. The peer is always a security
+    /// group: the type has no room for a CIDR, so no rule can open `0.0.0.0/0`.
+    SecurityGroupRule(SecurityGroupRuleSettings) {
+        group: ComponentId => replace, plain("group"),
+        direction: Direction => replace, direction("direction"),
+        port: u16 => replace, plain("tcp port"),
+        peer: ComponentId => replace, plain("peer"),
+        description: String => replace, text("description"),
+    }
+    VpcEndpoint(VpcEndpointSettings) {
+        service: EndpointService => update, ignore("the service name below says it"),
+        /// `com.amazonaws.<region>.<service>`
+        service_name: String => replace, plain("service"),
+        vpc: ComponentId => replace, plain("vpc"),
+        // Order-insensitive: AWS lists an endpoint's subnets and groups in no particular order.
+        subnets: Vec<ComponentId> => update, set("subnets"),
+        security_groups: Vec<ComponentId> => update, set("security groups"),
+        private_dns_enabled: bool => update, flag("private DNS"),
+        policy: PolicyKind => update,
+            ignore("compared by meaning, as the document the endpoint holds"),
+    }
+    KmsKey(KmsKeySettings) {
+        purpose: KeyPurpose => update, ignore("which of the stack's keys it is: its alias says so"),
+        description: String => update, text("description"),
+        key_spec: &'static str => replace, ignore("fixed at creation; a change replaces the key"),
+        key_usage: &'static str => replace, ignore("fixed at creation; a change replaces the key"),
+        enable_key_rotation: bool => update, on_off("automatic rotation"),
+        /// Used only when the key is scheduled for deletion at destroy.
+        deletion_window_days: u8 => inert,
+            ignore("used only when the key is scheduled for deletion"),
+        policy: PolicyKind => update, ignore("compared by meaning, as the document the key holds"),
+    }
+    KmsAlias(KmsAliasSettings) {
+        key: ComponentId => update, plain("alias targets key"),
+    }
+    LogGroup(LogGroupSettings) {
+        purpose: LogGroupPurpose => update,
+            ignore("which of the stack's groups it is: its name says so"),
+        retention_days: u16 => update, retention("retention"),
+        kms_key: ComponentId => update, plain("kms key"),
+    }
+    S3Bucket(S3BucketSettings) {
+        /// Destroy empties the bucket first: it only ever holds this stack's trail logs.
+        force_destroy: bool => update, ignore("used only at destroy; AWS holds no such setting"),
+    }
+    S3BucketPublicAccessBlock(S3BucketPublicAccessBlockSettings) {
+        bucket: ComponentId => replace, plain("bucket"),
+        block_public_acls: bool => update, flag("block_public_acls"),
+        ignore_public_acls: bool => update, flag("ignore_public_acls"),
+        block_public_policy: bool => update, flag("block_public_policy"),
+        restrict_public_buckets: bool => update, flag("restrict_public_buckets"),
+    }
+    S3BucketEncryption(S3BucketEncryptionSettings) {
+        bucket: ComponentId => replace, plain("bucket"),
+        /// SSE-KMS with this key.
+        kms_key: ComponentId => update, plain("default encryption kms key"),
+        bucket_key_enabled: bool => update, flag("bucket key"),
+    }
+    S3BucketPolicy(S3BucketPolicySettings) {
+        bucket: ComponentId => replace, plain("bucket"),
+        policy: PolicyKind => update,
+            ignore("compared by meaning, as the document the bucket holds"),
+    }
+    IamRole(IamRoleSettings) {
+        purpose: RolePurpose => update,
+            ignore("which of the stack's roles it is: its name says so"),
+        description: String => update, text("description"),
+        trust_policy: PolicyKind => update,
+            ignore("compared by meaning, as the document the role holds"),
+    }
+    IamRolePolicy(IamRolePolicySettings) {
+        role: ComponentId => replace, plain("role"),
+        policy: PolicyKind => update, ignore("compared by meaning, as the document the role holds"),
+    }
+    CloudTrail(CloudTrailSettings) {
+        bucket: ComponentId => update, plain("delivers to bucket"),
+        log_group: ComponentId => update, plain("delivers to log group"),
+        /// The role CloudTrail assumes to write to the log group.
+        cloudwatch_logs_role: ComponentId => update, plain("log delivery role"),
+        kms_key: ComponentId => update, plain("kms key"),
+        /// Secret access is regional; a single-region trail sees every call to this stack's secret.
+        is_multi_region_trail: bool => update, flag("multi-region"),
+        include_global_service_events: bool => update, flag("global service events"),
+        enable_log_file_validation: bool => update, flag("log file validation"),
+        /// Management events, read and write: `GetSecretValue` is a read management event.
+        read_write_type: String => update, management_events("management events"),
+    }
+    MetricFilter(MetricFilterSettings) {
+        log_group: ComponentId => replace, plain("log group"),
+        pattern: String => update, text("filter pattern"),
+        metric_namespace: String => update, plain("metric namespace"),
+        metric_name: String => update, plain("metric name"),
+        metric_value: String => update, plain("metric value"),
+    }
+    DbSubnetGroup(DbSubnetGroupSettings) {
+        description: String => update, text("description"),
+        // Order-insensitive: RDS lists a group's subnets in no particular order.
+        subnets: Vec<ComponentId> => update, set("subnets"),
+    }
+    DbClusterParameterGroup(DbClusterParameterGroupSettings) {
+        family: &'static str => replace, ignore("fixed at creation; a change replaces the group"),
+        description: String => replace, ignore("fixed at creation; a change replaces the group"),
+        parameters: BTreeMap<String, String> => update, parameters("parameter"),
+    }
+    DbCluster(DbClusterSettings) {
+        engine: &'static str => replace, ignore("fixed at creation; a change replaces the cluster"),
+        // A floor: AWS's automatic minor upgrades are not drift.
+        engine_version: String => update, floor("engine version"),
+        database_name: String => replace,
+            ignore("fixed at creation; a change replaces the cluster"),
+        master_username: String => replace,
+            ignore("fixed at creation; a change replaces the cluster"),
+        /// The initial master password is read from this secret, where it was stored first.
+        master_password_secret: ComponentId => update, ignore("used only at creation"),
+        port: u16 => update, plain("port"),
+        backup_retention_days: u8 => update, days("backup retention"),
+        subnet_group: ComponentId => replace,
+            ignore("fixed at creation; a change replaces the cluster"),
+        parameter_group: ComponentId => update, plain("parameter group"),
+        // Order-insensitive: RDS lists a cluster's groups in no particular order.
+        security_groups: Vec<ComponentId> => update, set("security groups"),
+        kms_key: ComponentId => replace, ignore("fixed at creation; a change replaces the cluster"),
+        storage_encrypted: bool => replace,
+            ignore("fixed at creation; a change replaces the cluster"),
+        deletion_protection: bool => update, flag("deletion protection"),
+        skip_final_snapshot: bool => update, ignore("used only at destroy"),
+        copy_tags_to_snapshot: bool => update, ignore("set at creation only"),
+    }
+    DbInstance(DbInstanceSettings) {
+        /// 1-based position; instance `i` of `n`.
+        index: u8 => update, ignore("which of the stack's instances it is: its name says so"),
+        cluster: ComponentId => replace,
+            ignore("fixed at creation; a change replaces the instance"),
+        engine: &'static str => replace,
+            ignore("fixed at creation; a change replaces the instance"),
+        instance_class: String => update, plain("instance class"),
+        /// Instances go round-robin over the zones, so two instances are in two zones.
+        availability_zone: String => replace,
+            ignore("fixed at creation; a change replaces the instance"),
+        publicly_accessible: bool => update, flag("publicly accessible"),
+    }
+    // The application secret's value names its user and master, which only its first rotation
+    // acts on: another user or master needs a new secret (and first rotation).
+    Secret(SecretSettings) replaced_also(|a: &SecretSettings, b: &SecretSettings| {
+        a.master_secret.is_some() && a.username != b.username
+    }) {
+        description: String => update, text("description"),
+        kms_key: ComponentId => update, plain("kms key"),
+        /// The value's fields other than `password` and `host` (known once the cluster exists, when
+        /// the AWS layer writes it in, keeping the password).
+        // The value's fields are the rotation's business; the cluster checks the host.
+        engine: &'static str => update, ignore("a field of the value, which rotation owns"),
+        username: String => update, ignore("a field of the value, which rotation owns"),
+        dbname: String => update, ignore("a field of the value, which rotation owns"),
+        port: u16 => update, ignore("a field of the value, which rotation owns"),
+        db_cluster_identifier: String => update,
+            ignore("a field of the value, which rotation owns"),
+        /// Only used when the secret is created. `None` for the application secret: it is created
+        /// without a password, which its first rotation generates along with the user.
+        initial_password: Option<PasswordPolicy> => inert, ignore("used only at creation"),
+        /// For the application secret: the master secret its value names (`masterarn`), whose user
+        /// the rotation function logs in as to create and change the application users.
+        master_secret: Option<ComponentId> => replace,
+            ignore("a field of the value, which rotation owns"),
+        /// Destroy deletes the secret without a recovery window, so the name can be reused.
+        force_delete_without_recovery: bool => update, ignore("used only at destroy"),
+    }
+    LambdaFunction(LambdaFunctionSettings) {
+        role: ComponentId => update, plain("role"),
+        runtime: String => update, plain("runtime"),
+        handler: String => update, plain("handler"),
+        timeout_seconds: u16 => update, seconds("timeout"),
+        memory_mb: u16 => update, megabytes("memory"),
+        // Order-insensitive: Lambda lists the VPC's subnets and groups in no particular order.
+        subnets: Vec<ComponentId> => update, set("subnets"),
+        security_groups: Vec<ComponentId> => update, set("security groups"),
+        environment: BTreeMap<String, String> => update, variable_names("environment"),
+        log_group: ComponentId => update, plain("log group"),
+    }
+    LambdaPermission(LambdaPermissionSettings) {
+        function: ComponentId => replace,
+            ignore("the permission is read from this function's policy"),
+        statement_id: String => replace, ignore("the permission is found by it"),
+        principal: String => replace, plain("principal"),
+        // IAM action names are case-insensitive.
+        action: String => replace, any_case("action"),
+        /// The secret whose ARN is the permission's `SourceArn`.
+        source_secret: ComponentId => replace, plain("source ARN"),
+        // A condition can list none or several accounts: compared as Extra::SourceAccounts.
+        source_account: AccountId => replace,
+            ignore("compared as the condition's list of accounts"),
+        policy: PolicyKind => replace,
+            ignore("the statement is compared by meaning when no field differs"),
+    }
+    SecretRotation(SecretRotationSettings) {
+        secret: ComponentId => replace, ignore("the rotation is read from this secret"),
+        function: ComponentId => update, plain("rotation function"),
+        schedule: RotationSchedule => update, schedule("rotation schedule"),
+        /// Passed with the rotation configuration; changing it alone changes nothing in AWS.
+        rotate_immediately: bool => inert, ignore("acts only when the rotation is configured"),
+        /// Rotate at once when the rotation is first configured, whatever `rotate_immediately`
+        /// says: the application secret, whose first rotation creates its user. A later change of
+        /// the rotation does not rotate it again (Secrets Manager reattempts a failed first
+        /// rotation).
+        first_rotation_at_once: bool => inert,
+            ignore("acts only when the rotation is first configured"),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -344,30 +650,10 @@ impl SecurityGroupRole {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecurityGroupSettings {
-    pub role: SecurityGroupRole,
-    pub vpc: ComponentId,
-    pub description: String,
-    /// New groups come with an allow-all egress rule to `0.0.0.0/0`; it is revoked right away.
-    pub revoke_default_egress: bool,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Direction {
     Ingress,
     Egress,
-}
-
-/// One TCP port between two of the stack's security groups. The peer is always a security group:
-/// the type has no room for a CIDR, so no rule can open `0.0.0.0/0`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecurityGroupRuleSettings {
-    pub group: ComponentId,
-    pub direction: Direction,
-    pub port: u16,
-    pub peer: ComponentId,
-    pub description: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -393,18 +679,6 @@ impl EndpointService {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VpcEndpointSettings {
-    pub service: EndpointService,
-    /// `com.amazonaws.<region>.<service>`
-    pub service_name: String,
-    pub vpc: ComponentId,
-    pub subnets: Vec<ComponentId>,
-    pub security_groups: Vec<ComponentId>,
-    pub private_dns_enabled: bool,
-    pub policy: PolicyKind,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum KeyPurpose {
     Database,
@@ -424,23 +698,6 @@ impl KeyPurpose {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KmsKeySettings {
-    pub purpose: KeyPurpose,
-    pub description: String,
-    pub key_spec: &'static str,
-    pub key_usage: &'static str,
-    pub enable_key_rotation: bool,
-    /// Used only when the key is scheduled for deletion at destroy; changing it changes no object.
-    pub deletion_window_days: u8,
-    pub policy: PolicyKind,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KmsAliasSettings {
-    pub key: ComponentId,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LogGroupPurpose {
     Rotation,
@@ -454,42 +711,6 @@ impl LogGroupPurpose {
             LogGroupPurpose::Audit => "audit",
         }
     }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogGroupSettings {
-    pub purpose: LogGroupPurpose,
-    pub retention_days: u16,
-    pub kms_key: ComponentId,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3BucketSettings {
-    /// Destroy empties the bucket first: it only ever holds this stack's trail logs.
-    pub force_destroy: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3BucketPublicAccessBlockSettings {
-    pub bucket: ComponentId,
-    pub block_public_acls: bool,
-    pub ignore_public_acls: bool,
-    pub block_public_policy: bool,
-    pub restrict_public_buckets: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3BucketEncryptionSettings {
-    pub bucket: ComponentId,
-    /// SSE-KMS with this key.
-    pub kms_key: ComponentId,
-    pub bucket_key_enabled: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3BucketPolicySettings {
-    pub bucket: ComponentId,
-    pub policy: PolicyKind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -507,153 +728,12 @@ impl RolePurpose {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IamRoleSettings {
-    pub purpose: RolePurpose,
-    pub description: String,
-    pub trust_policy: PolicyKind,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IamRolePolicySettings {
-    pub role: ComponentId,
-    pub policy: PolicyKind,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CloudTrailSettings {
-    pub bucket: ComponentId,
-    pub log_group: ComponentId,
-    /// The role CloudTrail assumes to write to the log group.
-    pub cloudwatch_logs_role: ComponentId,
-    pub kms_key: ComponentId,
-    /// Secret access is regional; a single-region trail sees every call to this stack's secret.
-    pub is_multi_region_trail: bool,
-    pub include_global_service_events: bool,
-    pub enable_log_file_validation: bool,
-    /// Management events, read and write: `GetSecretValue` is a read management event.
-    pub read_write_type: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MetricFilterSettings {
-    pub log_group: ComponentId,
-    pub pattern: String,
-    pub metric_namespace: String,
-    pub metric_name: String,
-    pub metric_value: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DbSubnetGroupSettings {
-    pub description: String,
-    pub subnets: Vec<ComponentId>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DbClusterParameterGroupSettings {
-    pub family: &'static str,
-    pub description: String,
-    pub parameters: BTreeMap<String, String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DbClusterSettings {
-    pub engine: &'static str,
-    pub engine_version: String,
-    pub database_name: String,
-    pub master_username: String,
-    /// The initial master password is read from this secret, where it was stored first.
-    pub master_password_secret: ComponentId,
-    pub port: u16,
-    pub backup_retention_days: u8,
-    pub subnet_group: ComponentId,
-    pub parameter_group: ComponentId,
-    pub security_groups: Vec<ComponentId>,
-    pub kms_key: ComponentId,
-    pub storage_encrypted: bool,
-    pub deletion_protection: bool,
-    pub skip_final_snapshot: bool,
-    pub copy_tags_to_snapshot: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DbInstanceSettings {
-    /// 1-based position; instance `i` of `n`.
-    pub index: u8,
-    pub cluster: ComponentId,
-    pub engine: &'static str,
-    pub instance_class: String,
-    /// Instances go round-robin over the zones, so two instances are in two zones.
-    pub availability_zone: String,
-    pub publicly_accessible: bool,
-}
-
 /// How the first password is generated (`GetRandomPassword`); afterwards the rotation function
 /// generates them with its own settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswordPolicy {
     pub length: u8,
     pub exclude_characters: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecretSettings {
-    pub description: String,
-    pub kms_key: ComponentId,
-    /// The value's fields other than `password` and `host` (known once the cluster exists, when
-    /// the AWS layer writes it in, keeping the password).
-    pub engine: &'static str,
-    pub username: String,
-    pub dbname: String,
-    pub port: u16,
-    pub db_cluster_identifier: String,
-    /// Only used when the secret is created. `None` for the application secret: it is created
-    /// without a password, which its first rotation generates along with the user.
-    pub initial_password: Option<PasswordPolicy>,
-    /// For the application secret: the master secret its value names (`masterarn`), whose user
-    /// the rotation function logs in as to create and change the application users.
-    pub master_secret: Option<ComponentId>,
-    /// Destroy deletes the secret without a recovery window, so the name can be reused.
-    pub force_delete_without_recovery: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LambdaFunctionSettings {
-    pub role: ComponentId,
-    pub runtime: String,
-    pub handler: String,
-    pub timeout_seconds: u16,
-    pub memory_mb: u16,
-    pub subnets: Vec<ComponentId>,
-    pub security_groups: Vec<ComponentId>,
-    pub environment: BTreeMap<String, String>,
-    pub log_group: ComponentId,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LambdaPermissionSettings {
-    pub function: ComponentId,
-    pub statement_id: String,
-    pub action: String,
-    pub principal: String,
-    /// The secret whose ARN is the permission's `SourceArn`.
-    pub source_secret: ComponentId,
-    pub source_account: AccountId,
-    pub policy: PolicyKind,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecretRotationSettings {
-    pub secret: ComponentId,
-    pub function: ComponentId,
-    pub schedule: RotationSchedule,
-    /// Passed with the rotation configuration; changing it alone changes nothing in AWS.
-    pub rotate_immediately: bool,
-    /// Rotate at once when the rotation is first configured, whatever `rotate_immediately` says:
-    /// the application secret, whose first rotation creates its user. A later change of the
-    /// rotation does not rotate it again (Secrets Manager reattempts a failed first rotation).
-    pub first_rotation_at_once: bool,
 }
 
 /// Whether a change between two settings of the same kind is an update or needs a replacement.
@@ -664,39 +744,6 @@ pub enum SettingsChange {
 }
 
 impl Settings {
-    pub fn kind(&self) -> ComponentKind {
-        use ComponentKind as K;
-        use Settings as S;
-        match self {
-            S::Vpc(_) => K::Vpc,
-            S::Subnet(_) => K::Subnet,
-            S::RouteTable(_) => K::RouteTable,
-            S::RouteTableAssociation(_) => K::RouteTableAssociation,
-            S::SecurityGroup(_) => K::SecurityGroup,
-            S::SecurityGroupRule(_) => K::SecurityGroupRule,
-            S::VpcEndpoint(_) => K::VpcEndpoint,
-            S::KmsKey(_) => K::KmsKey,
-            S::KmsAlias(_) => K::KmsAlias,
-            S::LogGroup(_) => K::LogGroup,
-            S::S3Bucket(_) => K::S3Bucket,
-            S::S3BucketPublicAccessBlock(_) => K::S3BucketPublicAccessBlock,
-            S::S3BucketEncryption(_) => K::S3BucketEncryption,
-            S::S3BucketPolicy(_) => K::S3BucketPolicy,
-            S::IamRole(_) => K::IamRole,
-            S::IamRolePolicy(_) => K::IamRolePolicy,
-            S::CloudTrail(_) => K::CloudTrail,
-            S::MetricFilter(_) => K::MetricFilter,
-            S::DbSubnetGroup(_) => K::DbSubnetGroup,
-            S::DbClusterParameterGroup(_) => K::DbClusterParameterGroup,
-            S::DbCluster(_) => K::DbCluster,
-            S::DbInstance(_) => K::DbInstance,
-            S::Secret(_) => K::Secret,
-            S::LambdaFunction(_) => K::LambdaFunction,
-            S::LambdaPermission(_) => K::LambdaPermission,
-            S::SecretRotation(_) => K::SecretRotation,
-        }
-    }
-
     /// Every other component these settings name.
     pub fn references(&self) -> Vec<&ComponentId> {
         use Settings as S;
@@ -756,97 +803,5 @@ impl Settings {
             S::LambdaPermission(s) => vec![s.policy],
             _ => vec![],
         }
-    }
-
-    /// How AWS applies a change from `self` to `new` (of the same kind): in place, or only by
-    /// creating a new object. `None` when nothing AWS holds differs. Policy documents are compared
-    /// by the caller, since they are rendered from the whole stack.
-    pub fn change_to(&self, new: &Settings) -> Option<SettingsChange> {
-        use Settings as S;
-        use SettingsChange::{Replace, Update};
-        let replace = match (self, new) {
-            (S::Vpc(a), S::Vpc(b)) => a.cidr_block != b.cidr_block,
-            (S::Subnet(a), S::Subnet(b)) => {
-                a.vpc != b.vpc
-                    || a.availability_zone != b.availability_zone
-                    || a.cidr_block != b.cidr_block
-            }
-            (S::RouteTable(a), S::RouteTable(b)) => a != b,
-            (S::RouteTableAssociation(a), S::RouteTableAssociation(b)) => a != b,
-            (S::SecurityGroup(a), S::SecurityGroup(b)) => {
-                a.vpc != b.vpc || a.description != b.description
-            }
-            // Rules cannot be modified, only revoked and authorized again.
-            (S::SecurityGroupRule(a), S::SecurityGroupRule(b)) => a != b,
-            (S::VpcEndpoint(a), S::VpcEndpoint(b)) => {
-                a.vpc != b.vpc || a.service_name != b.service_name
-            }
-            (S::KmsKey(a), S::KmsKey(b)) => a.key_spec != b.key_spec || a.key_usage != b.key_usage,
-            (S::KmsAlias(_), S::KmsAlias(_)) => false,
-            (S::LogGroup(_), S::LogGroup(_)) => false,
-            (S::S3Bucket(_), S::S3Bucket(_)) => false,
-            (S::S3BucketPublicAccessBlock(a), S::S3BucketPublicAccessBlock(b)) => {
-                a.bucket != b.bucket
-            }
-            (S::S3BucketEncryption(a), S::S3BucketEncryption(b)) => a.bucket != b.bucket,
-            (S::S3BucketPolicy(a), S::S3BucketPolicy(b)) => a.bucket != b.bucket,
-            (S::IamRole(_), S::IamRole(_)) => false,
-            (S::IamRolePolicy(a), S::IamRolePolicy(b)) => a.role != b.role,
-            (S::CloudTrail(_), S::CloudTrail(_)) => false,
-            (S::MetricFilter(a), S::MetricFilter(b)) => a.log_group != b.log_group,
-            (S::DbSubnetGroup(_), S::DbSubnetGroup(_)) => false,
-            // RDS cannot change a parameter group's family or description.
-            (S::DbClusterParameterGroup(a), S::DbClusterParameterGroup(b)) => {
-                a.family != b.family || a.description != b.description
-            }
-            // Aurora cannot rename the initial database or the master user, move a cluster to
-            // another subnet group (VPC), or re-encrypt storage under another key.
-            (S::DbCluster(a), S::DbCluster(b)) => {
-                a.engine != b.engine
-                    || a.database_name != b.database_name
-                    || a.master_username != b.master_username
-                    || a.subnet_group != b.subnet_group
-                    || a.kms_key != b.kms_key
-                    || a.storage_encrypted != b.storage_encrypted
-            }
-            // An instance cannot move to another zone or cluster.
-            (S::DbInstance(a), S::DbInstance(b)) => {
-                a.cluster != b.cluster
-                    || a.engine != b.engine
-                    || a.availability_zone != b.availability_zone
-            }
-            // The application secret's value names its user and master, which only its first
-            // rotation acts on: another user or master needs a new secret (and first rotation).
-            (S::Secret(a), S::Secret(b)) => {
-                a.master_secret != b.master_secret
-                    || (a.master_secret.is_some() && a.username != b.username)
-            }
-            (S::LambdaFunction(_), S::LambdaFunction(_)) => false,
-            // Permissions cannot be modified, only removed and added again.
-            (S::LambdaPermission(a), S::LambdaPermission(b)) => a != b,
-            (S::SecretRotation(a), S::SecretRotation(b)) => a.secret != b.secret,
-            _ => return Some(Replace),
-        };
-        if replace {
-            return Some(Replace);
-        }
-        (self.comparable() != new.comparable()).then_some(Update)
-    }
-
-    /// The settings with what changes no AWS object masked out: a key's deletion window (used at
-    /// destroy), the first password's policy (used at creation), `rotate_immediately` and
-    /// `first_rotation_at_once` (used when the rotation is configured).
-    fn comparable(&self) -> Settings {
-        let mut s = self.clone();
-        match &mut s {
-            Settings::KmsKey(k) => k.deletion_window_days = 0,
-            Settings::Secret(k) => k.initial_password = None,
-            Settings::SecretRotation(r) => {
-                r.rotate_immediately = false;
-                r.first_rotation_at_once = false;
-            }
-            _ => {}
-        }
-        s
     }
 }
