@@ -132,8 +132,8 @@ fn versions_of_another_engine_line_compare_by_equality() {
     assert!(engine_version("custom", "custom").is_none());
 }
 
-// Per-kind comparison of settings. Each kind's table lists its fields (`fields.rs`); these tests
-// change each compared field alone and check that exactly one line names it.
+// Per-kind comparison of settings. Each kind's `settings!` entry names its fields' rules; these
+// tests change each compared field alone and check that exactly one line names it.
 
 /// Another value of the same type, for changing one field.
 pub(crate) trait Vary {
