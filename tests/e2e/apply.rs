@@ -1403,6 +1403,74 @@ fn an_apply_interrupted_while_aws_throttles_ends_within_seconds_and_the_next_con
     destroy_leaves_nothing(&ws, &moto, &var);
 }
 
+/// The operation whose first call the behaviour layer carries out and then answers with silence,
+/// the connection held open for ten minutes: a response lost on the way, as a NAT or proxy that
+/// drops it leaves it.
+const STALLED: &str = "CreateSecret";
+
+fn aws_stalling_the_first_create_secret() -> Moto {
+    crate::harness::aws_with(|b| {
+        b["stalled_responses"] = serde_json::json!({ STALLED: 600 });
+    })
+}
+
+fn stalled(moto: &Moto) -> bool {
+    moto.behaviour_notes()
+        .iter()
+        .any(|n| n.strip_prefix("stalled the response of ") == Some(STALLED))
+}
+
+/// A response that never arrives on a connection that stays open: the SDK sets no read timeout,
+/// so the apply waited for it forever. The provider's read timeout (30 s) ends the attempt, the
+/// SDK sends it again, the secret the first one made is adopted, and the stack converges.
+#[test]
+fn an_apply_whose_response_never_arrives_retries_it_and_converges_on_terraform_1_0() {
+    use std::time::Duration;
+    let moto = aws_stalling_the_first_create_secret();
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    let run = ws.run_within(&args, Duration::from_secs(240));
+    ok(&run, "the apply whose CreateSecret response never arrives");
+    assert!(stalled(&moto), "the first CreateSecret was stalled");
+    assert_one_stack(&moto, "after a stalled response");
+    ok(&plan_code(&ws, &var), "the plan after the apply is empty");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
+/// Ctrl-C while a response is lost on a silent connection: the attempt would last until the read
+/// timeout, so it is abandoned 10 s after the stop (`ATTEMPT_GRACE_AFTER_STOP`), and the next
+/// apply adopts the secret the abandoned call made.
+#[test]
+fn an_apply_interrupted_while_a_response_never_arrives_ends_within_seconds_and_the_next_converges_on_terraform_1_0(
+) {
+    use std::time::Duration;
+    let moto = aws_stalling_the_first_create_secret();
+    let (ws, var) = basic(Cli::V1_0, &moto);
+    let args = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ];
+    let (took, _, output) = interrupt_apply(&ws, &moto, &args, || stalled(&moto));
+    assert!(
+        took < Duration::from_secs(20),
+        "the apply ended {took:?} after Ctrl-C:\n{output}"
+    );
+    ok(&ws.run(&args), "the apply after Ctrl-C");
+    assert_one_stack(&moto, "after Ctrl-C during a stalled response");
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
 /// The Aurora cluster as moto holds it: its status and backup retention.
 fn cluster(moto: &Moto) -> serde_json::Value {
     serde_json::from_str(&verify(moto, &["dev", "--cluster"]).stdout).unwrap()

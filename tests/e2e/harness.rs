@@ -213,6 +213,37 @@ impl Workspace {
             .expect("terraform starts")
     }
 
+    /// Runs `args` as [`Workspace::run`] does, but ends the run (its whole process group) and
+    /// fails the test when it is still going after `limit`: a run that would hang forever fails
+    /// instead of holding the suite.
+    pub fn run_within(&self, args: &[&str], limit: std::time::Duration) -> Run {
+        use std::time::Instant;
+        let log = self.dir.path().join("run_within.log");
+        let mut run = self.spawn_in_group(args, &log);
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = run.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > limit {
+                let group = format!("-{}", run.id());
+                let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+                let _ = run.wait();
+                panic!(
+                    "terraform {} was still running after {limit:?}:\n{}",
+                    args.join(" "),
+                    fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        };
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: fs::read_to_string(&log).unwrap_or_default(),
+            stderr: String::new(),
+        }
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(self.cli.binary());
         c.args(args)

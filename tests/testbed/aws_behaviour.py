@@ -17,6 +17,10 @@ object (every key optional; an empty object is moto plus the fixes below):
                                                    # many seconds from its first call (a burst)
       "lose_first_response": true,                 # the first call of each kind that changes
                                                    # something is carried out, its response lost
+      "stalled_responses": {"CreateSecret": 600},  # the first call of each named operation is
+                                                   # carried out, and its connection then stays
+                                                   # open and silent this many seconds (a NAT or
+                                                   # proxy that dropped the response)
       "propagation": {                             # eventual consistency, in seconds
         "role_for_lambda": 4,                      # a new role cannot be assumed by Lambda yet
         "key_for_logs": 3,                         # Logs cannot use a new KMS key yet
@@ -1235,6 +1239,25 @@ def _lose_this_one(environ):
     return True
 
 
+STALLS = CONFIG.get("stalled_responses", {})
+STALLED = set()  # the operations whose first response was stalled
+
+
+def _stall_for(environ):
+    """Seconds to hold this call's response back, if it is the first of a stalled operation."""
+    if not STALLS:
+        return None
+    operation = _operation(environ)
+    if operation not in STALLS:
+        return None
+    with RANDOM_LOCK:
+        if operation in STALLED:
+            return None
+        STALLED.add(operation)
+    sys.stderr.write(f"aws_behaviour: stalled the response of {operation}\n")
+    return STALLS[operation]
+
+
 def _cut(environ):
     sock = environ.get("werkzeug.socket")
     if sock is not None:
@@ -1265,6 +1288,9 @@ class Behaviour:
                 started = BURST_STARTS.setdefault(service, time.monotonic())
             if time.monotonic() - started < BURSTS[service]:
                 return self._throttle(service, start_response)
+        stall = _stall_for(environ)
+        if stall is not None:
+            return self._stall(environ, stall)
         if _lose_this_one(environ):
             return self._lose(environ)
         if not FAULTS:
@@ -1297,6 +1323,14 @@ class Behaviour:
         _cut(environ)
         return []
 
+
+    def _stall(self, environ, seconds):
+        """moto acts; the caller hears nothing for `seconds`, the connection open, then it ends."""
+        body = b"".join(self.app(environ, lambda *a, **k: None))
+        del body
+        time.sleep(seconds)
+        _cut(environ)
+        return []
 
     def _throttle(self, service, start_response):
         code = "Throttling" if service in QUERY_XML else "ThrottlingException"

@@ -24,14 +24,30 @@ pub trait Clock: Send + Sync {
     }
 }
 
+/// How long an attempt under way when the run stops may still take. An AWS answer takes well
+/// under a second; one not back this long after Ctrl-C was lost on the way (the connection
+/// silent), and waiting for it would be waiting out the read timeout ([`crate::config`]).
+pub const ATTEMPT_GRACE_AFTER_STOP: Duration = Duration::from_secs(10);
+
 /// `work` (AWS calls), or `None` once the run is stopped (`until_stopped` resolves) and an AWS
-/// call of `work` is waiting to be retried: it is abandoned then. An attempt under way is never
-/// cut: it ends, and what it did (the id of what it created) reaches state. Only a call the SDK
-/// would try again is abandoned, the one that could keep Terraform waiting for minutes after
-/// Ctrl-C: under a throttling burst the SDK retries up to 25 times, backing off up to 20 s each.
-/// What a failed attempt asked, AWS may still have done (as after a lost response); an object it
-/// created is found by its name or tag and adopted by the next apply, or deleted by a destroy.
+/// call of `work` is waiting to be retried, or its attempt under way is still unanswered
+/// [`ATTEMPT_GRACE_AFTER_STOP`] after the stop: it is abandoned then. An attempt that answers
+/// within the grace is never cut: it ends, and what it did (the id of what it created) reaches
+/// state. What is abandoned is what could keep Terraform waiting for minutes after Ctrl-C: a
+/// call the SDK would try again (under a throttling burst it retries up to 25 times, backing off
+/// up to 20 s each), and a response lost on a silent connection. What an abandoned attempt asked,
+/// AWS may still have done (as after a lost response); an object it created is found by its name
+/// or tag and adopted by the next apply, or deleted by a destroy.
 pub fn unless_stopped<'a, T: 'a>(
+    until_stopped: impl Future<Output = ()> + 'a,
+    work: impl Future<Output = T> + 'a,
+) -> impl Future<Output = Option<T>> + 'a {
+    unless_stopped_within(ATTEMPT_GRACE_AFTER_STOP, until_stopped, work)
+}
+
+/// [`unless_stopped`] with another grace, for the tests.
+fn unless_stopped_within<'a, T: 'a>(
+    grace: Duration,
     until_stopped: impl Future<Output = ()> + 'a,
     work: impl Future<Output = T> + 'a,
 ) -> impl Future<Output = Option<T>> + 'a {
@@ -45,7 +61,10 @@ pub fn unless_stopped<'a, T: 'a>(
             done = work => Some(done),
             () = async {
                 until_stopped.await;
-                call.reached().await;
+                tokio::select! {
+                    () = call.reached() => {}
+                    () = tokio::time::sleep(grace) => {}
+                }
             } => None,
         }
     }
@@ -246,6 +265,53 @@ mod tests {
             7
         };
         assert_eq!(unless_stopped(stop.stopped(), slow_attempt).await, Some(7));
+    }
+
+    /// An attempt whose response never comes (a silent connection) ends the call the grace
+    /// after the stop, not when the read timeout would end it.
+    #[tokio::test]
+    async fn an_attempt_still_unanswered_the_grace_after_the_stop_is_abandoned() {
+        const GRACE: Duration = Duration::from_millis(300);
+        let stop = Stop::default();
+        let stopper = stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            stopper.stop();
+        });
+        let started = std::time::Instant::now();
+        let silent = async {
+            attempt_starts();
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            attempt_ended(false);
+            7
+        };
+        assert_eq!(
+            unless_stopped_within(GRACE, stop.stopped(), silent).await,
+            None
+        );
+        let took = started.elapsed();
+        assert!(took >= Duration::from_millis(100) + GRACE, "{took:?}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+    }
+
+    /// The grace counts from the stop, or from the call when it starts after the stop: an
+    /// attempt slower than usual but answered within the grace keeps its answer.
+    #[tokio::test]
+    async fn a_slow_attempt_answered_within_the_grace_keeps_its_answer() {
+        const GRACE: Duration = Duration::from_millis(600);
+        let stop = Stop::default();
+        stop.stop();
+        tokio::time::sleep(GRACE).await;
+        let slow = async {
+            attempt_starts();
+            tokio::time::sleep(GRACE / 2).await;
+            attempt_ended(false);
+            7
+        };
+        assert_eq!(
+            unless_stopped_within(GRACE, stop.stopped(), slow).await,
+            Some(7)
+        );
     }
 
     #[tokio::test]

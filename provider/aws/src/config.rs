@@ -9,6 +9,7 @@ use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::meta::region::ProvideRegion;
 use aws_config::profile::ProfileFileRegionProvider;
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::BehaviorVersion;
 use aws_types::region::Region;
 use aws_types::SdkConfig;
@@ -189,8 +190,26 @@ pub async fn load_sdk_config(settings: &AwsSettings) -> SdkConfig {
     if let Some(retry) = retry_config(settings.max_retries, |v| std::env::var_os(v).is_some()) {
         loader = loader.retry_config(retry);
     }
-    loader.load().await
+    loader
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .read_timeout(READ_TIMEOUT)
+                .build(),
+        )
+        .load()
+        .await
 }
+
+/// The SDK's own default for connecting, kept (a timeout configuration replaces the default).
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+
+/// How long a call waits for AWS's response once sent; then the SDK ends the attempt and tries
+/// again, as a transient fault, within `max_retries`. The SDK sets no such limit: a response lost
+/// on a connection that stays open (a NAT or proxy dropping it silently) held the apply forever.
+/// AWS answers every call this provider makes in well under a second; the AWS CLI waits 60 s.
+/// A create sent again finds what the first made by its name or tag and adopts it.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The one retry layer for throttling and transient faults: the SDK's standard mode (jittered
 /// exponential backoff) with `max_retries` retries. Without the setting, `AWS_MAX_ATTEMPTS` /

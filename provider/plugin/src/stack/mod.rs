@@ -349,11 +349,13 @@ impl SecretsStackResource {
                     format!(
                         "Terraform asked the provider to stop before {} was done. No new AWS \
                          object was started after that, and AWS calls waiting to be retried \
-                         (throttled or failed) were abandoned. Everything created so far is \
-                         recorded in state; an object whose creation was abandoned is found by \
-                         its tags by the next apply or destroy. Run apply again to resume, or \
-                         destroy to remove it.",
-                        f.component
+                         (throttled or failed) were abandoned, as were calls still unanswered \
+                         {} s after the stop. Everything created so far is recorded in state; \
+                         an object whose creation was abandoned is found by its tags by the \
+                         next apply or destroy. Run apply again to resume, or destroy to remove \
+                         it.",
+                        f.component,
+                        vault_aws::clock::ATTEMPT_GRACE_AFTER_STOP.as_secs()
                     ),
                 );
             }
