@@ -294,15 +294,8 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
         "-var",
         &var,
     ];
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
-    ok(&ws.run(&apply_args), "apply");
+    let args = apply_args(&var);
+    ok(&ws.run(&args), "apply");
     let output = |name: &str| ws.run(&["output", "-json", name]).stdout;
 
     let arn = ws.run(&["output", "-raw", "secret_arn"]).stdout;
@@ -331,7 +324,7 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
         "{}",
         plan.stdout
     );
-    ok(&ws.run(&apply_args), "apply repairing the retention");
+    ok(&ws.run(&args), "apply repairing the retention");
     assert_eq!(ws.run(&plan_args).code, 0, "repaired");
 
     let components: serde_json::Value = serde_json::from_str(&output("components")).unwrap();
@@ -360,7 +353,7 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
     };
     let refused_before = refused();
     ok(
-        &ws.run(&apply_args),
+        &ws.run(&args),
         "apply repairing tag, rotations and invoke permission",
     );
     assert!(
@@ -382,7 +375,7 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift(cli: Cli) {
         "a deleted endpoint shows in the plan:\n{}",
         plan.stdout
     );
-    ok(&ws.run(&apply_args), "apply recreating the endpoint");
+    ok(&ws.run(&args), "apply recreating the endpoint");
     assert_eq!(ws.run(&plan_args).code, 0, "recreated");
     let components: serde_json::Value = serde_json::from_str(&output("components")).unwrap();
     assert_ne!(components["vpc_endpoint/kms"].as_str().unwrap(), endpoint);
@@ -403,15 +396,8 @@ fn drift_is_planned_and_repaired_and_a_rotation_is_not_drift_on_terraform_1_15()
 fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(cli: Cli) {
     let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
-    ok(&ws.run(&apply_args), "apply");
+    let args = apply_args(&var);
+    ok(&ws.run(&args), "apply");
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
     ws.write(
         "main.tf",
@@ -421,7 +407,7 @@ fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(cli: C
              output \"rotation\" {{\n  value = data.vault_rotation_status.dev\n}}\n"
         ),
     );
-    ok(&ws.run(&apply_args), "apply with the data source");
+    ok(&ws.run(&args), "apply with the data source");
     let status: serde_json::Value =
         serde_json::from_str(&ws.run(&["output", "-json", "rotation"]).stdout).unwrap();
     assert_eq!(status["rotation_enabled"], true, "{status}");
@@ -454,7 +440,7 @@ fn rotation_status_reports_health_and_a_failed_rotation_warns_in_the_plan(cli: C
         all.contains("Secret rotation is unhealthy") && all.contains("the last rotation failed"),
         "{all}"
     );
-    ok(&ws.run(&apply_args), "apply reading the status again");
+    ok(&ws.run(&args), "apply reading the status again");
     let status: serde_json::Value =
         serde_json::from_str(&ws.run(&["output", "-json", "rotation"]).stdout).unwrap();
     assert_eq!(status["healthy"], false, "{status}");
@@ -524,20 +510,13 @@ pub(crate) fn counts(moto: &Moto) -> serde_json::Value {
 fn a_killed_apply_is_adopted_by_the_next_without_duplicates(cli: Cli) {
     let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let args = apply_args(&var);
     // Early (a few dozen AWS calls in: the network is being built) and later (a hundred more
     // calls in, past the keys and the secret). Counting calls in moto's log is instant.
     kill_provider_when(&ws, &var, || moto.aws_requests().len() >= 30);
     let later = moto.aws_requests().len() + 100;
     kill_provider_when(&ws, &var, || moto.aws_requests().len() >= later);
-    ok(&ws.run(&apply_args), "the apply after two crashes");
+    ok(&ws.run(&args), "the apply after two crashes");
     assert_one_stack(&moto, "after the crashes");
     let plan = ws.run(&[
         "plan",
@@ -901,14 +880,7 @@ fn a_schedule_expression_plans_empty_after_apply_and_after_import_on_terraform_1
 fn in_place_updates_change_only_what_they_name(cli: Cli) {
     let moto = crate::harness::aws();
     let (ws, var) = basic(cli, &moto);
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let args = apply_args(&var);
     let plan_args = [
         "plan",
         "-detailed-exitcode",
@@ -917,7 +889,7 @@ fn in_place_updates_change_only_what_they_name(cli: Cli) {
         "-var",
         &var,
     ];
-    ok(&ws.run(&apply_args), "apply");
+    ok(&ws.run(&args), "apply");
     let before = state_components(&ws);
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
     let updated = main
@@ -938,7 +910,7 @@ fn in_place_updates_change_only_what_they_name(cli: Cli) {
         "{all}"
     );
     assert!(all.contains("creates aurora instance 3"), "{all}");
-    ok(&ws.run(&apply_args), "apply of the updates");
+    ok(&ws.run(&args), "apply of the updates");
     assert_eq!(ws.run(&plan_args).code, 0, "the updates converged");
     let after = state_components(&ws);
     for (name, id) in before.as_object().unwrap() {
@@ -951,7 +923,7 @@ fn in_place_updates_change_only_what_they_name(cli: Cli) {
         "main.tf",
         &updated.replace("instance_count  = 3", "instance_count  = 2"),
     );
-    ok(&ws.run(&apply_args), "apply of the lower count");
+    ok(&ws.run(&args), "apply of the lower count");
     assert_eq!(ws.run(&plan_args).code, 0);
     let last = state_components(&ws);
     assert!(last.get("db_instance/3").is_none(), "{last}");
@@ -981,16 +953,21 @@ pub(crate) fn plan_code(ws: &Workspace, var: &str) -> crate::harness::Run {
     ])
 }
 
-/// `terraform apply -auto-approve` of `var`, whatever its outcome.
-pub(crate) fn apply_run(ws: &Workspace, var: &str) -> crate::harness::Run {
-    ws.run(&[
+/// The arguments of `terraform apply -auto-approve` of `var`.
+pub(crate) fn apply_args(var: &str) -> [&str; 6] {
+    [
         "apply",
         "-auto-approve",
         "-input=false",
         "-no-color",
         "-var",
         var,
-    ])
+    ]
+}
+
+/// `terraform apply -auto-approve` of `var`, whatever its outcome.
+pub(crate) fn apply_run(ws: &Workspace, var: &str) -> crate::harness::Run {
+    ws.run(&apply_args(var))
 }
 
 /// `terraform apply` of `var`, which must succeed.
@@ -1231,14 +1208,7 @@ fn an_interrupted_slow_apply_ends_within_seconds_and_the_next_apply_converges_on
     let proxy = crate::harness::SlowProxy::start(&moto.url, Duration::from_millis(700));
     let (ws, var) = basic(Cli::V1_0, &moto);
     let slow = format!("aws_endpoint={}", proxy.url);
-    let apply_slowly = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &slow,
-    ];
+    let apply_slowly = apply_args(&slow);
     let (took, calls_after, output) = interrupt_apply(&ws, &moto, &apply_slowly, || {
         moto.aws_requests().len() >= 15
     });
@@ -1307,15 +1277,8 @@ fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finish
     use std::time::Duration;
     let moto = crate::harness::aws();
     let (ws, var) = basic(Cli::V1_0, &moto);
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
-    ok(&ws.run(&apply_args), "apply");
+    let args = apply_args(&var);
+    ok(&ws.run(&args), "apply");
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
     // Two more instances and a tag on every object: many calls, each held 700 ms.
     ws.write(
@@ -1344,7 +1307,7 @@ fn an_interrupted_slow_update_keeps_a_consistent_state_and_the_next_apply_finish
         took < Duration::from_secs(15),
         "the update ended {took:?} after Ctrl-C:\n{output}"
     );
-    ok(&ws.run(&apply_args), "the apply after Ctrl-C");
+    ok(&ws.run(&args), "the apply after Ctrl-C");
     assert_eq!(counts(&moto)["db_instance"], 4, "the update was finished");
     let plan = ws.run(&[
         "plan",
@@ -1370,14 +1333,7 @@ fn an_apply_interrupted_while_aws_throttles_ends_within_seconds_and_the_next_con
         b["throttled_for"] = serde_json::json!({"lambda": BURST.as_secs()});
     });
     let (ws, var) = basic(Cli::V1_0, &moto);
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let args = apply_args(&var);
     let lambda_calls = || {
         moto.aws_requests()
             .iter()
@@ -1385,7 +1341,7 @@ fn an_apply_interrupted_while_aws_throttles_ends_within_seconds_and_the_next_con
             .count()
     };
     // Two throttled attempts in: the SDK is backing off inside one call.
-    let (took, _, output) = interrupt_apply(&ws, &moto, &apply_args, || lambda_calls() >= 2);
+    let (took, _, output) = interrupt_apply(&ws, &moto, &args, || lambda_calls() >= 2);
     assert!(
         took < Duration::from_secs(15),
         "the apply ended {took:?} after Ctrl-C:\n{output}"
@@ -1398,7 +1354,7 @@ fn an_apply_interrupted_while_aws_throttles_ends_within_seconds_and_the_next_con
     );
     // The burst began before Ctrl-C: it is over once this long after it.
     std::thread::sleep(BURST.saturating_sub(took));
-    ok(&ws.run(&apply_args), "the apply after Ctrl-C");
+    ok(&ws.run(&args), "the apply after Ctrl-C");
     assert_one_stack(&moto, "after Ctrl-C in a throttling burst");
     destroy_leaves_nothing(&ws, &moto, &var);
 }
@@ -1428,14 +1384,7 @@ fn an_apply_whose_response_never_arrives_retries_it_and_converges_on_terraform_1
     use std::time::Duration;
     let moto = aws_stalling_the_first_create_secret();
     let (ws, var) = basic(Cli::V1_0, &moto);
-    let args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let args = apply_args(&var);
     let run = ws.run_within(&args, Duration::from_secs(240));
     ok(&run, "the apply whose CreateSecret response never arrives");
     assert!(stalled(&moto), "the first CreateSecret was stalled");
@@ -1453,14 +1402,7 @@ fn an_apply_interrupted_while_a_response_never_arrives_ends_within_seconds_and_t
     use std::time::Duration;
     let moto = aws_stalling_the_first_create_secret();
     let (ws, var) = basic(Cli::V1_0, &moto);
-    let args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let args = apply_args(&var);
     let (took, _, output) = interrupt_apply(&ws, &moto, &args, || stalled(&moto));
     assert!(
         took < Duration::from_secs(20),
@@ -1495,15 +1437,8 @@ fn an_apply_right_after_an_interrupted_cluster_modification_waits_for_the_cluste
         )
     };
     ws.write("main.tf", &retention(14));
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
-    interrupt_apply(&ws, &moto, &apply_args, || {
+    let args = apply_args(&var);
+    interrupt_apply(&ws, &moto, &args, || {
         cluster(&moto)["status"] == "modifying"
     });
     assert_eq!(
@@ -1512,7 +1447,7 @@ fn an_apply_right_after_an_interrupted_cluster_modification_waits_for_the_cluste
         "the next apply starts while the cluster is still modifying"
     );
     ws.write("main.tf", &retention(21));
-    ok(&ws.run(&apply_args), "the apply right after Ctrl-C");
+    ok(&ws.run(&args), "the apply right after Ctrl-C");
     let after = cluster(&moto);
     assert_eq!(after["backup_retention_days"], 21, "{after}");
     assert_eq!(after["status"], "available", "{after}");
@@ -1570,14 +1505,7 @@ fn apply_with_a_15s_create_timeout(ws: &Workspace, var: &str) -> (String, String
     );
     assert_ne!(short, main, "examples/basic has a logs block");
     ws.write("main.tf", &short);
-    let failed = ws.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        var,
-    ]);
+    let failed = ws.run(&apply_args(var));
     let all = format!("{}{}", failed.stdout, failed.stderr);
     assert_eq!(failed.code, 1, "the apply outlasts its timeout:\n{all}");
     (main, all)
@@ -1738,14 +1666,7 @@ fn two_applies_racing_for_one_suffix_cannot_both_win(cli: Cli) {
     let moto = crate::harness::aws();
     let (a, var) = basic(cli, &moto);
     let (b, _) = basic(cli, &moto);
-    let args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let args = apply_args(&var);
     let (log_a, log_b) = (a.dir.path().join("race.log"), b.dir.path().join("race.log"));
     let mut run_a = a.spawn_in_group(&args, &log_a);
     let mut run_b = b.spawn_in_group(&args, &log_b);

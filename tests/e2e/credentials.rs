@@ -127,14 +127,7 @@ fn an_endpoint_refusing_connections_fails_the_apply_within_30_s_in_one_sentence(
         ),
     );
     let start = Instant::now();
-    let apply = ws.run(&[
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
+    let apply = ws.run(&crate::apply::apply_args(&var));
     let took = start.elapsed();
     let all = format!("{}{}", apply.stdout, apply.stderr);
     assert_ne!(apply.code, 0, "{all}");

@@ -72,14 +72,7 @@ fn the_deployer_policy_grants_exactly_what_a_whole_lifecycle_calls_on_terraform_
     ws.write("main.tf", &format!("{main}{POLICY_DATA}"));
     let logs = ws.dir.path().join("logs");
     fs::create_dir(&logs).unwrap();
-    let apply_args = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let apply_args = crate::apply::apply_args(&var);
     let mut log = String::new();
 
     log += &step(&ws, &logs.join("apply.log"), &apply_args, "apply");

@@ -64,14 +64,7 @@ pub fn soak(cli: Cli, s: &Soak) -> Summary {
     let moto = Moto::start_like_aws(&s.behaviour());
     let (ws, var) = basic(cli, &moto);
     let main = std::fs::read_to_string(ws.path().join("main.tf")).unwrap();
-    let apply = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ];
+    let apply = crate::apply::apply_args(&var);
     let destroy = [
         "destroy",
         "-auto-approve",

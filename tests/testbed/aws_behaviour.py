@@ -1223,24 +1223,25 @@ def _changes_something(environ, operation):
 
 LOSE_FIRST = CONFIG.get("lose_first_response", False)
 LOST = set()  # the operations whose first response was lost
+STALLS = CONFIG.get("stalled_responses", {})
+STALLED = set()  # the operations whose first response was stalled
+
+
+def _first_of(operation, seen, what):
+    """Whether this is the first call of `operation` (then noted in `seen` and said on stderr)."""
+    with RANDOM_LOCK:
+        if operation in seen:
+            return False
+        seen.add(operation)
+    sys.stderr.write(f"aws_behaviour: {what} the response of {operation}\n")
+    return True
 
 
 def _lose_this_one(environ):
     if not LOSE_FIRST:
         return False
     operation = _operation(environ)
-    if not _changes_something(environ, operation):
-        return False
-    with RANDOM_LOCK:
-        if operation in LOST:
-            return False
-        LOST.add(operation)
-    sys.stderr.write(f"aws_behaviour: lost the response of {operation}\n")
-    return True
-
-
-STALLS = CONFIG.get("stalled_responses", {})
-STALLED = set()  # the operations whose first response was stalled
+    return _changes_something(environ, operation) and _first_of(operation, LOST, "lost")
 
 
 def _stall_for(environ):
@@ -1248,14 +1249,9 @@ def _stall_for(environ):
     if not STALLS:
         return None
     operation = _operation(environ)
-    if operation not in STALLS:
-        return None
-    with RANDOM_LOCK:
-        if operation in STALLED:
-            return None
-        STALLED.add(operation)
-    sys.stderr.write(f"aws_behaviour: stalled the response of {operation}\n")
-    return STALLS[operation]
+    if operation in STALLS and _first_of(operation, STALLED, "stalled"):
+        return STALLS[operation]
+    return None
 
 
 def _cut(environ):

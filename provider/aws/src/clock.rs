@@ -230,14 +230,20 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_call_waiting_to_be_retried_when_the_run_stops_is_abandoned_at_once() {
+    /// A stop switch flipped 100 ms from now, as Ctrl-C during a call.
+    fn stopped_in_100_ms() -> Stop {
         let stop = Stop::default();
         let stopper = stop.clone();
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(100)).await;
             stopper.stop();
         });
+        stop
+    }
+
+    #[tokio::test]
+    async fn a_call_waiting_to_be_retried_when_the_run_stops_is_abandoned_at_once() {
+        let stop = stopped_in_100_ms();
         let started = std::time::Instant::now();
         let answer = unless_stopped(stop.stopped(), failing_attempts()).await;
         assert_eq!(answer, None);
@@ -272,12 +278,7 @@ mod tests {
     #[tokio::test]
     async fn an_attempt_still_unanswered_the_grace_after_the_stop_is_abandoned() {
         const GRACE: Duration = Duration::from_millis(300);
-        let stop = Stop::default();
-        let stopper = stop.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            stopper.stop();
-        });
+        let stop = stopped_in_100_ms();
         let started = std::time::Instant::now();
         let silent = async {
             attempt_starts();
