@@ -148,7 +148,7 @@ impl Intercept for Answers {
 }
 
 /// Tells [`crate::clock::unless_stopped`] when a call's attempt starts and whether it failed:
-/// a call waiting to be retried is what Ctrl-C abandons.
+/// a call waiting to be retried is abandoned at once on Ctrl-C.
 #[derive(Debug)]
 struct AttemptWatch;
 

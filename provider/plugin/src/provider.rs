@@ -44,9 +44,10 @@ pub struct Configured {
 
 impl Configured {
     /// `work`'s result, unless Terraform stops the provider (Ctrl-C) while one of its AWS calls
-    /// waits to be retried: `None` then ([`vault_aws::clock::unless_stopped`]). For AWS calls
-    /// outside a run's executor (the plan's checks, import, data sources, ephemeral resources,
-    /// lists), which a throttling burst could otherwise hold for minutes after Ctrl-C.
+    /// waits to be retried or goes unanswered: `None` then ([`vault_aws::clock::unless_stopped`]).
+    /// For AWS calls outside a run's executor (the plan's checks, import, data sources, ephemeral
+    /// resources, lists), which a throttling burst or a lost response could otherwise hold long
+    /// after Ctrl-C.
     pub async fn unless_stopped<T>(&self, work: impl std::future::Future<Output = T>) -> Option<T> {
         vault_aws::clock::unless_stopped(self.stop.stopped(), work).await
     }

@@ -88,7 +88,7 @@ impl Ctx<'_> {
 
     /// One AWS call, also retrying the conditions `policy` names (role propagation, ...), for no
     /// longer than the `timeouts` block allows. Once the run is stopped (Ctrl-C), a call the SDK
-    /// would retry is abandoned as interrupted ([`unless_stopped`]).
+    /// would retry, or one left unanswered, is abandoned as interrupted ([`unless_stopped`]).
     pub async fn call_with<T, E, R, F, Fut>(
         &self,
         policy: &RetryPolicy,

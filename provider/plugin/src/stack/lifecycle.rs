@@ -462,8 +462,9 @@ pub enum Check {
 
 /// Runs a check's AWS calls; `limit` bounds AWS's silence (a plan must not hang on an
 /// unreachable AWS: apply checks again), not a throttled AWS's answers. Ctrl-C abandons them
-/// once one waits to be retried ([`Configured::unless_stopped`]), as it does an apply's calls:
-/// a plan riding out a throttling burst would otherwise keep Terraform waiting until it ends.
+/// once one waits to be retried or goes unanswered ([`Configured::unless_stopped`]), as it does
+/// an apply's calls: a plan riding out a throttling burst would otherwise keep Terraform waiting
+/// until it ends.
 pub async fn ask<T>(
     configured: &Configured,
     limit: Option<std::time::Duration>,
