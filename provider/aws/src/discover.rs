@@ -6,10 +6,8 @@ use std::net::Ipv4Addr;
 use aws_sdk_ec2::types::Filter;
 use vault_core::defaults::{CREATED_TAG, MANAGEMENT_TAG};
 use vault_core::input::{
-    AuditConfig, DatabaseConfig, Input, LogsConfig, NetworkConfig, RotationConfig, StackConfig,
-    Tags,
+    AuditConfig, DatabaseConfig, Input, NetworkConfig, RotationConfig, StackConfig, Tags,
 };
-use vault_core::model::component::LogGroupPurpose;
 use vault_core::model::{Naming, RotationStrategy};
 
 use crate::clients::Clients;
@@ -63,10 +61,13 @@ fn not_found(what: &str, naming: &Naming) -> AwsError {
     ))
 }
 
-/// The configuration of the stack `naming` names, read back from its objects: every input an
-/// object holds, as the core's [`StackConfig`]. What no object holds (`rotate_immediately`, the
-/// `kms` and `timeouts` blocks) is left to its default. [`StackConfig::as_imported`] then leaves
-/// out what a configuration need not say.
+/// The structure of the stack `naming` names, read back from its objects as the core's
+/// [`StackConfig`]: what decides which objects it has and how they are named (the network, the
+/// instance count, the strategy and its users, the trail), its tags, and the inputs no single
+/// setting holds (the schedule, the function's environment). The inputs a setting holds (declared
+/// `from(..)` in the core's settings table) are left unset: import reads them back from the
+/// objects themselves ([`crate::executor::Refreshed::read_back`]). What no object holds
+/// (`rotate_immediately`, the `kms` and `timeouts` blocks) is left to its default.
 pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig, AwsError> {
     let suffix = naming.suffix().as_str().to_string();
     let tagged = || management_filter_of(&suffix);
@@ -130,33 +131,11 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig,
         .db_clusters()
         .first()
         .ok_or_else(|| not_found("Aurora cluster", naming))?;
-    let members = cluster.db_cluster_members();
-    let mut instance_class = String::new();
-    if let Some(first) = members.first().and_then(|m| m.db_instance_identifier()) {
-        let instances = clients
-            .rds
-            .describe_db_instances()
-            .db_instance_identifier(first)
-            .send()
-            .await
-            .map_err(api("DescribeDBInstances"))?;
-        instance_class = instances
-            .db_instances()
-            .first()
-            .and_then(|i| i.db_instance_class())
-            .unwrap_or_default()
-            .to_string();
-    }
     let database = DatabaseConfig {
-        engine_version: set(cluster.engine_version()),
-        instance_class: Input::Set(instance_class),
-        instance_count: Input::Set(members.len() as i64),
-        database_name: set(cluster.database_name()),
+        instance_count: Input::Set(cluster.db_cluster_members().len() as i64),
+        // With the structure: the application user is checked against it.
         master_username: set(cluster.master_username()),
-        port: Input::Set(i64::from(cluster.port().unwrap_or_default())),
-        backup_retention_days: Input::Set(i64::from(
-            cluster.backup_retention_period().unwrap_or_default(),
-        )),
+        ..DatabaseConfig::default()
     };
 
     let function = naming.lambda_function();
@@ -203,34 +182,13 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig,
                 .and(rules.and_then(|r| r.duration()))
                 .map(str::to_string),
         ),
-        runtime: set(f.runtime().map(|r| r.as_str())),
-        timeout_seconds: Input::Set(i64::from(f.timeout().unwrap_or_default())),
-        memory_mb: Input::Set(i64::from(f.memory_size().unwrap_or_default())),
         exclude_characters: optional(env.get("EXCLUDE_CHARACTERS").cloned()),
         password_length: optional(env.get("PASSWORD_LENGTH").and_then(|v| v.parse().ok())),
         // No object holds it: it only decides whether the first rotation starts at once.
         rotate_immediately: Input::Set(vault_core::defaults::ROTATE_IMMEDIATELY),
         strategy: Input::Set(strategy.as_str().to_string()),
         app_username: optional(app_username),
-    };
-
-    let group = naming.log_group(LogGroupPurpose::Rotation);
-    let groups = clients
-        .logs
-        .describe_log_groups()
-        .log_group_name_prefix(&group)
-        .send()
-        .await
-        .map_err(api("DescribeLogGroups"))?;
-    let logs = LogsConfig {
-        retention_in_days: optional(
-            groups
-                .log_groups()
-                .iter()
-                .find(|g| g.log_group_name() == Some(group.as_str()))
-                .and_then(|g| g.retention_in_days())
-                .map(i64::from),
-        ),
+        ..RotationConfig::default()
     };
 
     let trail = naming.trail();
@@ -255,7 +213,7 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig,
         network: Some(network),
         database: Some(database),
         rotation: Some(rotation),
-        logs: Some(logs),
+        logs: None,
         kms: None,
         audit: Some(audit),
         timeouts: None,

@@ -76,6 +76,16 @@ pub struct Refreshed {
 }
 
 impl Refreshed {
+    /// Completes an imported configuration with the inputs the objects found hold
+    /// ([`vault_core::model::Settings::read_back`]), object by object in `stack`'s order.
+    pub fn read_back(&self, stack: &ResolvedStack, config: &mut vault_core::input::StackConfig) {
+        for c in stack.components() {
+            if let Some(observed) = self.observed.get(&c.id) {
+                observed.observation.settings.read_back(config);
+            }
+        }
+    }
+
     /// Every difference between AWS and the stack's settings, as `component: difference`.
     pub fn drift(&self) -> Vec<String> {
         self.differences
@@ -351,8 +361,6 @@ impl<'a> Executor<'a> {
             match result {
                 Ok(Some(observed)) => {
                     out.ids.insert(c.id.clone(), id.clone());
-                    out.differences
-                        .insert(c.id.clone(), objects::drift(&ctx, c, &observed));
                     out.observed.insert(c.id.clone(), observed);
                 }
                 Ok(None) => {}
@@ -364,7 +372,32 @@ impl<'a> Executor<'a> {
                 }
             }
         }
-        Ok(out)
+        Ok(self.compared(stack, ids, out, timeout))
+    }
+
+    /// What a refresh found, its differences computed against `stack`: the stack it read, or
+    /// (import) the same objects once the inputs read back from them complete the model. `ids`
+    /// are those recorded, through which references map back to logical names.
+    pub fn compared(
+        &self,
+        stack: &ResolvedStack,
+        ids: &Ids,
+        found: Refreshed,
+        timeout: Duration,
+    ) -> Refreshed {
+        let ctx = self.ctx(stack, ids, timeout);
+        let differences = stack
+            .components()
+            .iter()
+            .filter_map(|c| {
+                let observed = found.observed.get(&c.id)?;
+                Some((c.id.clone(), objects::drift(&ctx, c, observed)))
+            })
+            .collect();
+        Refreshed {
+            differences,
+            ..found
+        }
     }
 }
 

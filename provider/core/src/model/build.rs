@@ -271,11 +271,13 @@ pub(crate) fn components(
             logical::log_group(purpose),
             Some(n.log_group(purpose)),
             vec![refers(&key_logs)],
-            Settings::LogGroup(LogGroupSettings {
-                purpose,
-                retention_days: inputs.logs.retention_in_days,
-                kms_key: key_logs.clone(),
-            }),
+            Settings::LogGroup(LogGroupSettings::from_inputs(
+                inputs,
+                LogGroupGiven {
+                    purpose,
+                    kms_key: key_logs.clone(),
+                },
+            )),
         )
     };
     let lg_rotation = log_group(&mut b, LogGroupPurpose::Rotation);
@@ -482,23 +484,22 @@ pub(crate) fn components(
             inside(&key_database),
             refers(&secret),
         ],
-        Settings::DbCluster(DbClusterSettings {
-            engine: crate::defaults::ENGINE,
-            engine_version: inputs.database.engine_version.clone(),
-            database_name: inputs.database.database_name.clone(),
-            master_username: inputs.database.master_username.clone(),
-            master_password_secret: secret.clone(),
-            port,
-            backup_retention_days: inputs.database.backup_retention_days,
-            subnet_group: subnet_group.clone(),
-            parameter_group: parameter_group.clone(),
-            security_groups: vec![sg_database.clone()],
-            kms_key: key_database.clone(),
-            storage_encrypted: true,
-            deletion_protection: false,
-            skip_final_snapshot: true,
-            copy_tags_to_snapshot: true,
-        }),
+        Settings::DbCluster(DbClusterSettings::from_inputs(
+            inputs,
+            DbClusterGiven {
+                engine: crate::defaults::ENGINE,
+                master_username: inputs.database.master_username.clone(),
+                master_password_secret: secret.clone(),
+                subnet_group: subnet_group.clone(),
+                parameter_group: parameter_group.clone(),
+                security_groups: vec![sg_database.clone()],
+                kms_key: key_database.clone(),
+                storage_encrypted: true,
+                deletion_protection: false,
+                skip_final_snapshot: true,
+                copy_tags_to_snapshot: true,
+            },
+        )),
     );
     let mut instances = Vec::new();
     for index in 1..=inputs.database.instance_count {
@@ -507,14 +508,16 @@ pub(crate) fn components(
             logical::db_instance(index),
             Some(n.db_instance(index)),
             vec![inside(&cluster)],
-            Settings::DbInstance(DbInstanceSettings {
-                index,
-                cluster: cluster.clone(),
-                engine: crate::defaults::ENGINE,
-                instance_class: inputs.database.instance_class.clone(),
-                availability_zone: zone.clone(),
-                publicly_accessible: false,
-            }),
+            Settings::DbInstance(DbInstanceSettings::from_inputs(
+                inputs,
+                DbInstanceGiven {
+                    index,
+                    cluster: cluster.clone(),
+                    engine: crate::defaults::ENGINE,
+                    availability_zone: zone.clone(),
+                    publicly_accessible: false,
+                },
+            )),
         ));
     }
 
@@ -535,30 +538,30 @@ pub(crate) fn components(
         logical::lambda_function(),
         Some(n.lambda_function()),
         function_deps,
-        Settings::LambdaFunction(LambdaFunctionSettings {
-            role: role.clone(),
-            runtime: inputs.rotation.runtime.clone(),
-            handler: "index.handler".into(),
-            timeout_seconds: inputs.rotation.timeout_seconds,
-            memory_mb: inputs.rotation.memory_mb,
-            subnets: subnets.clone(),
-            security_groups: vec![sg_lambda.clone()],
-            environment: BTreeMap::from([
-                (
-                    "EXCLUDE_CHARACTERS".to_string(),
-                    inputs.rotation.exclude_characters.clone(),
-                ),
-                (
-                    "PASSWORD_LENGTH".to_string(),
-                    inputs.rotation.password_length.to_string(),
-                ),
-                (
-                    "SECRETS_MANAGER_ENDPOINT".to_string(),
-                    format!("https://{}", inputs.region.service_host("secretsmanager")),
-                ),
-            ]),
-            log_group: lg_rotation.clone(),
-        }),
+        Settings::LambdaFunction(LambdaFunctionSettings::from_inputs(
+            inputs,
+            LambdaFunctionGiven {
+                role: role.clone(),
+                handler: "index.handler".into(),
+                subnets: subnets.clone(),
+                security_groups: vec![sg_lambda.clone()],
+                environment: BTreeMap::from([
+                    (
+                        "EXCLUDE_CHARACTERS".to_string(),
+                        inputs.rotation.exclude_characters.clone(),
+                    ),
+                    (
+                        "PASSWORD_LENGTH".to_string(),
+                        inputs.rotation.password_length.to_string(),
+                    ),
+                    (
+                        "SECRETS_MANAGER_ENDPOINT".to_string(),
+                        format!("https://{}", inputs.region.service_host("secretsmanager")),
+                    ),
+                ]),
+                log_group: lg_rotation.clone(),
+            },
+        )),
     );
     // One invoke permission and one rotation per secret; the function tells the strategies apart
     // by the secret's value. Rotation last: the first rotation needs the function to reach the

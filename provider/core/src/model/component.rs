@@ -270,10 +270,11 @@ impl Component {
 macro_rules! settings {
     ($(
         $(#[$doc:meta])*
-        $Kind:ident($T:ident) $( replaced_also($also:expr) )? {
+        $Kind:ident($T:ident) $( given($Given:ident) )? $( replaced_also($also:expr) )? {
             $(
                 $(#[$fdoc:meta])*
                 $field:ident : $fty:ty => $change:ident, $rule:ident($name:literal)
+                    $( from($block:ident . $input:ident) )?
             ),* $(,)?
         }
     )*) => {
@@ -284,7 +285,24 @@ macro_rules! settings {
                 $( $(#[$fdoc])* pub $field: $fty, )*
             }
 
+            given_settings!($T [$($Given)?] [] [$( $field : $fty, $($block . $input)? ; )*]
+                $( $field : $fty, $($block . $input)? ; )*);
+
             impl $T {
+                /// Writes each input this object holds (`from(..)`) into `config`, unless an
+                /// earlier object gave it already or the input cannot say AWS's value.
+                fn read_back(&self, config: &mut crate::input::StackConfig) {
+                    let _ = &config; // a kind that holds no input
+                    $($(
+                        crate::model::inputs::read_back(
+                            &mut config.$block.get_or_insert_with(Default::default).$input,
+                            &self.$field,
+                            stringify!($block),
+                            stringify!($input),
+                        );
+                    )?)*
+                }
+
                 /// The most a change to `new` does: the strongest effect of the fields that differ.
                 fn change_to(&self, new: &$T) -> Option<SettingsChange> {
                     #[allow(unused_mut)] // a kind whose every field is inert
@@ -346,6 +364,15 @@ macro_rules! settings {
                 }
             }
 
+            /// Writes the inputs these settings, as a read found them, hold into `config`
+            /// (`terraform import`): each field declared `from(block.field)`, unless `config`
+            /// has that input already.
+            pub fn read_back(&self, config: &mut crate::input::StackConfig) {
+                match self {
+                    $( Settings::$Kind(s) => s.read_back(config), )*
+                }
+            }
+
             /// How AWS's settings (`have`) differ from these, field by field; `None` when they
             /// are of another kind.
             pub(crate) fn field_drift(&self, have: &Settings) -> Option<Vec<String>> {
@@ -355,6 +382,58 @@ macro_rules! settings {
                 }
             }
         }
+    };
+}
+
+/// For a kind that names a given struct (`given(DbClusterGiven)`): that struct, holding the fields
+/// the builder gives, and `from_inputs`, which takes each `from(..)` field from the resolved
+/// inputs and the rest from the given struct. So a field taken from an input is named once, in
+/// the table, and the builder still names every other field (the compiler asks for each).
+/// Arguments: the settings type, the given struct if any, the given fields found so far, every
+/// field, then the fields still to sort.
+macro_rules! given_settings {
+    // Every field sorted: the struct, and the constructor over all fields.
+    ($T:ident [$G:ident] [$($given:tt)*]
+        [$( $field:ident : $fty:ty, $($block:ident . $input:ident)? ; )*]) => {
+        /// What the builder gives the settings: every field not taken from an input.
+        pub struct $G {
+            $($given)*
+        }
+
+        impl $T {
+            pub(crate) fn from_inputs(
+                inputs: &crate::model::inputs::StackInputs,
+                given: $G,
+            ) -> $T {
+                $T { $( $field: given_field!(inputs, given, $field $(, $block . $input)?), )* }
+            }
+        }
+    };
+    ($T:ident [] [$($given:tt)*] [$($all:tt)*]) => {};
+    ($T:ident [$($G:ident)?] [$($given:tt)*] [$($all:tt)*]
+        $field:ident : $fty:ty, ; $($rest:tt)*) => {
+        given_settings!($T [$($G)?] [$($given)* pub $field: $fty,] [$($all)*] $($rest)*);
+    };
+    ($T:ident [$G:ident] [$($given:tt)*] [$($all:tt)*]
+        $field:ident : $fty:ty, $block:ident . $input:ident ; $($rest:tt)*) => {
+        given_settings!($T [$G] [$($given)*] [$($all)*] $($rest)*);
+    };
+    ($T:ident [] [$($given:tt)*] [$($all:tt)*]
+        $field:ident : $fty:ty, $block:ident . $input:ident ; $($rest:tt)*) => {
+        compile_error!(concat!(
+            stringify!($T), "::", stringify!($field),
+            " is taken from an input: name the kind's given struct, given(..)"
+        ));
+    };
+}
+
+/// A field of `from_inputs`: the input it is declared to take, or what the builder gave.
+macro_rules! given_field {
+    ($inputs:ident, $given:ident, $field:ident) => {
+        $given.$field
+    };
+    ($inputs:ident, $given:ident, $field:ident, $block:ident . $input:ident) => {
+        $inputs.$block.$input.clone()
     };
 }
 
@@ -453,10 +532,10 @@ settings! {
     KmsAlias(KmsAliasSettings) {
         key: ComponentId => update, plain("alias targets key"),
     }
-    LogGroup(LogGroupSettings) {
+    LogGroup(LogGroupSettings) given(LogGroupGiven) {
         purpose: LogGroupPurpose => update,
             ignore("which of the stack's groups it is: its name says so"),
-        retention_days: u16 => update, retention("retention"),
+        retention_days: u16 => update, retention("retention") from(logs.retention_in_days),
         kms_key: ComponentId => update, plain("kms key"),
     }
     S3Bucket(S3BucketSettings) {
@@ -522,18 +601,19 @@ settings! {
         description: String => replace, ignore("fixed at creation; a change replaces the group"),
         parameters: BTreeMap<String, String> => update, parameters("parameter"),
     }
-    DbCluster(DbClusterSettings) {
+    DbCluster(DbClusterSettings) given(DbClusterGiven) {
         engine: &'static str => replace, ignore("fixed at creation; a change replaces the cluster"),
         // A floor: AWS's automatic minor upgrades are not drift.
-        engine_version: String => update, floor("engine version"),
+        engine_version: String => update, floor("engine version") from(database.engine_version),
         database_name: String => replace,
-            ignore("fixed at creation; a change replaces the cluster"),
+            ignore("fixed at creation; a change replaces the cluster") from(database.database_name),
         master_username: String => replace,
             ignore("fixed at creation; a change replaces the cluster"),
         /// The initial master password is read from this secret, where it was stored first.
         master_password_secret: ComponentId => update, ignore("used only at creation"),
-        port: u16 => update, plain("port"),
-        backup_retention_days: u8 => update, days("backup retention"),
+        port: u16 => update, plain("port") from(database.port),
+        backup_retention_days: u8 => update, days("backup retention")
+            from(database.backup_retention_days),
         subnet_group: ComponentId => replace,
             ignore("fixed at creation; a change replaces the cluster"),
         parameter_group: ComponentId => update, plain("parameter group"),
@@ -546,14 +626,14 @@ settings! {
         skip_final_snapshot: bool => update, ignore("used only at destroy"),
         copy_tags_to_snapshot: bool => update, ignore("set at creation only"),
     }
-    DbInstance(DbInstanceSettings) {
+    DbInstance(DbInstanceSettings) given(DbInstanceGiven) {
         /// 1-based position; instance `i` of `n`.
         index: u8 => update, ignore("which of the stack's instances it is: its name says so"),
         cluster: ComponentId => replace,
             ignore("fixed at creation; a change replaces the instance"),
         engine: &'static str => replace,
             ignore("fixed at creation; a change replaces the instance"),
-        instance_class: String => update, plain("instance class"),
+        instance_class: String => update, plain("instance class") from(database.instance_class),
         /// Instances go round-robin over the zones, so two instances are in two zones.
         availability_zone: String => replace,
             ignore("fixed at creation; a change replaces the instance"),
@@ -585,12 +665,12 @@ settings! {
         /// Destroy deletes the secret without a recovery window, so the name can be reused.
         force_delete_without_recovery: bool => update, ignore("used only at destroy"),
     }
-    LambdaFunction(LambdaFunctionSettings) {
+    LambdaFunction(LambdaFunctionSettings) given(LambdaFunctionGiven) {
         role: ComponentId => update, plain("role"),
-        runtime: String => update, plain("runtime"),
+        runtime: String => update, plain("runtime") from(rotation.runtime),
         handler: String => update, plain("handler"),
-        timeout_seconds: u16 => update, seconds("timeout"),
-        memory_mb: u16 => update, megabytes("memory"),
+        timeout_seconds: u16 => update, seconds("timeout") from(rotation.timeout_seconds),
+        memory_mb: u16 => update, megabytes("memory") from(rotation.memory_mb),
         // Order-insensitive: Lambda lists the VPC's subnets and groups in no particular order.
         subnets: Vec<ComponentId> => update, set("subnets"),
         security_groups: Vec<ComponentId> => update, set("security groups"),

@@ -388,3 +388,53 @@ shown! {
     Ipv4Cidr: |v| format!("{:?}", v.to_string()),
     RotationStrategy: |v| format!("{:?}", v.as_str()),
 }
+
+/// A value an object holds, as the input it came from says it (`terraform import`'s read-back);
+/// `None` when the input cannot say it, such as a number outside the input's declared range (a
+/// log group that never expires holds no retention: the input's default then applies).
+trait ToInput<Raw> {
+    fn to_input(&self, attr: Attribute) -> Option<Raw>;
+}
+
+impl<T: InputType + Clone> ToInput<T> for T {
+    fn to_input(&self, _: Attribute) -> Option<T> {
+        Some(self.clone())
+    }
+}
+
+macro_rules! numbers_back {
+    ($($t:ty),*) => {$(
+        impl ToInput<i64> for $t {
+            fn to_input(&self, attr: Attribute) -> Option<i64> {
+                let v = i64::from(*self);
+                match attr.range() {
+                    Some((range, _)) if !range.contains(&v) => None,
+                    _ => Some(v),
+                }
+            }
+        }
+    )*};
+}
+
+numbers_back!(u8, u16);
+
+/// Sets the input `block.field` of an imported configuration to what an object holds, unless an
+/// object read before it set it already: the first holder in the stack's order wins (of the two
+/// log groups, the rotation function's).
+#[allow(private_bounds)] // the conversions are the model's own; callers name no type
+pub(crate) fn read_back<Raw, R: ToInput<Raw>>(
+    slot: &mut Input<Raw>,
+    held: &R,
+    block: &str,
+    field: &str,
+) {
+    if !matches!(slot, Input::Unset) {
+        return;
+    }
+    let attr = Attribute::ALL
+        .into_iter()
+        .find(|a| a.parts() == (Some(block), field));
+    if let Some(value) = attr.and_then(|a| held.to_input(a)) {
+        *slot = Input::Set(value);
+    }
+}

@@ -8,6 +8,7 @@ use vault_aws::clock::SystemClock;
 use vault_aws::executor::{Executor, Planned, Refreshed, Report};
 use vault_aws::objects::{assigned_ids, Ids};
 use vault_core::classify::{ChangeSet, ComponentAction};
+use vault_core::input::StackConfig;
 use vault_core::model::component::{
     DependencyKind, EndpointService, KeyPurpose, LogGroupPurpose, RolePurpose, SecurityGroupRole,
 };
@@ -408,8 +409,10 @@ pub fn planned(changes: &ChangeSet) -> Planned {
 }
 
 /// The state of an existing stack, rebuilt from its tagged objects (`terraform import`): the
-/// configuration AWS holds (`discover`), written as a configuration would most likely say it
-/// (`StackConfig::as_imported`), then every object's id and output.
+/// structure AWS holds (`discover`), every object found by name and tag and read, the inputs its
+/// settings hold read back from those reads, all written as a configuration would most likely
+/// say it (`StackConfig::as_imported`); then every output, and the drift against the model the
+/// complete configuration describes.
 pub async fn import(
     configured: &Configured,
     suffix: &str,
@@ -420,33 +423,42 @@ pub async fn import(
     let clients = &configured.clients;
     let naming = configured.naming(suffix_name).await?;
     let account = naming.account().to_string();
-    let config = configured
+    let mut config = configured
         .unless_stopped(vault_aws::discover::discover(clients, &naming))
         .await
         .ok_or(STOPPED)?
-        .map_err(|e| e.to_string())?
-        .as_imported(&configured.context.default_tags);
+        .map_err(|e| e.to_string())?;
     let zones = config
         .network
         .as_ref()
         .and_then(|n| n.availability_zones.known())
         .cloned()
         .unwrap_or_default();
-    let mut state = StackState::from_config(&config);
-    state.id = state.environment_suffix.clone();
-    state.tags_all = super::defaults::tags_all(&state, &configured.context);
     let private = Private {
         account,
         zones,
         default_tags: configured.context.default_tags.clone(),
     };
-    let stack = stack_of(&state, &private, &clients.region)?;
+    let imported = |config: &StackConfig| -> Result<(StackState, ResolvedStack), String> {
+        let mut state =
+            StackState::from_config(&config.clone().as_imported(&configured.context.default_tags));
+        state.id = state.environment_suffix.clone();
+        state.tags_all = super::defaults::tags_all(&state, &configured.context);
+        let stack = stack_of(&state, &private, &clients.region)?;
+        Ok((state, stack))
+    };
+    // The structure alone names and places every object; their settings fill in the rest.
+    let (_, structure) = imported(&config)?;
     let executor = executor(configured, &clock);
+    let timeout = structure.inputs().timeouts.update;
     let ids = executor
-        .discover(&stack, stack.inputs().timeouts.update)
+        .discover(&structure, timeout)
         .await
         .map_err(|f| f.to_string())?;
-    let refreshed = refresh(configured, &stack, &ids).await?;
+    let found = refresh(configured, &structure, &ids).await?;
+    found.read_back(&structure, &mut config);
+    let (mut state, stack) = imported(&config)?;
+    let refreshed = executor.compared(&stack, &ids, found, timeout);
     set_outputs(&mut state, &stack, &refreshed);
     Ok((state, private))
 }
