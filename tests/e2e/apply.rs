@@ -792,6 +792,76 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty_on_terraform_1
     import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(Cli::V1_15);
 }
 
+/// Rewrites `examples/basic`'s database, rotation and logs blocks with a value other than the
+/// default for every input import reads back from an object's settings.
+fn off_their_defaults(ws: &Workspace) {
+    let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();
+    let changed = main
+        .replace(
+            "    instance_class  = \"db.t3.medium\"\n",
+            "    instance_class  = \"db.r6g.large\"\n    port            = 3307\n    \
+             backup_retention_days = 14\n",
+        )
+        .replace(
+            "    database_name   = \"app\"\n",
+            "    database_name   = \"payments\"\n",
+        )
+        .replace(
+            "    automatically_after_days = 30\n",
+            "    automatically_after_days = 30\n    runtime = \"nodejs20.x\"\n    \
+             timeout_seconds = 60\n    memory_mb = 512\n",
+        )
+        .replace("retention_in_days = 365", "retention_in_days = 90");
+    assert_eq!(
+        changed.matches("payments").count() + changed.matches("= 90").count(),
+        2,
+        "examples/basic still has the blocks rewritten here"
+    );
+    ws.write("main.tf", &changed);
+}
+
+/// Import reads the inputs an object's settings hold back from AWS, not from their defaults:
+/// every such input set off its default, the plan after import is empty.
+#[test]
+fn import_reads_back_every_setting_off_its_default_and_the_next_plan_is_empty_on_terraform_1_15() {
+    let moto = crate::harness::aws();
+    let (created, var) = basic(Cli::V1_15, &moto);
+    off_their_defaults(&created);
+    ok(&created.run(&apply_args(&var)), "apply");
+
+    let (ws, var) = basic(Cli::V1_15, &moto);
+    off_their_defaults(&ws);
+    let import = ws.run(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+        "vault_secrets_stack.main",
+        "dev",
+    ]);
+    ok(&import, "import");
+    let show: serde_json::Value = serde_json::from_str(&ws.run(&["show", "-json"]).stdout).unwrap();
+    let values = &show["values"]["root_module"]["resources"][0]["values"];
+    assert_eq!(values["database"][0]["port"], 3307, "{values}");
+    assert_eq!(values["logs"][0]["retention_in_days"], 90, "{values}");
+    assert_eq!(values["drift"], serde_json::json!([]), "{values}");
+    let plan = ws.run(&[
+        "plan",
+        "-detailed-exitcode",
+        "-input=false",
+        "-no-color",
+        "-var",
+        &var,
+    ]);
+    assert_eq!(
+        plan.code, 0,
+        "a plan right after import changes nothing:\n{}\n{}",
+        plan.stdout, plan.stderr
+    );
+    destroy_leaves_nothing(&ws, &moto, &var);
+}
+
 /// `main.tf` of a workspace, its rotation on a schedule expression with a window instead of days.
 fn on_a_schedule_expression(ws: &Workspace) {
     let main = fs::read_to_string(ws.path().join("main.tf")).unwrap();

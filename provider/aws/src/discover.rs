@@ -62,8 +62,9 @@ fn not_found(what: &str, naming: &Naming) -> AwsError {
 }
 
 /// The structure of the stack `naming` names, read back from its objects as the core's
-/// [`StackConfig`]: what decides which objects it has and how they are named (the network, the
-/// instance count, the strategy and its users, the trail), its tags, and the inputs no single
+/// [`StackConfig`]: what decides which objects it has, how they are named and found (the
+/// network, the instance count, the strategy and its users, the trail, the port the rules between
+/// the groups are found by), its tags, and the inputs no single
 /// setting holds (the schedule, the function's environment). The inputs a setting holds (declared
 /// `from(..)` in the core's settings table) are left unset: import reads them back from the
 /// objects themselves ([`crate::executor::Refreshed::read_back`]). What no object holds
@@ -133,8 +134,10 @@ pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig,
         .ok_or_else(|| not_found("Aurora cluster", naming))?;
     let database = DatabaseConfig {
         instance_count: Input::Set(cluster.db_cluster_members().len() as i64),
-        // With the structure: the application user is checked against it.
+        // With the structure: the application user is checked against it, and the rules
+        // between the groups are found by their port.
         master_username: set(cluster.master_username()),
+        port: Input::Set(i64::from(cluster.port().unwrap_or_default())),
         ..DatabaseConfig::default()
     };
 

@@ -290,15 +290,16 @@ macro_rules! settings {
 
             impl $T {
                 /// Writes each input this object holds (`from(..)`) into `config`, unless an
-                /// earlier object gave it already or the input cannot say AWS's value.
+                /// earlier object gave it already or the input cannot say AWS's value
+                /// ([`crate::model::inputs::read_back`]).
                 fn read_back(&self, config: &mut crate::input::StackConfig) {
                     let _ = &config; // a kind that holds no input
                     $($(
                         crate::model::inputs::read_back(
-                            &mut config.$block.get_or_insert_with(Default::default).$input,
+                            config,
+                            (stringify!($block), stringify!($input)),
                             &self.$field,
-                            stringify!($block),
-                            stringify!($input),
+                            |c| &mut c.$block.get_or_insert_with(Default::default).$input,
                         );
                     )?)*
                 }

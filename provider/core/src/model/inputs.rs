@@ -389,28 +389,22 @@ shown! {
     RotationStrategy: |v| format!("{:?}", v.as_str()),
 }
 
-/// A value an object holds, as the input it came from says it (`terraform import`'s read-back);
-/// `None` when the input cannot say it, such as a number outside the input's declared range (a
-/// log group that never expires holds no retention: the input's default then applies).
+/// A value an object holds, as the input it came from says it (`terraform import`'s read-back).
 trait ToInput<Raw> {
-    fn to_input(&self, attr: Attribute) -> Option<Raw>;
+    fn to_input(&self) -> Raw;
 }
 
 impl<T: InputType + Clone> ToInput<T> for T {
-    fn to_input(&self, _: Attribute) -> Option<T> {
-        Some(self.clone())
+    fn to_input(&self) -> T {
+        self.clone()
     }
 }
 
 macro_rules! numbers_back {
     ($($t:ty),*) => {$(
         impl ToInput<i64> for $t {
-            fn to_input(&self, attr: Attribute) -> Option<i64> {
-                let v = i64::from(*self);
-                match attr.range() {
-                    Some((range, _)) if !range.contains(&v) => None,
-                    _ => Some(v),
-                }
+            fn to_input(&self) -> i64 {
+                i64::from(*self)
             }
         }
     )*};
@@ -418,23 +412,29 @@ macro_rules! numbers_back {
 
 numbers_back!(u8, u16);
 
-/// Sets the input `block.field` of an imported configuration to what an object holds, unless an
-/// object read before it set it already: the first holder in the stack's order wins (of the two
-/// log groups, the rotation function's).
+/// Sets the input `block.field` (`slot` finds it in a configuration) of an imported configuration
+/// to what an object holds, unless an object read before it set it already (the first holder in
+/// the stack's order wins: of the two log groups, the rotation function's), or the input cannot
+/// say it: validation finds an error at its path (a log group that never expires holds 0 days,
+/// which no retention the input allows says). The input's default then applies, and the next
+/// plan shows the difference.
 #[allow(private_bounds)] // the conversions are the model's own; callers name no type
 pub(crate) fn read_back<Raw, R: ToInput<Raw>>(
-    slot: &mut Input<Raw>,
+    config: &mut StackConfig,
+    (block, field): (&'static str, &'static str),
     held: &R,
-    block: &str,
-    field: &str,
+    slot: fn(&mut StackConfig) -> &mut Input<Raw>,
 ) {
-    if !matches!(slot, Input::Unset) {
+    if !matches!(slot(config), Input::Unset) {
         return;
     }
-    let attr = Attribute::ALL
-        .into_iter()
-        .find(|a| a.parts() == (Some(block), field));
-    if let Some(value) = attr.and_then(|a| held.to_input(a)) {
-        *slot = Input::Set(value);
+    let mut alone = StackConfig::default();
+    *slot(&mut alone) = Input::Set(held.to_input());
+    let path = crate::Path::block_attr(block, field);
+    let said = !validate::validate(&alone, None)
+        .iter()
+        .any(|f| f.is_error() && f.path == path);
+    if said {
+        *slot(config) = std::mem::take(slot(&mut alone));
     }
 }

@@ -3,7 +3,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::component::*;
 use super::*;
 use crate::fixtures::{self, account, build, config, ctx, stack, zones};
-use crate::input::{AuditConfig, DatabaseConfig, Input, NetworkConfig, RotationConfig};
+use crate::input::{
+    AuditConfig, DatabaseConfig, Input, NetworkConfig, RotationConfig, StackConfig,
+};
 
 fn component<'a>(s: &'a ResolvedStack, id: &str) -> &'a Component {
     s.component(&ComponentId::from(id))
@@ -732,4 +734,70 @@ fn the_app_secrets_first_rotation_waits_for_the_database_and_the_endpoints() {
         .map(|d| d.as_str())
         .collect();
     assert!(policy_deps.contains("secret/app"));
+}
+
+/// The inputs each settings field declares `from(..)`, read back from a stack's own settings.
+fn read_back(s: &ResolvedStack) -> StackConfig {
+    let mut back = StackConfig::default();
+    for c in s.components() {
+        c.settings.read_back(&mut back);
+    }
+    back
+}
+
+#[test]
+fn reading_back_a_stacks_settings_gives_the_inputs_they_were_taken_from() {
+    let mut cfg = config();
+    let database = DatabaseConfig {
+        engine_version: Input::Set("8.0.mysql_aurora.3.09.0".into()),
+        instance_class: Input::Set("db.r6g.large".into()),
+        database_name: Input::Set("payments".into()),
+        port: Input::Set(3307),
+        backup_retention_days: Input::Set(14),
+        ..DatabaseConfig::default()
+    };
+    let rotation = RotationConfig {
+        runtime: Input::Set("nodejs20.x".into()),
+        timeout_seconds: Input::Set(60),
+        memory_mb: Input::Set(512),
+        ..RotationConfig::default()
+    };
+    let logs = crate::input::LogsConfig {
+        retention_in_days: Input::Set(90),
+    };
+    cfg.database = Some(database.clone());
+    cfg.rotation = Some(rotation.clone());
+    cfg.logs = Some(logs.clone());
+
+    let back = read_back(&build(&cfg));
+
+    assert_eq!(back.database, Some(database));
+    assert_eq!(back.rotation, Some(rotation));
+    assert_eq!(back.logs, Some(logs));
+    // Only blocks some object holds an input of.
+    assert_eq!((back.network, back.kms, back.audit), (None, None, None));
+}
+
+#[test]
+fn reading_back_keeps_an_input_already_set_and_leaves_one_the_input_cannot_say_unset() {
+    let s = stack();
+    let mut back = StackConfig {
+        database: Some(DatabaseConfig {
+            port: Input::Set(4000),
+            ..DatabaseConfig::default()
+        }),
+        ..StackConfig::default()
+    };
+    for c in s.components() {
+        let mut settings = c.settings.clone();
+        // A log group that never expires holds no retention (0), outside the input's range.
+        if let Settings::LogGroup(group) = &mut settings {
+            group.retention_days = 0;
+        }
+        settings.read_back(&mut back);
+    }
+    let database = back.database.unwrap();
+    assert_eq!(database.port, Input::Set(4000), "set before: kept");
+    assert_eq!(database.backup_retention_days, Input::Set(7), "read back");
+    assert_eq!(back.logs.unwrap().retention_in_days, Input::Unset);
 }

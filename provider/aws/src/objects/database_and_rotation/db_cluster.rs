@@ -104,10 +104,11 @@ pub async fn read(
         ),
         security_groups: ctx.references(&s.security_groups, &groups),
         deletion_protection: cluster.deletion_protection().unwrap_or(false),
+        // Read for import, which takes it from here; drift ignores it.
+        database_name: cluster.database_name().unwrap_or_default().to_string(),
         // Not read: what only a new cluster changes (the plan replaces it for those), and what
         // is used only at creation or destroy. Listed, so that a new setting is a decision here.
         engine: s.engine,
-        database_name: s.database_name.clone(),
         master_username: s.master_username.clone(),
         master_password_secret: s.master_password_secret.clone(),
         subnet_group: s.subnet_group.clone(),
