@@ -721,15 +721,7 @@ fn import_by_suffix_rebuilds_the_state_and_the_next_plan_is_empty(cli: Cli) {
     // The importing configuration leaves `logs` at its default by omitting the block.
     let (ws, var) = basic(cli, &moto);
     let without_logs = omit_logs_block(&ws);
-    let import = ws.run(&[
-        "import",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-        "vault_secrets_stack.main",
-        "dev",
-    ]);
+    let import = ws.run(&import_args(&var));
     ok(&import, "import");
     let plan = ws.run(&[
         "plan",
@@ -831,29 +823,14 @@ fn import_reads_back_every_setting_off_its_default_and_the_next_plan_is_empty_on
 
     let (ws, var) = basic(Cli::V1_15, &moto);
     off_their_defaults(&ws);
-    let import = ws.run(&[
-        "import",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-        "vault_secrets_stack.main",
-        "dev",
-    ]);
+    let import = ws.run(&import_args(&var));
     ok(&import, "import");
     let show: serde_json::Value = serde_json::from_str(&ws.run(&["show", "-json"]).stdout).unwrap();
     let values = &show["values"]["root_module"]["resources"][0]["values"];
     assert_eq!(values["database"][0]["port"], 3307, "{values}");
     assert_eq!(values["logs"][0]["retention_in_days"], 90, "{values}");
     assert_eq!(values["drift"], serde_json::json!([]), "{values}");
-    let plan = ws.run(&[
-        "plan",
-        "-detailed-exitcode",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var,
-    ]);
+    let plan = plan_code(&ws, &var);
     assert_eq!(
         plan.code, 0,
         "a plan right after import changes nothing:\n{}\n{}",
@@ -905,18 +882,7 @@ fn a_schedule_expression_plans_empty_after_apply_and_after_import(cli: Cli) {
     let (ws, var) = basic(cli, &moto);
     on_a_schedule_expression(&ws);
     omit_logs_block(&ws);
-    ok(
-        &ws.run(&[
-            "import",
-            "-input=false",
-            "-no-color",
-            "-var",
-            &var,
-            "vault_secrets_stack.main",
-            "dev",
-        ]),
-        "import",
-    );
+    ok(&ws.run(&import_args(&var)), "import");
     let plan = ws.run(&plan_args);
     // Terraform 1.0's import writes no root outputs: its plan adds them, the resource must not
     // change.
@@ -1032,6 +998,19 @@ pub(crate) fn apply_args(var: &str) -> [&str; 6] {
         "-no-color",
         "-var",
         var,
+    ]
+}
+
+/// The arguments of `terraform import` of stack `dev` into `vault_secrets_stack.main`.
+pub(crate) fn import_args(var: &str) -> [&str; 7] {
+    [
+        "import",
+        "-input=false",
+        "-no-color",
+        "-var",
+        var,
+        "vault_secrets_stack.main",
+        "dev",
     ]
 }
 

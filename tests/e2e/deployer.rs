@@ -109,15 +109,7 @@ fn the_deployer_policy_grants_exactly_what_a_whole_lifecycle_calls_on_terraform_
     log += &step(&ws, &logs.join("untag.log"), &apply_args, "removing a tag");
 
     let (imported, var2) = basic(Cli::V1_15, &moto);
-    let import = [
-        "import",
-        "-input=false",
-        "-no-color",
-        "-var",
-        &var2,
-        "vault_secrets_stack.main",
-        "dev",
-    ];
+    let import = crate::apply::import_args(&var2);
     log += &step(&imported, &logs.join("import.log"), &import, "import");
 
     let destroy = [
