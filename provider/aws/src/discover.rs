@@ -64,11 +64,11 @@ fn not_found(what: &str, naming: &Naming) -> AwsError {
 /// The structure of the stack `naming` names, read back from its objects as the core's
 /// [`StackConfig`]: what decides which objects it has, how they are named and found (the
 /// network, the instance count, the strategy and its users, the trail, the port the rules between
-/// the groups are found by), its tags, and the inputs no single
-/// setting holds (the schedule, the function's environment). The inputs a setting holds (declared
-/// `from(..)` in the core's settings table) are left unset: import reads them back from the
-/// objects themselves ([`crate::executor::Refreshed::read_back`]). What no object holds
-/// (`rotate_immediately`, the `kms` and `timeouts` blocks) is left to its default.
+/// the groups are found by), its tags, and the inputs no single setting holds (the schedule, the
+/// function's environment). The other inputs a setting holds (declared `from(..)` in the core's
+/// settings table) are left unset: import reads them back from the objects themselves
+/// ([`crate::executor::Refreshed::read_back`]). What no object holds (`rotate_immediately`, the
+/// `kms` and `timeouts` blocks) is left to its default.
 pub async fn discover(clients: &Clients, naming: &Naming) -> Result<StackConfig, AwsError> {
     let suffix = naming.suffix().as_str().to_string();
     let tagged = || management_filter_of(&suffix);

@@ -334,8 +334,21 @@ impl<'a> Executor<'a> {
         .await
     }
 
-    /// Reads every recorded object; those gone are left out of the returned ids.
+    /// Reads every recorded object, and how each differs from `stack`; those gone are left out
+    /// of the returned ids.
     pub async fn refresh(
+        &self,
+        stack: &ResolvedStack,
+        ids: &Ids,
+        timeout: Duration,
+    ) -> Result<Refreshed, Failure> {
+        let found = self.read(stack, ids, timeout).await?;
+        Ok(self.compared(stack, ids, found, timeout))
+    }
+
+    /// Reads every recorded object, without comparing: import compares once the reads have
+    /// completed the model ([`Refreshed::read_back`]).
+    pub async fn read(
         &self,
         stack: &ResolvedStack,
         ids: &Ids,
@@ -372,7 +385,7 @@ impl<'a> Executor<'a> {
                 }
             }
         }
-        Ok(self.compared(stack, ids, out, timeout))
+        Ok(out)
     }
 
     /// What a refresh found, its differences computed against `stack`: the stack it read, or

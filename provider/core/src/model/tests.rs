@@ -790,7 +790,7 @@ fn reading_back_keeps_an_input_already_set_and_leaves_one_the_input_cannot_say_u
     };
     for c in s.components() {
         let mut settings = c.settings.clone();
-        // A log group that never expires holds no retention (0), outside the input's range.
+        // A log group that never expires holds 0 days, which no retention the input allows says.
         if let Settings::LogGroup(group) = &mut settings {
             group.retention_days = 0;
         }

@@ -455,7 +455,10 @@ pub async fn import(
         .discover(&structure, timeout)
         .await
         .map_err(|f| f.to_string())?;
-    let found = refresh(configured, &structure, &ids).await?;
+    let found = executor
+        .read(&structure, &ids, timeout)
+        .await
+        .map_err(|f| f.to_string())?;
     found.read_back(&structure, &mut config);
     let (mut state, stack) = imported(&config)?;
     let refreshed = executor.compared(&stack, &ids, found, timeout);
